@@ -1,0 +1,161 @@
+/*
+ * fst.h - lttoolbox transducers as Debian ships them (.bin), loaded into a
+ * flat, read-only form, and the lt-proc processors that run them.
+ *
+ * Model.  A file holds an alphabet (letters, tags, symbol pairs) and a set of
+ * named sections, each a transducer.  lt-proc joins the sections under one
+ * synthetic root with an epsilon arc to each section's initial state, in
+ * section-name order.  We build that joined automaton directly: node 0 is the
+ * root, each section's states follow at an offset.  Every node owns a
+ * contiguous run of arcs sorted by input symbol; arcs with the same input keep
+ * their file order, because lt-proc's output order follows it.
+ *
+ * Symbols: > 0 a Unicode code point, 0 epsilon, < 0 a tag (-1 is the first
+ * tag of the alphabet).  Tag names are kept with their angle brackets, as
+ * UTF-16, which is how lt-proc prints and compares them.
+ *
+ * Ownership: an fst is immutable after fst_load_buffer() and may be shared by
+ * any number of threads; processors (fst_proc) hold all per-run state.
+ */
+#ifndef PL_FST_H
+#define PL_FST_H
+
+#include "../base/base.h"
+#include "../base/u8in.h"
+
+enum { FST_SEC_STANDARD = 1, FST_SEC_INCOND = 2, FST_SEC_POSTBLANK = 4, FST_SEC_PREBLANK = 8,
+       FST_SEC_OTHER = 16 };
+
+typedef struct fst_section {
+  uint16_t *name; /* UTF-16, not terminated */
+  uint32_t name_len;
+  uint32_t first_node, n_nodes;
+  uint32_t initial; /* global node id */
+  int type;         /* FST_SEC_* from the name's suffix */
+  int weighted;
+} fst_section;
+
+typedef struct fst_tagent { /* one slot of the tag-name hash table */
+  uint32_t hash;
+  int32_t sym; /* 0 = empty slot */
+} fst_tagent;
+
+typedef struct fst {
+  /* alphabet */
+  int32_t *letters; /* sorted, unique */
+  uint32_t n_letters;
+  uint8_t letter_ascii[128];
+  uint32_t n_tags;
+  uint16_t **tag;       /* tag[i] = "<name>" for symbol -(i+1) */
+  uint32_t *tag_len;
+  fst_tagent *tag_hash; /* open addressing, capacity tag_hash_cap (power of 2) */
+  uint32_t tag_hash_cap;
+  uint32_t n_pairs;
+  int32_t (*pair)[2];
+
+  /* joined automaton */
+  uint32_t n_sections;
+  fst_section *sec;
+  uint32_t n_nodes;     /* including the root, node 0 */
+  uint32_t *arc_first;  /* n_nodes + 1 entries */
+  int32_t *arc_in, *arc_out;
+  uint32_t *arc_to;
+  double *arc_w;        /* NULL when no section is weighted */
+  uint32_t n_arcs;
+  uint8_t *final_type;  /* FST_SEC_* of the section, if the node is final; 0 otherwise */
+  double *final_w;      /* NULL when not weighted */
+  int weighted;
+} fst;
+
+/* Parses and validates a whole .bin image.  `name` is used in messages.
+ * On failure returns a PL_E* code with `e` naming the file and offset. */
+int fst_load_buffer(fst **out, const char *buf, size_t len, const char *name, pl_err *e);
+int fst_load_file(fst **out, const char *path, pl_err *e);
+void fst_free(fst *f);
+
+/* Symbol of a tag given with brackets ("<n>"), or 0 when unknown. */
+int32_t fst_tag_find(const fst *f, const uint16_t *s, size_t n);
+/* Appends the printable form of a symbol to a UTF-16 buffer. */
+void fst_sym_append(const fst *f, ubuf *b, int32_t sym);
+
+static inline int fst_is_letter(const fst *f, int32_t c) {
+  if (c >= 0 && c < 128) return f->letter_ascii[c];
+  uint32_t lo = 0, hi = f->n_letters;
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (f->letters[mid] < c) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < f->n_letters && f->letters[lo] == c;
+}
+
+/* Arc range of node `n` for input symbol `sym`: sets [*a, *b). */
+static inline void fst_arcs_for(const fst *f, uint32_t n, int32_t sym, uint32_t *a, uint32_t *b) {
+  uint32_t lo = f->arc_first[n], hi = f->arc_first[n + 1];
+  const int32_t *in = f->arc_in;
+  if (hi - lo <= 8) {
+    while (lo < hi && in[lo] < sym) lo++;
+    uint32_t e = lo;
+    while (e < hi && in[e] == sym) e++;
+    *a = lo;
+    *b = e;
+    return;
+  }
+  uint32_t l = lo, h = hi;
+  while (l < h) {
+    uint32_t m = l + (h - l) / 2;
+    if (in[m] < sym) l = m + 1;
+    else h = m;
+  }
+  uint32_t e = l;
+  while (e < hi && in[e] == sym) e++;
+  *a = l;
+  *b = e;
+}
+
+/* ---- processors (lt-proc) ---- */
+
+typedef enum {
+  FST_MODE_ANALYSIS,   /* lt-proc [-a] [-w] [-c] [-e] */
+  FST_MODE_GENERATION, /* lt-proc -g -n -d -l -m -C */
+  FST_MODE_BILINGUAL,  /* lt-proc -b [-o] */
+  FST_MODE_POSTGEN,    /* lt-proc -p */
+  FST_MODE_TRANSLIT    /* lt-proc -t / -x */
+} fst_mode;
+
+typedef enum { /* lttoolbox GenerationMode */
+  FST_GM_UNKNOWN,     /* -g (default) */
+  FST_GM_CLEAN,       /* -n */
+  FST_GM_ALL,         /* -d */
+  FST_GM_TAGGED,      /* -l */
+  FST_GM_TAGGED_NM,   /* -m */
+  FST_GM_CAREFULCASE  /* -C */
+} fst_genmode;
+
+typedef struct fst_opts {
+  fst_mode mode;
+  fst_genmode gm;
+  int case_sensitive;   /* -c */
+  int dictionary_case;  /* -w */
+  int null_flush;       /* -z */
+  int decompose;        /* -e */
+  int surface_bil;      /* -o */
+  int no_default_ignore;/* -I */
+  const char *files[3]; /* transducer, input (NULL: stdin), output (NULL: stdout) */
+} fst_opts;
+
+typedef struct fst_proc fst_proc;
+
+/* Checks that `f` can run in `opts->mode` (lt-proc's valid() and section
+ * types) and creates the per-run state.  Errors name the reason. */
+int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *e);
+void fst_proc_free(fst_proc *p);
+/* Runs over the whole input, writing to `out` (flushed at each NUL with -z).
+ * Returns PL_OK or an error (malformed stream, invalid UTF-8, output). */
+int fst_proc_run(fst_proc *p, pl_in *in, pl_out *out, pl_err *e);
+
+/* Parses lt-proc's command line (argv[0] is "lt-proc") into opts, including
+ * the file arguments.  Returns PL_EUSAGE with a message. */
+int fst_parse_args(int argc, char **argv, fst_opts *opts, pl_err *e);
+
+#endif

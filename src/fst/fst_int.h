@@ -1,0 +1,134 @@
+/*
+ * fst_int.h - shared by the files of the fst module only: the State engine
+ * (lttoolbox/state.cc re-designed for speed) and the processor struct.
+ *
+ * A State is an ordered list of live paths: (node, output sequence, dirty).
+ * The order matters because lt-proc prints analyses in it.  lttoolbox copies
+ * each path's output vector at every step; we keep outputs as a persistent
+ * tree in a pool instead (each step adds one node pointing at its parent), so
+ * a step costs one small record per path and nothing is copied.  The pool is
+ * rewound whenever the processor goes back to the initial state.
+ */
+#ifndef PL_FST_INT_H
+#define PL_FST_INT_H
+
+#include <unicode/uchar.h>
+
+#include "fst.h"
+
+/* ---- character classes (ICU, with ASCII fast paths) ---- */
+static inline int uc_isupper(int32_t c) {
+  if (c < 128) return c >= 'A' && c <= 'Z';
+  return u_isupper(c);
+}
+static inline int32_t uc_tolower(int32_t c) {
+  if (c < 128) return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+  return u_tolower(c);
+}
+static inline int32_t uc_toupper(int32_t c) {
+  if (c < 128) return (c >= 'a' && c <= 'z') ? c - 32 : c;
+  return u_toupper(c);
+}
+static inline int uc_isspace(int32_t c) {
+  if (c < 128) return c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1C && c <= 0x1F);
+  return u_isspace(c);
+}
+static inline int uc_isalnum(int32_t c) {
+  if (c < 128) return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+  return u_isalnum(c);
+}
+/* lttoolbox's escaped_chars: [ ] { } ^ $ / \ @ < > */
+static inline int is_escaped(int32_t c) {
+  switch (c) {
+  case '[': case ']': case '{': case '}': case '^': case '$':
+  case '/': case '\\': case '@': case '<': case '>':
+    return 1;
+  }
+  return 0;
+}
+
+/* ---- output-sequence pool ---- */
+typedef struct seqnode {
+  int32_t sym;
+  uint32_t parent; /* 0 = empty sequence */
+  double w;
+} seqnode;
+
+typedef struct seqpool {
+  seqnode *v;
+  uint32_t n, cap;
+  int failed;
+} seqpool;
+
+uint32_t seq_push_slow(seqpool *p, uint32_t parent, int32_t sym, double w);
+static inline uint32_t seq_push(seqpool *p, uint32_t parent, int32_t sym, double w) {
+  if (PL_UNLIKELY(p->n >= p->cap)) return seq_push_slow(p, parent, sym, w);
+  seqnode *s = &p->v[p->n];
+  s->sym = sym;
+  s->parent = parent;
+  s->w = w;
+  return p->n++;
+}
+
+/* ---- State ---- */
+typedef struct sent {
+  uint32_t node;
+  uint32_t seq;
+  uint32_t dirty;
+} sent;
+
+typedef struct fstate {
+  sent *v;
+  uint32_t n, cap;
+} fstate;
+
+typedef struct fst_engine { /* what State operations need */
+  const fst *f;
+  seqpool pool;
+  fstate tmp; /* scratch for steps */
+  int failed; /* allocation failure, sticky */
+  int32_t hide1, hide2; /* tags printed as nothing (lt-proc -e control symbols) */
+  /* scratch for filter_finals */
+  int32_t *syms;
+  uint32_t syms_cap;
+} fst_engine;
+
+void st_free(fstate *s);
+int st_copy(fst_engine *E, fstate *dst, const fstate *src);
+void st_init_root(fst_engine *E, fstate *s);
+/* Steps on `in`, and on each of alts[0..n_alt) that differs from `in` and
+ * from the previous alternatives as lttoolbox's apply() variants do; paths
+ * taken through an alternative are marked dirty. */
+void st_step(fst_engine *E, fstate *s, int32_t in);
+void st_step2(fst_engine *E, fstate *s, int32_t in, int32_t alt);
+void st_step3(fst_engine *E, fstate *s, int32_t in, int32_t alt1, int32_t alt2);
+void st_step_careful(fst_engine *E, fstate *s, int32_t in, int32_t alt);
+void st_step_case(fst_engine *E, fstate *s, int32_t val, int case_sensitive);
+void st_step_case_override(fst_engine *E, fstate *s, int32_t val, int case_sensitive);
+static inline int st_is_final(const fst_engine *E, const fstate *s, int mask) {
+  const uint8_t *ft = E->f->final_type;
+  for (uint32_t i = 0; i < s->n; i++)
+    if (ft[s->v[i].node] & mask) return 1;
+  return 0;
+}
+/* lttoolbox State::filterFinals: appends "/a/b..." (sorted by weight, first
+ * occurrence of each string kept, at most max_analyses) to `out`. */
+void st_filter_finals(fst_engine *E, const fstate *s, int mask, int uppercase, int firstupper,
+                      int max_analyses, ubuf *out);
+/* -e support */
+void st_prune_forbidden(fst_engine *E, fstate *s, int32_t sym);
+int st_has_symbol(fst_engine *E, const fstate *s, int32_t sym);
+void st_prune_compounds(fst_engine *E, fstate *s, int32_t required, int32_t sep, int max_elements);
+void st_restart_finals(fst_engine *E, fstate *s, int mask, int32_t required, const fstate *restart,
+                       int32_t sep);
+
+#define FST_MAX_CI_STATE 65536 /* lttoolbox max_case_insensitive_state_size */
+
+/* libstdc++ std::sort of `n` records by key (introsort; unstable above 16). */
+typedef struct sortrec {
+  double key;
+  uint32_t idx;
+} sortrec;
+void std_sort_by_key(sortrec *a, size_t n);
+
+#endif

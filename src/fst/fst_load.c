@@ -1,0 +1,556 @@
+/*
+ * fst_load.c - reads and validates an lttoolbox .bin file into the joined,
+ * flat automaton of fst.h.
+ *
+ * File layout (lttoolbox 3.7: file_utils.cc readShared/readTransducerSet,
+ * alphabet.cc Alphabet::read, trans_exe.cc TransExe::read).  "mb" is the
+ * multibyte integer of rd.h, "str" an mb length followed by that many mb
+ * code points, "dbl" the long-multibyte double of rd.c.
+ *
+ *   ["LTTB" u64be features]      optional header; features must be 0
+ *   mb n_letters, n_letters x mb the dictionary's <alphabet> characters
+ *   mb n_tags, n_tags x str      tag names without <>; tag i is symbol -(i+1)
+ *   mb n_pairs, n_pairs x (mb a, mb b)
+ *                                symbol pair k = (a - n_tags, b - n_tags)
+ *   mb n_sections, then per section:
+ *     str name                   "<id>@standard|@inconditional|@postblank|@preblank"
+ *     ["LTTD" u64be features]    optional; bit 0 = weights, other bits refused
+ *     mb initial
+ *     mb n_finals, n_finals x (mb delta [, dbl weight])   ascending state ids
+ *     mb n_states, then per state s:
+ *       mb n_arcs, n_arcs x (mb label_delta, mb target_delta [, dbl weight])
+ *         label += label_delta (from 0 per state) is a pair index;
+ *         target = (s + target_delta) % n_states
+ *
+ * What we check, and what lttoolbox does not: every count against the bytes
+ * left before allocating, every pair index and state id against its table,
+ * code points against U+10FFFF, truncation anywhere (the sticky reader), and
+ * trailing garbage is tolerated as lttoolbox tolerates it.  Duplicate section
+ * names behave as in lttoolbox: the later one replaces the earlier.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/rd.h"
+#include "fst.h"
+
+#define MAX_CP 0x10FFFF
+
+typedef struct loader {
+  rd r;
+  const char *name;
+  pl_err *e;
+  fst *f;
+  /* arcs in file order, grouped by source node (node 0 = root) */
+  size_t arc_cap, node_cap;
+} loader;
+
+static int corrupt(loader *L, const char *what) {
+  return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos, "%s: corrupt lttoolbox file: %s (offset %zu)",
+                    L->name, what, L->r.pos);
+}
+
+static int truncated(loader *L) {
+  return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.len, "%s: truncated lttoolbox file (ends at offset %zu)",
+                    L->name, L->r.len);
+}
+
+/* Reads a count that is followed by at least `min_each` bytes per element. */
+static int read_count(loader *L, uint32_t *n, size_t min_each, const char *what) {
+  *n = rd_mb(&L->r);
+  if (L->r.err) return truncated(L);
+  if (min_each && *n > rd_left(&L->r) / min_each) {
+    return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos,
+                      "%s: corrupt lttoolbox file: %s count %u exceeds the %zu bytes left (offset %zu)",
+                      L->name, what, *n, rd_left(&L->r), L->r.pos);
+  }
+  return PL_OK;
+}
+
+static int read_str(loader *L, uint16_t **out, uint32_t *out_len) {
+  uint32_t n;
+  if (read_count(L, &n, 1, "string length")) return L->e->code;
+  ubuf b = {0};
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t cp = rd_mb(&L->r);
+    if (L->r.err) {
+      ubuf_free(&b);
+      return truncated(L);
+    }
+    if (cp > MAX_CP) {
+      ubuf_free(&b);
+      return corrupt(L, "code point above U+10FFFF in a string");
+    }
+    ubuf_put_cp(&b, (int32_t)cp);
+  }
+  if (b.failed) {
+    ubuf_free(&b);
+    return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  }
+  *out = b.p ? b.p : calloc(1, sizeof(uint16_t));
+  *out_len = (uint32_t)b.len;
+  return *out ? PL_OK : pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+}
+
+static uint32_t hash_u16(const uint16_t *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  return h ? h : 1;
+}
+
+int32_t fst_tag_find(const fst *f, const uint16_t *s, size_t n) {
+  if (!f->tag_hash_cap) return 0;
+  uint32_t h = hash_u16(s, n), mask = f->tag_hash_cap - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    const fst_tagent *t = &f->tag_hash[i];
+    if (!t->sym) return 0;
+    if (t->hash == h) {
+      uint32_t k = (uint32_t)(-t->sym - 1);
+      if (f->tag_len[k] == n && !memcmp(f->tag[k], s, n * sizeof *s)) return t->sym;
+    }
+  }
+}
+
+void fst_sym_append(const fst *f, ubuf *b, int32_t sym) {
+  if (sym > 0) ubuf_put_cp(b, sym);
+  else if (sym < 0) {
+    uint32_t k = (uint32_t)(-sym - 1);
+    ubuf_append(b, f->tag[k], f->tag_len[k]);
+  }
+}
+
+static int cmp_i32(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return (x > y) - (x < y);
+}
+
+static int read_alphabet(loader *L) {
+  fst *f = L->f;
+  uint32_t n;
+  if (read_count(L, &n, 1, "letter")) return L->e->code;
+  f->letters = calloc(n ? n : 1, sizeof *f->letters);
+  if (!f->letters) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  for (uint32_t i = 0; i < n; i++) f->letters[i] = (int32_t)rd_mb(&L->r);
+  if (L->r.err) return truncated(L);
+  qsort(f->letters, n, sizeof *f->letters, cmp_i32);
+  uint32_t u = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (!u || f->letters[u - 1] != f->letters[i]) f->letters[u++] = f->letters[i];
+  f->n_letters = u;
+  for (uint32_t i = 0; i < u; i++)
+    if (f->letters[i] >= 0 && f->letters[i] < 128) f->letter_ascii[f->letters[i]] = 1;
+
+  if (read_count(L, &f->n_tags, 1, "tag")) return L->e->code;
+  f->tag = calloc(f->n_tags ? f->n_tags : 1, sizeof *f->tag);
+  f->tag_len = calloc(f->n_tags ? f->n_tags : 1, sizeof *f->tag_len);
+  if (!f->tag || !f->tag_len) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  for (uint32_t i = 0; i < f->n_tags; i++) {
+    uint16_t *s;
+    uint32_t len;
+    if (read_str(L, &s, &len)) return L->e->code;
+    uint16_t *t = malloc(((size_t)len + 2) * sizeof *t);
+    if (!t) {
+      free(s);
+      return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+    }
+    t[0] = '<';
+    memcpy(t + 1, s, (size_t)len * sizeof *t);
+    t[len + 1] = '>';
+    free(s);
+    f->tag[i] = t;
+    f->tag_len[i] = len + 2;
+  }
+  /* Tag name -> symbol.  A name that occurs twice maps to its later index,
+   * as in lttoolbox (slexic[name] is overwritten). */
+  uint32_t cap = 16;
+  while (cap < f->n_tags * 2u + 2u) cap *= 2;
+  f->tag_hash = calloc(cap, sizeof *f->tag_hash);
+  if (!f->tag_hash) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  f->tag_hash_cap = cap;
+  for (uint32_t i = 0; i < f->n_tags; i++) {
+    uint32_t h = hash_u16(f->tag[i], f->tag_len[i]);
+    for (uint32_t j = h & (cap - 1);; j = (j + 1) & (cap - 1)) {
+      fst_tagent *t = &f->tag_hash[j];
+      if (!t->sym) {
+        t->hash = h;
+        t->sym = -(int32_t)i - 1;
+        break;
+      }
+      uint32_t k = (uint32_t)(-t->sym - 1);
+      if (t->hash == h && f->tag_len[k] == f->tag_len[i] &&
+          !memcmp(f->tag[k], f->tag[i], f->tag_len[i] * sizeof(uint16_t))) {
+        t->sym = -(int32_t)i - 1;
+        break;
+      }
+    }
+  }
+
+  if (read_count(L, &f->n_pairs, 2, "symbol pair")) return L->e->code;
+  f->pair = calloc(f->n_pairs ? f->n_pairs : 1, sizeof *f->pair);
+  if (!f->pair) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  for (uint32_t i = 0; i < f->n_pairs; i++) {
+    for (int k = 0; k < 2; k++) {
+      int64_t v = (int64_t)rd_mb(&L->r) - (int64_t)f->n_tags;
+      if (L->r.err) return truncated(L);
+      if (v > MAX_CP) return corrupt(L, "symbol pair names a code point above U+10FFFF");
+      f->pair[i][k] = (int32_t)v;
+    }
+  }
+  return PL_OK;
+}
+
+static int grow_arcs(loader *L, size_t need) {
+  fst *f = L->f;
+  if (need <= L->arc_cap) return PL_OK;
+  size_t cap = L->arc_cap ? L->arc_cap : 1024;
+  while (cap < need) cap *= 2;
+  int32_t *in = pl_realloc_array(f->arc_in, cap, sizeof *in);
+  if (in) f->arc_in = in;
+  int32_t *out = pl_realloc_array(f->arc_out, cap, sizeof *out);
+  if (out) f->arc_out = out;
+  uint32_t *to = pl_realloc_array(f->arc_to, cap, sizeof *to);
+  if (to) f->arc_to = to;
+  double *w = pl_realloc_array(f->arc_w, cap, sizeof *w);
+  if (w) f->arc_w = w;
+  if (!in || !out || !to || !w) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  L->arc_cap = cap;
+  return PL_OK;
+}
+
+static int grow_nodes(loader *L, size_t need) {
+  fst *f = L->f;
+  if (need <= L->node_cap) return PL_OK;
+  size_t cap = L->node_cap ? L->node_cap : 1024;
+  while (cap < need) cap *= 2;
+  uint32_t *first = pl_realloc_array(f->arc_first, cap + 1, sizeof *first);
+  if (first) f->arc_first = first;
+  uint8_t *ft = pl_realloc_array(f->final_type, cap, 1);
+  if (ft) f->final_type = ft;
+  double *fw = pl_realloc_array(f->final_w, cap, sizeof *fw);
+  if (fw) f->final_w = fw;
+  if (!first || !ft || !fw) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  L->node_cap = cap;
+  return PL_OK;
+}
+
+static int section_type(const uint16_t *s, uint32_t n) {
+  static const struct { const char *suf; int type; } tab[] = {
+      {"@inconditional", FST_SEC_INCOND}, {"@standard", FST_SEC_STANDARD},
+      {"@postblank", FST_SEC_POSTBLANK},  {"@preblank", FST_SEC_PREBLANK}};
+  for (size_t t = 0; t < sizeof tab / sizeof tab[0]; t++) {
+    size_t k = strlen(tab[t].suf);
+    if (n < k) continue;
+    size_t i = 0;
+    while (i < k && s[n - k + i] == (unsigned char)tab[t].suf[i]) i++;
+    if (i == k) return tab[t].type;
+  }
+  return FST_SEC_OTHER;
+}
+
+static int read_transducer(loader *L, fst_section *sec) {
+  fst *f = L->f;
+  size_t hdr = L->r.pos;
+  if (rd_magic(&L->r, "LTTD")) {
+    uint64_t feat = rd_u64be(&L->r);
+    if (L->r.err) return truncated(L);
+    if (feat >= 2) {
+      L->r.pos = hdr;
+      return corrupt(L, "transducer has unknown feature bits");
+    }
+    sec->weighted = (int)(feat & 1);
+  }
+  uint32_t initial = rd_mb(&L->r);
+  uint32_t n_finals;
+  if (read_count(L, &n_finals, sec->weighted ? 3 : 1, "final state")) return L->e->code;
+  /* finals are remembered until the state count is known */
+  uint32_t *fin = malloc((n_finals ? n_finals : 1) * sizeof *fin);
+  double *finw = malloc((n_finals ? n_finals : 1) * sizeof *finw);
+  if (!fin || !finw) {
+    free(fin);
+    free(finw);
+    return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  }
+  uint64_t base = 0;
+  for (uint32_t i = 0; i < n_finals; i++) {
+    base += rd_mb(&L->r);
+    fin[i] = base > UINT32_MAX ? UINT32_MAX : (uint32_t)base;
+    finw[i] = sec->weighted ? rd_mb_double(&L->r) : 0.0;
+  }
+  int rc = PL_OK;
+  uint32_t n_states;
+  if (L->r.err) {
+    rc = truncated(L);
+    goto out;
+  }
+  if ((rc = read_count(L, &n_states, 1, "state"))) goto out;
+  if (n_states == 0) {
+    rc = corrupt(L, "transducer has no states");
+    goto out;
+  }
+  if (initial >= n_states) {
+    rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos,
+                    "%s: corrupt lttoolbox file: initial state %u >= %u states (offset %zu)", L->name,
+                    initial, n_states, L->r.pos);
+    goto out;
+  }
+  uint32_t first = f->n_nodes;
+  if ((uint64_t)first + n_states > UINT32_MAX / 2) {
+    rc = corrupt(L, "too many states");
+    goto out;
+  }
+  if ((rc = grow_nodes(L, (size_t)first + n_states))) goto out;
+  memset(f->final_type + first, 0, n_states);
+  for (uint32_t i = 0; i < n_states; i++) f->final_w[first + i] = 0.0;
+  for (uint32_t i = 0; i < n_finals; i++) {
+    if (fin[i] >= n_states) {
+      rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos,
+                      "%s: corrupt lttoolbox file: final state %u >= %u states (offset %zu)", L->name,
+                      fin[i], n_states, L->r.pos);
+      goto out;
+    }
+    /* a repeated final keeps its first weight (std::map::insert) */
+    if (!f->final_type[first + fin[i]]) {
+      f->final_type[first + fin[i]] = (uint8_t)sec->type;
+      f->final_w[first + fin[i]] = finw[i];
+    }
+  }
+  for (uint32_t s = 0; s < n_states; s++) {
+    uint32_t n_arcs;
+    if ((rc = read_count(L, &n_arcs, 2, "transition"))) goto out;
+    f->arc_first[first + s] = f->n_arcs;
+    if ((rc = grow_arcs(L, (size_t)f->n_arcs + n_arcs))) goto out;
+    uint64_t label = 0;
+    for (uint32_t t = 0; t < n_arcs; t++) {
+      label += rd_mb(&L->r);
+      uint32_t delta = rd_mb(&L->r);
+      double w = sec->weighted ? rd_mb_double(&L->r) : 0.0;
+      if (L->r.err) {
+        rc = truncated(L);
+        goto out;
+      }
+      if (label >= f->n_pairs) {
+        rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos,
+                        "%s: corrupt lttoolbox file: state %u: symbol pair %llu >= %u pairs (offset %zu)",
+                        L->name, s, (unsigned long long)label, f->n_pairs, L->r.pos);
+        goto out;
+      }
+      uint32_t k = f->n_arcs++;
+      f->arc_in[k] = f->pair[label][0];
+      f->arc_out[k] = f->pair[label][1];
+      f->arc_to[k] = first + (uint32_t)(((uint64_t)s + delta) % n_states);
+      f->arc_w[k] = w;
+    }
+  }
+  f->n_nodes = first + n_states;
+  sec->first_node = first;
+  sec->n_nodes = n_states;
+  sec->initial = first + initial;
+  if (sec->weighted) f->weighted = 1;
+out:
+  free(fin);
+  free(finw);
+  return rc;
+}
+
+static int cmp_u16(const uint16_t *a, uint32_t na, const uint16_t *b, uint32_t nb) {
+  uint32_t n = na < nb ? na : nb;
+  for (uint32_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+  return na < nb ? -1 : na > nb;
+}
+
+/* Stable sort of one node's arcs by input symbol (insertion sort for the
+ * usual short runs, merge sort through `tmp` for long ones). */
+typedef struct arcrec {
+  int32_t in, out;
+  uint32_t to;
+  double w;
+} arcrec;
+
+static void merge_sort(arcrec *a, arcrec *tmp, size_t n) {
+  if (n <= 16) {
+    for (size_t i = 1; i < n; i++) {
+      arcrec x = a[i];
+      size_t j = i;
+      while (j > 0 && a[j - 1].in > x.in) {
+        a[j] = a[j - 1];
+        j--;
+      }
+      a[j] = x;
+    }
+    return;
+  }
+  size_t h = n / 2;
+  merge_sort(a, tmp, h);
+  merge_sort(a + h, tmp, n - h);
+  size_t i = 0, j = h, k = 0;
+  while (i < h && j < n) tmp[k++] = a[j].in < a[i].in ? a[j++] : a[i++];
+  while (i < h) tmp[k++] = a[i++];
+  while (j < n) tmp[k++] = a[j++];
+  memcpy(a, tmp, n * sizeof *a);
+}
+
+static int finish(loader *L) {
+  fst *f = L->f;
+  f->arc_first[f->n_nodes] = f->n_arcs;
+  size_t maxrun = 0;
+  for (uint32_t n = 0; n < f->n_nodes; n++) {
+    size_t run = f->arc_first[n + 1] - f->arc_first[n];
+    if (run > maxrun) maxrun = run;
+  }
+  arcrec *a = malloc((maxrun ? maxrun : 1) * sizeof *a), *tmp = malloc((maxrun ? maxrun : 1) * sizeof *tmp);
+  if (!a || !tmp) {
+    free(a);
+    free(tmp);
+    return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  }
+  for (uint32_t n = 0; n < f->n_nodes; n++) {
+    uint32_t lo = f->arc_first[n], hi = f->arc_first[n + 1];
+    int sorted = 1;
+    for (uint32_t i = lo + 1; i < hi && sorted; i++)
+      if (f->arc_in[i] < f->arc_in[i - 1]) sorted = 0;
+    if (sorted) continue;
+    for (uint32_t i = lo; i < hi; i++)
+      a[i - lo] = (arcrec){f->arc_in[i], f->arc_out[i], f->arc_to[i], f->arc_w[i]};
+    merge_sort(a, tmp, hi - lo);
+    for (uint32_t i = lo; i < hi; i++) {
+      f->arc_in[i] = a[i - lo].in;
+      f->arc_out[i] = a[i - lo].out;
+      f->arc_to[i] = a[i - lo].to;
+      f->arc_w[i] = a[i - lo].w;
+    }
+  }
+  free(a);
+  free(tmp);
+  if (!f->weighted) {
+    free(f->arc_w);
+    f->arc_w = NULL;
+    free(f->final_w);
+    f->final_w = NULL;
+  }
+  return PL_OK;
+}
+
+int fst_load_buffer(fst **out, const char *buf, size_t len, const char *name, pl_err *e) {
+  loader L;
+  memset(&L, 0, sizeof L);
+  rd_init(&L.r, buf, len);
+  L.name = name ? name : "(buffer)";
+  L.e = e;
+  *out = NULL;
+  fst *f = L.f = calloc(1, sizeof *f);
+  if (!f) return pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", L.name);
+  int rc;
+  if (rd_magic(&L.r, "LTTB")) {
+    uint64_t feat = rd_u64be(&L.r);
+    if (L.r.err) {
+      rc = truncated(&L);
+      goto fail;
+    }
+    if (feat != 0) {
+      L.r.pos = 4;
+      rc = corrupt(&L, "file has unknown feature bits (newer lttoolbox?)");
+      goto fail;
+    }
+  }
+  if ((rc = read_alphabet(&L))) goto fail;
+  if ((rc = read_count(&L, &f->n_sections, 2, "section"))) goto fail;
+  f->sec = calloc(f->n_sections ? f->n_sections : 1, sizeof *f->sec);
+  if (!f->sec) {
+    rc = pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", L.name);
+    goto fail;
+  }
+  /* node 0 is the root; its arcs are added after the sections are known */
+  if ((rc = grow_nodes(&L, 1))) goto fail;
+  f->n_nodes = 1;
+  f->final_type[0] = 0;
+  f->final_w[0] = 0.0;
+  f->arc_first[0] = 0;
+  for (uint32_t i = 0; i < f->n_sections; i++) {
+    fst_section *s = &f->sec[i];
+    if ((rc = read_str(&L, &s->name, &s->name_len))) goto fail;
+    s->type = section_type(s->name, s->name_len);
+    if ((rc = read_transducer(&L, s))) goto fail;
+  }
+  /* Order sections by name (lttoolbox keeps them in a std::map); a later
+   * duplicate replaces an earlier one. Insertion sort: n is tiny. */
+  for (uint32_t i = 1; i < f->n_sections; i++) {
+    fst_section x = f->sec[i];
+    uint32_t j = i;
+    while (j > 0 && cmp_u16(f->sec[j - 1].name, f->sec[j - 1].name_len, x.name, x.name_len) > 0) {
+      f->sec[j] = f->sec[j - 1];
+      j--;
+    }
+    f->sec[j] = x;
+  }
+  {
+    uint32_t u = 0;
+    for (uint32_t i = 0; i < f->n_sections; i++) {
+      if (u && !cmp_u16(f->sec[u - 1].name, f->sec[u - 1].name_len, f->sec[i].name, f->sec[i].name_len)) {
+        /* keep the one read later (higher first_node) */
+        if (f->sec[i].first_node > f->sec[u - 1].first_node) {
+          free(f->sec[u - 1].name);
+          f->sec[u - 1] = f->sec[i];
+        } else {
+          free(f->sec[i].name);
+        }
+        continue;
+      }
+      f->sec[u++] = f->sec[i];
+    }
+    f->n_sections = u;
+  }
+  /* The root's arcs must come first in the arc arrays: rebuild with room. */
+  {
+    uint32_t k = f->n_sections;
+    if ((rc = grow_arcs(&L, (size_t)f->n_arcs + k))) goto fail;
+    memmove(f->arc_in + k, f->arc_in, f->n_arcs * sizeof *f->arc_in);
+    memmove(f->arc_out + k, f->arc_out, f->n_arcs * sizeof *f->arc_out);
+    memmove(f->arc_to + k, f->arc_to, f->n_arcs * sizeof *f->arc_to);
+    memmove(f->arc_w + k, f->arc_w, f->n_arcs * sizeof *f->arc_w);
+    for (uint32_t i = 0; i < k; i++) {
+      f->arc_in[i] = 0;
+      f->arc_out[i] = 0;
+      f->arc_to[i] = f->sec[i].initial;
+      f->arc_w[i] = 0.0;
+    }
+    for (uint32_t n = 1; n < f->n_nodes; n++) f->arc_first[n] += k;
+    f->n_arcs += k;
+  }
+  if ((rc = finish(&L))) goto fail;
+  *out = f;
+  return PL_OK;
+fail:
+  fst_free(f);
+  return rc;
+}
+
+int fst_load_file(fst **out, const char *path, pl_err *e) {
+  bbuf b = {0};
+  int rc = pl_read_file(path, &b, e);
+  if (!rc) rc = fst_load_buffer(out, b.p ? b.p : "", b.len, path, e);
+  bbuf_free(&b);
+  return rc;
+}
+
+void fst_free(fst *f) {
+  if (!f) return;
+  free(f->letters);
+  if (f->tag)
+    for (uint32_t i = 0; i < f->n_tags; i++) free(f->tag[i]);
+  free(f->tag);
+  free(f->tag_len);
+  free(f->tag_hash);
+  free(f->pair);
+  if (f->sec)
+    for (uint32_t i = 0; i < f->n_sections; i++) free(f->sec[i].name);
+  free(f->sec);
+  free(f->arc_first);
+  free(f->arc_in);
+  free(f->arc_out);
+  free(f->arc_to);
+  free(f->arc_w);
+  free(f->final_type);
+  free(f->final_w);
+  free(f);
+}

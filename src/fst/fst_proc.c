@@ -1,0 +1,988 @@
+/*
+ * fst_proc.c - lt-proc's analysis, generation and bilingual modes.
+ *
+ * These are ports of the control flow of lttoolbox 3.7.1's FSTProcessor
+ * (analysis, generation, bilingual and their readers), kept deliberately
+ * close to the original structure: byte identity with Debian depends on its
+ * details, including the ones that look like accidents (the 2048-symbol
+ * replay buffer, text lost when the input ends inside a rewound token, the
+ * extra NUL of -z, surface-form indices counted in UTF-16 units).  The speed
+ * comes from the data layout (fst.h) and the State engine (state.c), not from
+ * changing the algorithm.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fst_proc_int.h"
+
+/* ---------------- queues ---------------- */
+
+static int uq_grow(uqueue *q) {
+  if (q->n < q->cap) return 0;
+  size_t cap = q->cap ? q->cap * 2 : 16;
+  ubuf *v = calloc(cap, sizeof *v);
+  if (!v) return -1;
+  for (size_t i = 0; i < q->n; i++) v[i] = q->v[(q->head + i) % q->cap];
+  free(q->v);
+  q->v = v;
+  q->head = 0;
+  q->cap = cap;
+  return 0;
+}
+
+void uq_free(uqueue *q) {
+  for (size_t i = 0; i < q->cap; i++) ubuf_free(&q->v[i]);
+  free(q->v);
+  memset(q, 0, sizeof *q);
+}
+
+int uq_push(uqueue *q, const uint16_t *s, size_t n) {
+  if (uq_grow(q)) return -1;
+  ubuf *b = &q->v[(q->head + q->n) % q->cap];
+  b->len = 0;
+  q->n++;
+  return ubuf_append(b, s, n);
+}
+
+int uq_push_front(uqueue *q, const uint16_t *s, size_t n) {
+  if (uq_grow(q)) return -1;
+  q->head = (q->head + q->cap - 1) % q->cap;
+  ubuf *b = &q->v[q->head];
+  b->len = 0;
+  q->n++;
+  return ubuf_append(b, s, n);
+}
+
+ubuf *uq_front(uqueue *q) {
+  static ubuf empty; /* read-only by contract: callers never write to it */
+  if (!q->n) {
+    empty.len = 0;
+    return &empty;
+  }
+  return &q->v[q->head];
+}
+
+void uq_pop(uqueue *q) {
+  if (!q->n) return;
+  q->head = (q->head + 1) % q->cap;
+  q->n--;
+}
+
+static int sd_grow(symdeque *d) {
+  if (d->n < d->cap) return 0;
+  size_t cap = d->cap ? d->cap * 2 : 16;
+  symvec *v = calloc(cap, sizeof *v);
+  if (!v) return -1;
+  for (size_t i = 0; i < d->n; i++) v[i] = d->v[(d->head + i) % d->cap];
+  free(d->v);
+  d->v = v;
+  d->head = 0;
+  d->cap = cap;
+  return 0;
+}
+
+void sd_free(symdeque *d) {
+  for (size_t i = 0; i < d->cap; i++) free(d->v[i].p);
+  free(d->v);
+  memset(d, 0, sizeof *d);
+}
+
+symvec *sd_at(symdeque *d, size_t i) { return &d->v[(d->head + i) % d->cap]; }
+
+static int sv_set(symvec *v, const int32_t *p, size_t n) {
+  if (n > v->cap) {
+    size_t cap = n < 16 ? 16 : n * 2;
+    int32_t *q = realloc(v->p, cap * sizeof *q);
+    if (!q) return -1;
+    v->p = q;
+    v->cap = cap;
+  }
+  if (n) memmove(v->p, p, n * sizeof *p);
+  v->n = n;
+  return 0;
+}
+
+int sd_push_back(symdeque *d, const int32_t *p, size_t n) {
+  if (sd_grow(d)) return -1;
+  symvec *v = &d->v[(d->head + d->n) % d->cap];
+  d->n++;
+  return sv_set(v, p, n);
+}
+
+int sd_push_front(symdeque *d, const int32_t *p, size_t n) {
+  if (sd_grow(d)) return -1;
+  d->head = (d->head + d->cap - 1) % d->cap;
+  d->n++;
+  return sv_set(&d->v[d->head], p, n);
+}
+
+void sd_pop_front(symdeque *d) {
+  if (!d->n) return;
+  d->head = (d->head + 1) % d->cap;
+  d->n--;
+}
+
+/* ---------------- replay buffer (lttoolbox/buffer.h) ---------------- */
+
+static inline void ib_add(ibuf *b, int32_t v) {
+  if (b->last == IBUF_SIZE) b->last = 0;
+  b->buf[b->last++] = v;
+  b->cur = b->last;
+}
+static inline int32_t ib_lastval(const ibuf *b) { return b->last ? b->buf[b->last - 1] : b->buf[IBUF_SIZE - 1]; }
+static inline int32_t ib_next(ibuf *b) {
+  if (b->cur != b->last) {
+    if (b->cur == IBUF_SIZE) b->cur = 0;
+    return b->buf[b->cur++];
+  }
+  return ib_lastval(b);
+}
+static inline int32_t ib_peek(const ibuf *b) {
+  if (b->cur != b->last) return b->cur == IBUF_SIZE ? b->buf[0] : b->buf[b->cur];
+  return ib_lastval(b);
+}
+static inline int ib_empty(const ibuf *b) { return b->cur == b->last; }
+static inline void ib_setpos(ibuf *b, size_t pos) { b->cur = (unsigned)(pos % IBUF_SIZE); }
+static inline void ib_back(ibuf *b, size_t n) {
+  if (b->cur > n) b->cur -= (unsigned)n;
+  else b->cur = (unsigned)(IBUF_SIZE - (n - b->cur));
+}
+
+/* ---------------- shared helpers ---------------- */
+
+void proc_reset_state(struct fst_proc *p, fstate *s) {
+  st_copy(&p->E, s, &p->initial);
+}
+
+static void out_ubuf(struct fst_proc *p, const ubuf *b) { out_u16(p->out, b->p, b->len); }
+
+void proc_write_blank_front(struct fst_proc *p) {
+  if (!p->blanks.n) return;
+  out_ubuf(p, uq_front(&p->blanks));
+  uq_pop(&p->blanks);
+}
+
+void proc_flush_blanks(struct fst_proc *p) {
+  while (p->blanks.n) proc_write_blank_front(p);
+}
+
+/* InputFile::readBlock: from `start` (already consumed) to `end` inclusive,
+ * keeping escapes; stops at NUL or end of input. */
+uint16_t *u_readblock(u8in *r, int32_t start, int32_t end, ubuf *out) {
+  out->len = 0;
+  ubuf_put_cp(out, start);
+  int32_t c = 0;
+  while (c != end && !u8in_eof(r)) {
+    c = u8in_get(r);
+    if (c == 0) break;
+    ubuf_put_cp(out, c);
+    if (c == '\\') ubuf_put_cp(out, u8in_get(r));
+  }
+  return out->p;
+}
+
+/* InputFile::finishWBlank: the rest of a "[[...]]" after "[[" was read. */
+void u_finish_wblank(u8in *r, ubuf *out) {
+  out->len = 0;
+  ubuf_put_ascii(out, "[[");
+  while (!u8in_eof(r)) {
+    int32_t c = u8in_get(r);
+    if (c == 0) break;
+    ubuf_put_cp(out, c);
+    if (c == '\\') ubuf_put_cp(out, u8in_get(r));
+    else if (c == ']' && u8in_peek(r) == ']') {
+      ubuf_put_cp(out, u8in_get(r));
+      break;
+    }
+  }
+}
+
+static int32_t tag_lookup(struct fst_proc *p, const ubuf *b) { return fst_tag_find(p->f, b->p, b->len); }
+
+static void write_escaped(struct fst_proc *p, const uint16_t *s, size_t n) {
+  size_t a = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (is_escaped(s[i])) {
+      out_u16(p->out, s + a, i - a);
+      out_byte(p->out, '\\');
+      a = i;
+    }
+  }
+  out_u16(p->out, s + a, n - a);
+}
+
+/* FSTProcessor::removeTags: cut at the first '<' not preceded by '\'. */
+static size_t remove_tags_len(const uint16_t *s, size_t n) {
+  for (size_t i = 1; i < n; i++)
+    if (s[i] == '<' && s[i - 1] != '\\') return i;
+  return n;
+}
+
+/* FSTProcessor::writeEscapedWithTags */
+static void write_escaped_with_tags(struct fst_proc *p, const uint16_t *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '<' && i >= 1 && s[i - 1] != '\\') {
+      out_u16(p->out, s + i, n - i);
+      return;
+    }
+    if (is_escaped(s[i])) out_byte(p->out, '\\');
+    out_u16(p->out, s + i, 1);
+  }
+}
+
+/* ICU case test on one UTF-16 unit, as lttoolbox applies it to UString
+ * characters: a surrogate is never upper case. */
+static inline int unit_isupper(uint16_t c) { return (c < 0xD800 || c > 0xDFFF) && uc_isupper(c); }
+
+static inline int is_alpha(const struct fst_proc *p, int32_t c) {
+  return uc_isalnum(c) || fst_is_letter(p->f, c);
+}
+
+/* ---------------- analysis ---------------- */
+
+/* FSTProcessor::readAnalysis */
+static int32_t read_analysis(struct fst_proc *p, pl_err *e, int *fatal) {
+  if (!ib_empty(&p->ib)) return ib_next(&p->ib);
+  int32_t val = u8in_get(&p->r);
+  if (u8in_eof(&p->r)) {
+    ib_add(&p->ib, 0);
+    return 0;
+  }
+  if (val == U8IN_EOF) val = 0;
+  if (!p->o.no_default_ignore)
+    while (val == 0xAD) val = u8in_get(&p->r);
+  if (is_escaped(val)) {
+    switch (val) {
+    case '<': {
+      u_readblock(&p->r, '<', '>', &p->tmp);
+      int32_t s = tag_lookup(p, &p->tmp);
+      ib_add(&p->ib, s);
+      return s;
+    }
+    case '[':
+      val = u8in_get(&p->r);
+      if (val == '[') u_finish_wblank(&p->r, &p->tmp);
+      else {
+        u8in_unget(&p->r, val);
+        u_readblock(&p->r, '[', ']', &p->tmp);
+      }
+      uq_push(&p->blanks, p->tmp.p, p->tmp.len);
+      ib_add(&p->ib, ' ');
+      return ' ';
+    case '\\':
+      val = u8in_get(&p->r);
+      ib_add(&p->ib, val);
+      return val;
+    default:
+      *fatal = 1;
+      pl_err_set(e, PL_EINPUT, pl_in_offset(p->r.in), "lt-proc: malformed input stream: unescaped '%c' at byte %lld",
+                 (char)val, pl_in_offset(p->r.in) - 1);
+      ib_add(&p->ib, 0);
+      return 0;
+    }
+  }
+  if (val == ' ') {
+    static const uint16_t sp = ' ';
+    uq_push(&p->blanks, &sp, 1);
+  }
+  ib_add(&p->ib, val);
+  return val;
+}
+
+/* FSTProcessor::filterFinals for analysis (case from the surface form). */
+static void analysis_finals(struct fst_proc *p, fstate *s, const ubuf *sf, ubuf *lf) {
+  int firstupper = 0, uppercase = 0;
+  if (!p->o.dictionary_case) {
+    firstupper = sf->len && unit_isupper(sf->p[0]);
+    uppercase = sf->len > 1 && firstupper && unit_isupper(sf->p[sf->len - 1]);
+  }
+  lf->len = 0;
+  st_filter_finals(&p->E, s, p->finals_mask, uppercase, firstupper, 0x7fffffff, lf);
+}
+
+/* lastBlank: index of the last UTF-16 unit not in the dictionary's letters. */
+static size_t last_blank(const struct fst_proc *p, const ubuf *s) {
+  for (size_t i = s->len; i-- > 0;)
+    if (!fst_is_letter(p->f, s->p[i])) return i;
+  return 0;
+}
+
+typedef struct { size_t cp, u16; } indices;
+
+static indices first_not_alpha(const struct fst_proc *p, const ubuf *s) {
+  indices ix = {0, 0};
+  size_t i = 0;
+  while (i < s->len) {
+    int32_t c = s->p[i];
+    size_t w = 1;
+    if (c >= 0xD800 && c < 0xDC00 && i + 1 < s->len && s->p[i + 1] >= 0xDC00 && s->p[i + 1] < 0xE000) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (s->p[i + 1] - 0xDC00);
+      w = 2;
+    }
+    if (!is_alpha(p, c)) return ix;
+    ix.cp++;
+    ix.u16 += w;
+    i += w;
+  }
+  return ix;
+}
+
+/* printWordPopBlank: ^sf lf$ where each space of sf consumes a queued blank;
+ * a queued superblank is written after the $ instead. */
+static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t n, const ubuf *lf) {
+  size_t postpop = 0;
+  out_byte(p->out, '^');
+  size_t a = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (is_escaped(sf[i])) {
+      out_u16(p->out, sf + a, i - a);
+      out_byte(p->out, '\\');
+      a = i;
+    }
+    if (sf[i] == ' ') {
+      ubuf *f = uq_front(&p->blanks);
+      if (p->blanks.n && f->len == 1 && f->p[0] == ' ') uq_pop(&p->blanks);
+      else postpop++;
+    }
+  }
+  out_u16(p->out, sf + a, n - a);
+  out_ubuf(p, lf);
+  out_byte(p->out, '$');
+  while (postpop-- && p->blanks.n) proc_write_blank_front(p);
+}
+
+static void print_word(struct fst_proc *p, const uint16_t *sf, size_t n, const ubuf *lf) {
+  out_byte(p->out, '^');
+  write_escaped(p, sf, n);
+  out_ubuf(p, lf);
+  out_byte(p->out, '$');
+}
+
+static void print_unknown_word(struct fst_proc *p, const uint16_t *sf, size_t n) {
+  out_byte(p->out, '^');
+  write_escaped(p, sf, n);
+  out_str(p->out, "/*");
+  write_escaped(p, sf, n);
+  out_byte(p->out, '$');
+}
+
+static void print_char(struct fst_proc *p, int32_t val) {
+  if (uc_isspace(val)) {
+    if (p->blanks.n) proc_write_blank_front(p);
+    else out_cp(p->out, val);
+  } else {
+    if (is_escaped(val)) out_byte(p->out, '\\');
+    if (val) out_cp(p->out, val);
+  }
+}
+
+static void sf_append(struct fst_proc *p, ubuf *sf, int32_t val) { proc_sym_append(p, sf, val); }
+
+/* FSTProcessor::compoundAnalysis (-e): returns 1 and fills `res` if the word
+ * splits into compound parts. */
+static int compound_analysis(struct fst_proc *p, const uint16_t *w, size_t n, ubuf *res) {
+  const int MAX_COMBINATIONS = 32767;
+  fstate cur = {0};
+  int ok = 0;
+  proc_reset_state(p, &cur);
+  for (size_t i = 0; i < n; i++) {
+    int32_t val = w[i];
+    st_step_case(&p->E, &cur, val, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
+    if (cur.n > (uint32_t)MAX_COMBINATIONS) {
+      fprintf(stderr, "Warning: compoundAnalysis's MAX_COMBINATIONS exceeded\n");
+      goto out;
+    }
+    if (i + 1 < n) st_restart_finals(&p->E, &cur, p->finals_mask, p->cmp_only_l, &p->initial, '+');
+    if (cur.n == 0) goto out;
+  }
+  st_prune_compounds(&p->E, &cur, p->cmp_r, '+', 4);
+  {
+    ubuf sf = {0};
+    ubuf_append(&sf, w, n);
+    analysis_finals(p, &cur, &sf, res);
+    ubuf_free(&sf);
+  }
+  ok = res->len > 0;
+out:
+  st_free(&cur);
+  return ok;
+}
+
+static void print_unknown_or_compound(struct fst_proc *p, const uint16_t *w, size_t n) {
+  if (p->o.decompose) {
+    ubuf c = {0};
+    if (compound_analysis(p, w, n, &c)) print_word(p, w, n, &c);
+    else print_unknown_word(p, w, n);
+    ubuf_free(&c);
+  } else {
+    print_unknown_word(p, w, n);
+  }
+}
+
+/* FSTProcessor::analysis (one call: up to a NUL or the end of input). */
+static int analysis(struct fst_proc *p, pl_err *e) {
+  int last_incond = 0, last_postblank = 0, last_preblank = 0, seen_cpL = 0, fatal = 0;
+  fstate cur = {0};
+  ubuf lf = {0}, sf = {0}, lf_spcmp = {0}, oldsf = {0};
+  size_t last_start = p->ib.cur, last = 0, last_size = 0;
+  const int M_INC = FST_SEC_INCOND, M_POST = FST_SEC_POSTBLANK, M_PRE = FST_SEC_PREBLANK;
+  int32_t val;
+  proc_reset_state(p, &cur);
+  do {
+    val = read_analysis(p, e, &fatal);
+    if (fatal) break;
+    if (st_is_final(&p->E, &cur, p->finals_mask)) {
+      int kind = st_is_final(&p->E, &cur, M_INC)    ? 1
+                 : st_is_final(&p->E, &cur, M_POST) ? 2
+                 : st_is_final(&p->E, &cur, M_PRE)  ? 3
+                 : !is_alpha(p, val)                ? 4
+                                                    : 0;
+      if (kind) {
+        if (p->o.decompose && p->cmp_only_l) st_prune_forbidden(&p->E, &cur, p->cmp_only_l);
+        analysis_finals(p, &cur, &sf, &lf);
+        last_incond = kind == 1;
+        last_postblank = kind == 2;
+        last_preblank = kind == 3;
+        if (kind == 4) last_incond = last_postblank = last_preblank = 0;
+        last = p->ib.cur;
+        last_size = sf.len;
+      } else if (p->o.decompose && p->cmp_only_l && st_has_symbol(&p->E, &cur, p->cmp_only_l)) {
+        seen_cpL = 1;
+      }
+    } else if (sf.len == 0 && uc_isspace(val)) {
+      lf.len = 0;
+      ubuf_put_ascii(&lf, "/*");
+      last_postblank = last_preblank = last_incond = 0;
+      last = p->ib.cur;
+      last_size = sf.len;
+    }
+
+    st_step_case(&p->E, &cur, val, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
+
+    if (cur.n != 0) {
+      if (val != 0) sf_append(p, &sf, val);
+      continue;
+    }
+
+    /* The path died: decide what the text read so far was. */
+    lf_spcmp.len = 0;
+    if (seen_cpL && is_alpha(p, val) && sf.len && last_size <= last_blank(p, &sf)) {
+      int32_t oldval = val;
+      ubuf_copy(&oldsf, &sf);
+      do {
+        sf_append(p, &sf, val);
+      } while ((val = read_analysis(p, e, &fatal)) && !fatal && is_alpha(p, val));
+      if (fatal) break;
+      compound_analysis(p, sf.p, sf.len, &lf_spcmp);
+      if (!lf_spcmp.len) {
+        ib_back(&p->ib, sf.len - oldsf.len);
+        val = oldval;
+        ubuf_copy(&sf, &oldsf);
+      } else {
+        ib_back(&p->ib, 1);
+        val = ib_peek(&p->ib);
+      }
+    }
+    seen_cpL = 0;
+
+    if (lf_spcmp.len) {
+      print_word_pop_blank(p, sf.p, sf.len, &lf_spcmp);
+    } else if (!is_alpha(p, val) && sf.len == 0) {
+      print_char(p, val);
+    } else if (last_postblank) {
+      print_word_pop_blank(p, sf.p, last_size, &lf);
+      out_byte(p->out, ' ');
+      ib_setpos(&p->ib, last);
+      ib_back(&p->ib, 1);
+    } else if (last_preblank) {
+      out_byte(p->out, ' ');
+      print_word_pop_blank(p, sf.p, last_size, &lf);
+      ib_setpos(&p->ib, last);
+      ib_back(&p->ib, 1);
+    } else if (last_incond) {
+      print_word_pop_blank(p, sf.p, last_size, &lf);
+      ib_setpos(&p->ib, last);
+      ib_back(&p->ib, 1);
+    } else if ((is_alpha(p, val) && (last_size > last_blank(p, &sf) || lf.len == 0)) || lf.len == 0) {
+      if (is_alpha(p, val) && (last_size > last_blank(p, &sf) || lf.len == 0)) {
+        do {
+          sf_append(p, &sf, val);
+        } while ((val = read_analysis(p, e, &fatal)) && !fatal && is_alpha(p, val));
+        if (fatal) break;
+      }
+      indices lim = first_not_alpha(p, &sf);
+      if (lim.cp == 0) {
+        ib_setpos(&p->ib, 1 + last_start);
+        write_escaped(p, sf.p, sf.len ? 1 : 0);
+      } else {
+        ib_setpos(&p->ib, last_start + lim.cp);
+        print_unknown_or_compound(p, sf.p, lim.u16);
+      }
+    } else {
+      print_word_pop_blank(p, sf.p, last_size, &lf);
+      ib_setpos(&p->ib, last);
+      ib_back(&p->ib, 1);
+    }
+    if (val == 0 && !ib_empty(&p->ib)) ib_setpos(&p->ib, last + 1);
+
+    /* back to the initial state: the output pool can be rewound */
+    p->E.pool.n = p->pool_base;
+    proc_reset_state(p, &cur);
+    lf.len = 0;
+    sf.len = 0;
+    last_start = p->ib.cur;
+    last_incond = last_postblank = last_preblank = 0;
+    pl_out_maybe_spill(p->out);
+  } while (val);
+
+  proc_flush_blanks(p);
+  st_free(&cur);
+  ubuf_free(&lf);
+  ubuf_free(&sf);
+  ubuf_free(&lf_spcmp);
+  ubuf_free(&oldsf);
+  return fatal ? e->code : PL_OK;
+}
+
+static int run_analysis(struct fst_proc *p, pl_err *e) {
+  if (!p->o.null_flush) return analysis(p, e);
+  while (!u8in_eof(&p->r)) {
+    int rc = analysis(p, e);
+    if (rc) return rc;
+    out_byte(p->out, 0);
+    pl_out_flush(p->out);
+    while (!ib_empty(&p->ib)) ib_next(&p->ib);
+  }
+  return PL_OK;
+}
+
+/* ---------------- generation ---------------- */
+
+#define GEN_END 0x7fffffff
+
+/* FSTProcessor::skipUntil */
+static void skip_until(struct fst_proc *p, int32_t ch) {
+  for (;;) {
+    int32_t val = u8in_get(&p->r);
+    if (u8in_eof(&p->r)) return;
+    if (val == '\\') {
+      val = u8in_get(&p->r);
+      if (u8in_eof(&p->r)) return;
+      out_byte(p->out, '\\');
+      out_cp(p->out, val);
+    } else if (val == 0) {
+      out_byte(p->out, 0);
+      if (p->null_flush_gen) pl_out_flush(p->out);
+    } else if (val == ch) {
+      return;
+    } else {
+      out_cp(p->out, val);
+    }
+  }
+}
+
+/* The part of readGeneration/readBilingual outside words: returns the first
+ * symbol of the next word's text, or GEN_END. */
+static int32_t read_word_start(struct fst_proc *p) {
+  int32_t val = u8in_get(&p->r);
+  if (u8in_eof(&p->r)) return GEN_END;
+  if (p->out_of_word) {
+    if (val == '^') {
+      val = u8in_get(&p->r);
+      if (u8in_eof(&p->r)) return GEN_END;
+    } else if (val == '\\') {
+      out_cp(p->out, val);
+      val = u8in_get(&p->r);
+      if (u8in_eof(&p->r)) return GEN_END;
+      out_cp(p->out, val);
+      skip_until(p, '^');
+      val = u8in_get(&p->r);
+      if (u8in_eof(&p->r)) return GEN_END;
+    } else {
+      out_cp(p->out, val);
+      skip_until(p, '^');
+      val = u8in_get(&p->r);
+      if (u8in_eof(&p->r)) return GEN_END;
+    }
+    p->out_of_word = 0;
+  }
+  return val;
+}
+
+/* FSTProcessor::readGeneration / readBilingual.  `sym` receives the text of
+ * an unknown tag (bilingual keeps it). */
+static int32_t read_lu_symbol(struct fst_proc *p, ubuf *unknown_tag) {
+  if (unknown_tag) unknown_tag->len = 0;
+  for (;;) {
+    int32_t val = read_word_start(p);
+    if (val == GEN_END) return GEN_END;
+    if (val == '\\') return u8in_get(&p->r);
+    if (val == '$') {
+      p->out_of_word = 1;
+      return '$';
+    }
+    if (val == '<') {
+      u_readblock(&p->r, '<', '>', &p->tmp);
+      int32_t s = tag_lookup(p, &p->tmp);
+      if (s == 0 && unknown_tag) ubuf_copy(unknown_tag, &p->tmp);
+      return s;
+    }
+    if (val == '[') {
+      val = u8in_get(&p->r);
+      if (val == '[') u_finish_wblank(&p->r, &p->tmp);
+      else {
+        u8in_unget(&p->r, val);
+        u_readblock(&p->r, '[', ']', &p->tmp);
+      }
+      out_ubuf(p, &p->tmp);
+      continue; /* readGeneration recurses */
+    }
+    return val;
+  }
+}
+
+static int gen_case_first(const ubuf *sf) { return sf->len && unit_isupper(sf->p[0]); }
+static int gen_case_second(const ubuf *sf) { return sf->len > 1 && unit_isupper(sf->p[1]); }
+
+static int generation(struct fst_proc *p) {
+  fstate cur = {0};
+  ubuf sf = {0}, res = {0};
+  fst_genmode gm = p->o.gm;
+  proc_reset_state(p, &cur);
+  p->out_of_word = 0;
+  skip_until(p, '^');
+  int32_t val;
+  while ((val = read_lu_symbol(p, NULL)) != GEN_END) {
+    if (sf.len == 0 && val == '=') {
+      out_byte(p->out, '=');
+      val = read_lu_symbol(p, NULL);
+    }
+    if (val == '$' && p->out_of_word) {
+      uint16_t c0 = sf.len ? sf.p[0] : 0;
+      if (c0 == '*' || c0 == '%') {
+        if (gm != FST_GM_CLEAN && gm != FST_GM_TAGGED_NM) write_escaped(p, sf.p, sf.len);
+        else if (gm == FST_GM_CLEAN) write_escaped(p, sf.p + 1, sf.len - 1);
+        else {
+          out_byte(p->out, '^');
+          write_escaped(p, sf.p + 1, remove_tags_len(sf.p + 1, sf.len - 1));
+          out_byte(p->out, '/');
+          write_escaped_with_tags(p, sf.p, sf.len);
+          out_byte(p->out, '$');
+        }
+      } else if (c0 == '@') {
+        if (gm == FST_GM_ALL) write_escaped(p, sf.p, sf.len);
+        else if (gm == FST_GM_CLEAN) write_escaped(p, sf.p + 1, remove_tags_len(sf.p + 1, sf.len - 1));
+        else if (gm == FST_GM_UNKNOWN || gm == FST_GM_TAGGED) write_escaped(p, sf.p, remove_tags_len(sf.p, sf.len));
+        else if (gm == FST_GM_TAGGED_NM) {
+          out_byte(p->out, '^');
+          write_escaped(p, sf.p + 1, remove_tags_len(sf.p + 1, sf.len - 1));
+          out_byte(p->out, '/');
+          write_escaped_with_tags(p, sf.p, sf.len);
+          out_byte(p->out, '$');
+        }
+      } else if (st_is_final(&p->E, &cur, p->finals_mask)) {
+        int firstupper = 0, uppercase = 0;
+        if (!p->o.dictionary_case) {
+          uppercase = gen_case_second(&sf);
+          firstupper = gen_case_first(&sf);
+        }
+        if (gm == FST_GM_TAGGED || gm == FST_GM_TAGGED_NM) out_byte(p->out, '^');
+        res.len = 0;
+        st_filter_finals(&p->E, &cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, &res);
+        if (res.len) out_u16(p->out, res.p + 1, res.len - 1);
+        if (gm == FST_GM_TAGGED || gm == FST_GM_TAGGED_NM) {
+          out_byte(p->out, '/');
+          write_escaped_with_tags(p, sf.p, sf.len);
+          out_byte(p->out, '$');
+        }
+      } else {
+        size_t rl = remove_tags_len(sf.p, sf.len);
+        if (gm == FST_GM_ALL) {
+          out_byte(p->out, '#');
+          write_escaped(p, sf.p, sf.len);
+        } else if (gm == FST_GM_CLEAN) {
+          write_escaped(p, sf.p, rl);
+        } else if (gm == FST_GM_UNKNOWN) {
+          if (sf.len) {
+            out_byte(p->out, '#');
+            write_escaped(p, sf.p, rl);
+          }
+        } else if (gm == FST_GM_TAGGED) {
+          out_byte(p->out, '#');
+          write_escaped(p, sf.p, rl);
+        } else if (gm == FST_GM_TAGGED_NM) {
+          out_byte(p->out, '^');
+          write_escaped(p, sf.p, rl);
+          out_str(p->out, "/#");
+          write_escaped_with_tags(p, sf.p, sf.len);
+          out_byte(p->out, '$');
+        }
+      }
+      p->E.pool.n = p->pool_base;
+      proc_reset_state(p, &cur);
+      sf.len = 0;
+      pl_out_maybe_spill(p->out);
+    } else if (uc_isspace(val) && sf.len == 0) {
+      /* nothing */
+    } else if (sf.len > 0 && (sf.p[0] == '*' || sf.p[0] == '%')) {
+      proc_sym_append(p, &sf, val);
+    } else {
+      proc_sym_append(p, &sf, val);
+      if (cur.n > 0) {
+        int cs = p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE;
+        if (val > 0 && uc_isupper(val) && !cs) {
+          if (gm == FST_GM_CAREFULCASE) st_step_careful(&p->E, &cur, val, uc_tolower(val));
+          else st_step2(&p->E, &cur, val, uc_tolower(val));
+        } else {
+          st_step(&p->E, &cur, val);
+        }
+      }
+    }
+  }
+  st_free(&cur);
+  ubuf_free(&sf);
+  ubuf_free(&res);
+  return PL_OK;
+}
+
+/* ---------------- bilingual ---------------- */
+
+/* FSTProcessor::compose: the queue of unmatched tags goes after each
+ * translation. */
+static void compose(const ubuf *lexforms, const ubuf *queue, ubuf *out) {
+  out->len = 0;
+  ubuf_push(out, '/');
+  for (size_t i = 1; i < lexforms->len; i++) {
+    if (lexforms->p[i] == '\\') {
+      ubuf_push(out, '\\');
+      i++;
+      if (i >= lexforms->len) break;
+    } else if (lexforms->p[i] == '/') {
+      ubuf_append(out, queue->p, queue->len);
+    }
+    ubuf_push(out, lexforms->p[i]);
+  }
+  ubuf_append(out, queue->p, queue->len);
+}
+
+static void print_word_bilingual(struct fst_proc *p, const ubuf *sf, const ubuf *lf) {
+  out_byte(p->out, '^');
+  out_ubuf(p, sf);
+  out_ubuf(p, lf);
+  out_byte(p->out, '$');
+}
+
+static int bilingual(struct fst_proc *p) {
+  fstate cur = {0};
+  ubuf sf = {0}, queue = {0}, result = {0}, symbol = {0}, surface = {0}, tmp = {0};
+  int seentags = 0, seensurface = 0;
+  fst_genmode gm = p->o.gm;
+  proc_reset_state(p, &cur);
+  p->out_of_word = 0;
+  skip_until(p, '^');
+  for (;;) {
+    int32_t val = read_lu_symbol(p, &symbol);
+    if (p->o.surface_bil && !seensurface && !p->out_of_word) {
+      while (val != '/' && val != GEN_END) {
+        ubuf_append(&surface, symbol.p, symbol.len);
+        proc_sym_append(p, &surface, val);
+        val = read_lu_symbol(p, &symbol);
+      }
+      seensurface = 1;
+      val = read_lu_symbol(p, &symbol);
+    }
+    if (val == GEN_END) break;
+    if (val == '$' && p->out_of_word) {
+      if (!seentags) {
+        int uppercase = gen_case_second(&sf), firstupper = gen_case_first(&sf);
+        result.len = 0;
+        st_filter_finals(&p->E, &cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, &result);
+      }
+      if (sf.len && sf.p[0] == '*') {
+        tmp.len = 0;
+        ubuf_push(&tmp, '/');
+        if (gm == FST_GM_CLEAN) ubuf_append(&tmp, sf.p + 1, sf.len - 1);
+        else ubuf_append(&tmp, sf.p, sf.len);
+        print_word_bilingual(p, &sf, &tmp);
+      } else if (result.len) {
+        compose(&result, &queue, &tmp);
+        print_word_bilingual(p, &sf, &tmp);
+      } else {
+        const ubuf *w = p->o.surface_bil ? &surface : &sf;
+        tmp.len = 0;
+        ubuf_put_ascii(&tmp, gm == FST_GM_ALL ? "/#" : "/@");
+        ubuf_append(&tmp, w->p, w->len);
+        print_word_bilingual(p, w, &tmp);
+      }
+      seensurface = 0;
+      surface.len = 0;
+      queue.len = 0;
+      result.len = 0;
+      p->E.pool.n = p->pool_base;
+      proc_reset_state(p, &cur);
+      sf.len = 0;
+      seentags = 0;
+      pl_out_maybe_spill(p->out);
+    } else if (uc_isspace(val) && sf.len == 0) {
+      /* nothing */
+    } else if (sf.len > 0 && sf.p[0] == '*') {
+      if (val > 0 && is_escaped(val)) ubuf_push(&sf, '\\');
+      proc_sym_append(p, &sf, val);
+      if (val == 0) ubuf_append(&sf, symbol.p, symbol.len);
+    } else {
+      if (val > 0 && is_escaped(val)) ubuf_push(&sf, '\\');
+      proc_sym_append(p, &sf, val);
+      if (val == 0) ubuf_append(&sf, symbol.p, symbol.len);
+      if (val < 0 || val == 0) seentags = 1;
+      if (cur.n != 0) st_step_case(&p->E, &cur, val, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
+      if (st_is_final(&p->E, &cur, p->finals_mask)) {
+        int uppercase = gen_case_second(&sf), firstupper = gen_case_first(&sf);
+        queue.len = 0;
+        result.len = 0;
+        st_filter_finals(&p->E, &cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, &result);
+      } else if (result.len) {
+        if (val < 0) proc_sym_append(p, &queue, val);
+        else if (val == 0) ubuf_append(&queue, symbol.p, symbol.len);
+        else if (cur.n == 0) result.len = 0;
+      }
+    }
+  }
+  st_free(&cur);
+  ubuf_free(&sf);
+  ubuf_free(&queue);
+  ubuf_free(&result);
+  ubuf_free(&symbol);
+  ubuf_free(&surface);
+  ubuf_free(&tmp);
+  return PL_OK;
+}
+
+/* generation and bilingual with -z: the routine runs to the end of input
+ * (NULs are copied and flushed on the way), then a NUL is written; since the
+ * end is only noticed after a failed read, Debian writes one NUL more at the
+ * very end than the input had. */
+static int run_wrapped(struct fst_proc *p, int (*fn)(struct fst_proc *)) {
+  if (!p->o.null_flush) return fn(p);
+  p->null_flush_gen = 1;
+  while (!u8in_eof(&p->r)) {
+    int rc = fn(p);
+    if (rc) return rc;
+    out_byte(p->out, 0);
+    pl_out_flush(p->out);
+  }
+  return PL_OK;
+}
+
+/* ---------------- set-up ---------------- */
+
+static int32_t find_tag_ascii(const fst *f, const char *s) {
+  uint16_t b[64];
+  size_t n = strlen(s);
+  if (n > 64) return 0;
+  for (size_t i = 0; i < n; i++) b[i] = (uint16_t)(unsigned char)s[i];
+  return fst_tag_find(f, b, n);
+}
+
+int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *e) {
+  *out = NULL;
+  struct fst_proc *p = calloc(1, sizeof *p);
+  if (!p) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  p->f = f;
+  p->o = *opts;
+  p->E.f = f;
+  if (opts->mode == FST_MODE_ANALYSIS) {
+    p->finals_mask = FST_SEC_STANDARD | FST_SEC_INCOND | FST_SEC_POSTBLANK | FST_SEC_PREBLANK;
+    for (uint32_t i = 0; i < f->n_sections; i++) {
+      if (f->sec[i].type == FST_SEC_OTHER) {
+        bbuf nm = {0};
+        bbuf_put_u16(&nm, f->sec[i].name, f->sec[i].name_len);
+        bbuf_putc(&nm, 0);
+        pl_err_set(e, PL_EUNSUPPORTED, -1, "Unsupported transducer type for '%s'", nm.p ? nm.p : "");
+        bbuf_free(&nm);
+        free(p);
+        return e->code;
+      }
+    }
+  } else {
+    p->finals_mask = 0xFF;
+  }
+  p->drop_tilde = opts->mode == FST_MODE_POSTGEN;
+  seq_push(&p->E.pool, 0, 0, 0.0); /* makes the pool reserve index 0 */
+  p->E.pool.n = 1;
+  st_init_root(&p->E, &p->initial);
+  p->pool_base = p->E.pool.n;
+  if (opts->decompose) {
+    static const char *l[] = {"<:co:only-L>", "<:compound:only-L>", "<@co:only-L>", "<@compound:only-L>",
+                              "<compound-only-L>"};
+    static const char *r[] = {"<:co:R>", "<:compound:R>", "<@co:R>", "<@compound:R>", "<compound-R>"};
+    for (int i = 0; i < 5 && !p->cmp_only_l; i++) p->cmp_only_l = find_tag_ascii(f, l[i]);
+    for (int i = 0; i < 5 && !p->cmp_r; i++) p->cmp_r = find_tag_ascii(f, r[i]);
+    if (!p->cmp_only_l) fprintf(stderr, "Warning: Decomposition symbol <:compound:only-L> not found\n");
+    if (!p->cmp_r) fprintf(stderr, "Warning: Decomposition symbol <:compound:R> not found\n");
+    p->E.hide1 = p->cmp_only_l;
+    p->E.hide2 = p->cmp_r;
+  }
+  /* lttoolbox's valid(): the empty string must not be accepted, and no entry
+   * may begin with a blank. */
+  if (st_is_final(&p->E, &p->initial, p->finals_mask)) {
+    fst_proc_free(p);
+    return pl_err_set(e, PL_ECORRUPT, -1, "Invalid dictionary (hint: the left side of an entry is empty)");
+  }
+  {
+    fstate s = {0};
+    st_copy(&p->E, &s, &p->initial);
+    st_step(&p->E, &s, ' ');
+    uint32_t n = s.n;
+    st_free(&s);
+    p->E.pool.n = p->pool_base;
+    if (n) {
+      fst_proc_free(p);
+      return pl_err_set(e, PL_ECORRUPT, -1, "Invalid dictionary (hint: entry beginning with whitespace)");
+    }
+  }
+  if (p->E.failed) {
+    fst_proc_free(p);
+    return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  }
+  *out = p;
+  return PL_OK;
+}
+
+void fst_proc_free(fst_proc *p) {
+  if (!p) return;
+  st_free(&p->initial);
+  st_free(&p->E.tmp);
+  free(p->E.pool.v);
+  free(p->E.syms);
+  uq_free(&p->blanks);
+  uq_free(&p->wblanks);
+  sd_free(&p->tq);
+  ubuf_free(&p->tmp);
+  free(p);
+}
+
+int fst_proc_run(fst_proc *p, pl_in *in, pl_out *out, pl_err *e) {
+  int rc;
+  u8in_init(&p->r, in);
+  p->out = out;
+  switch (p->o.mode) {
+  case FST_MODE_ANALYSIS:
+    rc = run_analysis(p, e);
+    break;
+  case FST_MODE_GENERATION:
+    rc = run_wrapped(p, generation);
+    break;
+  case FST_MODE_BILINGUAL:
+    rc = run_wrapped(p, bilingual);
+    break;
+  default:
+    rc = proc_transliteration(p);
+    break;
+  }
+  if (!rc) rc = u8in_check(&p->r, "lt-proc", e);
+  if (!rc && (p->E.failed || p->E.pool.failed || out->b.failed))
+    rc = pl_err_set(e, PL_ENOMEM, -1, "lt-proc: out of memory");
+  pl_out_flush(out);
+  if (!rc && out->err) rc = pl_err_set(e, PL_EIO, -1, "lt-proc: error writing output");
+  return rc;
+}

@@ -1,0 +1,87 @@
+/*
+ * fst_proc_int.h - the processor state shared by the lt-proc modes
+ * (fst_proc.c: analysis, generation, bilingual; translit.c: -p/-t/-x).
+ *
+ * Everything lt-proc keeps between words lives here, so one fst_proc run
+ * behaves like one lt-proc process: the blank queue, the 2048-symbol replay
+ * buffer of analysis, the out-of-word flag of generation and bilingual, and
+ * the word queues of transliteration.
+ */
+#ifndef PL_FST_PROC_INT_H
+#define PL_FST_PROC_INT_H
+
+#include "fst_int.h"
+
+/* A FIFO (with push_front for transliteration) of UTF-16 strings. */
+typedef struct uqueue {
+  ubuf *v; /* ring of cap entries */
+  size_t head, n, cap;
+} uqueue;
+
+/* A deque of symbol arrays (transliteration words). */
+typedef struct symvec {
+  int32_t *p;
+  size_t n, cap;
+} symvec;
+typedef struct symdeque {
+  symvec *v;
+  size_t head, n, cap;
+} symdeque;
+
+/* lttoolbox Buffer<int>: the circular replay buffer of analysis. */
+#define IBUF_SIZE 2048
+typedef struct ibuf {
+  int32_t buf[IBUF_SIZE];
+  unsigned cur, last;
+} ibuf;
+
+struct fst_proc {
+  const fst *f;
+  fst_opts o;
+  fst_engine E;
+  fstate initial;
+  uint32_t pool_base; /* pool size after building the initial state */
+  int finals_mask;    /* all_finals */
+  u8in r;
+  pl_out *out;
+  uqueue blanks;
+  int out_of_word;
+  int null_flush_gen; /* nullFlushGeneration */
+  ibuf ib;
+  /* -e */
+  int32_t cmp_only_l, cmp_r;
+  /* transliteration */
+  uqueue wblanks;
+  symdeque tq;
+  int drop_tilde;
+  /* scratch */
+  ubuf tmp;
+};
+
+/* Printable form of a symbol, honouring symbols hidden by -e. */
+static inline void proc_sym_append(const struct fst_proc *p, ubuf *b, int32_t sym) {
+  if (sym < 0 && (sym == p->E.hide1 || sym == p->E.hide2)) return;
+  fst_sym_append(p->f, b, sym);
+}
+
+/* queues */
+void uq_free(uqueue *q);
+int uq_push(uqueue *q, const uint16_t *s, size_t n);
+int uq_push_front(uqueue *q, const uint16_t *s, size_t n);
+ubuf *uq_front(uqueue *q); /* an empty string when the queue is empty */
+void uq_pop(uqueue *q);
+void sd_free(symdeque *d);
+symvec *sd_at(symdeque *d, size_t i);
+int sd_push_back(symdeque *d, const int32_t *p, size_t n);
+int sd_push_front(symdeque *d, const int32_t *p, size_t n);
+void sd_pop_front(symdeque *d);
+
+/* shared helpers */
+void proc_reset_state(struct fst_proc *p, fstate *s);
+void proc_write_blank_front(struct fst_proc *p);
+void proc_flush_blanks(struct fst_proc *p);
+uint16_t *u_readblock(u8in *r, int32_t start, int32_t end, ubuf *out);
+void u_finish_wblank(u8in *r, ubuf *out);
+int proc_transliteration(struct fst_proc *p);
+
+#endif

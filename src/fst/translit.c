@@ -1,0 +1,337 @@
+/*
+ * translit.c - lt-proc -p (post-generation), -x (inter-generation) and -t
+ * (transliteration): lttoolbox 3.7's FSTProcessor::transliteration.
+ *
+ * The input is cut into words (maximal runs of non-space, non-'[' text) each
+ * preceded by its blank; words wait in a queue and the transducer sees them
+ * joined by single spaces, so a rule may span words ("~de el" -> "del").  A
+ * match replaces its span, the spanned words merge into one, and scanning
+ * resumes at the first changed position.  A word leaves the queue when the
+ * scan start passes its end; the spaces inside a merged word are given back
+ * the original blanks they replaced.  With -p every '~' is dropped on output.
+ *
+ * Some paths of the original read past the end of empty queues (undefined
+ * behaviour in C++); here an empty queue reads as an empty string.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fst_proc_int.h"
+
+static int read_translit_blank(struct fst_proc *p) {
+  ubuf blank = {0};
+  while (!u8in_eof(&p->r)) {
+    int32_t c = u8in_get(&p->r);
+    if (c != U8IN_EOF && uc_isspace(c)) {
+      ubuf_put_cp(&blank, c);
+    } else if (c == '[') {
+      if (u8in_peek(&p->r) == '[') break;
+      u_readblock(&p->r, '[', ']', &p->tmp);
+      ubuf_append(&blank, p->tmp.p, p->tmp.len);
+    } else {
+      u8in_unget(&p->r, c);
+      break;
+    }
+  }
+  int got = blank.len > 0;
+  if (got) uq_push(&p->blanks, blank.p, blank.len);
+  ubuf_free(&blank);
+  return got;
+}
+
+static void sv_push(symvec *v, int32_t c) {
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 32;
+    int32_t *q = realloc(v->p, cap * sizeof *q);
+    if (!q) return;
+    v->p = q;
+    v->cap = cap;
+  }
+  v->p[v->n++] = c;
+}
+
+static int32_t read_tag(struct fst_proc *p) {
+  u_readblock(&p->r, '<', '>', &p->tmp);
+  return fst_tag_find(p->f, p->tmp.p, p->tmp.len);
+}
+
+/* FSTProcessor::readTransliterationWord */
+static int read_translit_word(struct fst_proc *p) {
+  if (u8in_eof(&p->r) || u8in_peek(&p->r) == 0) return 0;
+  if (!read_translit_blank(p)) uq_push(&p->blanks, NULL, 0);
+  ubuf wblank = {0};
+  symvec word = {0};
+  if (u8in_peek(&p->r) == '[') {
+    u8in_get(&p->r);
+    u_finish_wblank(&p->r, &wblank);
+    while (!u8in_eof(&p->r)) {
+      if (read_translit_blank(p)) {
+        sv_push(&word, ' ');
+        if (u8in_peek(&p->r) == '[') break;
+      } else {
+        int32_t c = u8in_get(&p->r);
+        if (c == '[') {
+          u8in_unget(&p->r, c);
+          break;
+        } else if (c == '\\') {
+          sv_push(&word, u8in_get(&p->r));
+        } else if (c == '<') {
+          sv_push(&word, read_tag(p));
+        } else if (c == 0) {
+          u8in_unget(&p->r, c);
+          break;
+        } else {
+          sv_push(&word, c);
+        }
+      }
+    }
+    if (u8in_peek(&p->r) == '[') {
+      u8in_get(&p->r);
+      u_finish_wblank(&p->r, &p->tmp);
+    }
+  } else {
+    while (!u8in_eof(&p->r)) {
+      int32_t c = u8in_get(&p->r);
+      if ((c != U8IN_EOF && uc_isspace(c)) || c == '[' || c == 0) {
+        u8in_unget(&p->r, c);
+        break;
+      } else if (c == '\\') {
+        sv_push(&word, u8in_get(&p->r));
+      } else if (c == '<') {
+        sv_push(&word, read_tag(p));
+      } else {
+        sv_push(&word, c);
+      }
+    }
+  }
+  int got = word.n > 0;
+  if (got) {
+    uq_push(&p->wblanks, wblank.p, wblank.len);
+    sd_push_back(&p->tq, word.p, word.n);
+  }
+  ubuf_free(&wblank);
+  free(word.p);
+  return got;
+}
+
+/* Alphabet::tokenize (the const version: an unknown tag becomes -1).  A
+ * backslash is skipped but the character after it is read normally. */
+static void tokenize(const fst *f, const uint16_t *s, size_t n, symvec *out) {
+  out->n = 0;
+  size_t i = 0;
+  while (i < n) {
+    int32_t c = s[i++];
+    if (c >= 0xD800 && c < 0xDC00 && i < n && s[i] >= 0xDC00 && s[i] < 0xE000)
+      c = 0x10000 + ((c - 0xD800) << 10) + (s[i++] - 0xDC00);
+    if (c == '\\') {
+    } else if (c == '<') {
+      size_t j = i;
+      while (c != '>' && j < n) {
+        c = s[j++];
+        if (c >= 0xD800 && c < 0xDC00 && j < n && s[j] >= 0xDC00 && s[j] < 0xE000)
+          c = 0x10000 + ((c - 0xD800) << 10) + (s[j++] - 0xDC00);
+      }
+      if (c == '>') {
+        int32_t sym = fst_tag_find(f, s + i - 1, j - i + 1);
+        sv_push(out, sym ? sym : -1);
+        i = j;
+      }
+    } else {
+      sv_push(out, c);
+    }
+  }
+}
+
+static int count_spaces(const int32_t *w, size_t n) {
+  int k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (w[i] == ' ') k++;
+  return k;
+}
+
+/* StringUtils::merge_wblanks: "[[a]]" + "[[b]]" -> "[[a; b]]" */
+static void merge_wblanks(ubuf *a, const ubuf *b) {
+  if (!b->len) return;
+  if (!a->len) {
+    ubuf_copy(a, b);
+    return;
+  }
+  a->len = a->len >= 2 ? a->len - 2 : 0;
+  ubuf_put_ascii(a, "; ");
+  if (b->len > 2) ubuf_append(a, b->p + 2, b->len - 2);
+}
+
+int proc_transliteration(struct fst_proc *p) {
+  size_t start_pos = 0, cur_word = 0, cur_pos = 0, match_pos = 0;
+  fstate cur = {0};
+  ubuf last_match = {0}, out = {0}, wb = {0};
+  symvec match = {0}, word = {0}, new_word = {0};
+  int space_diff = 0;
+  int firstupper = 0, uppercase = 0, have_first = 0, have_second = 0;
+  proc_reset_state(p, &cur);
+
+  for (;;) {
+    if (p->tq.n == 0) {
+      if (p->blanks.n) proc_flush_blanks(p);
+      if (!read_translit_word(p)) {
+        proc_flush_blanks(p);
+        if (u8in_eof(&p->r)) break;
+        int32_t c = u8in_get(&p->r);
+        if (c == 0) out_byte(p->out, 0);
+        else out_cp(p->out, c);
+        pl_out_flush(p->out);
+        continue;
+      }
+    }
+
+    if (st_is_final(&p->E, &cur, p->finals_mask)) {
+      last_match.len = 0;
+      st_filter_finals(&p->E, &cur, p->finals_mask, uppercase, firstupper, 1, &last_match);
+      while (cur_word > 0) {
+        if (cur_word == 1) {
+          if (cur_pos == 0 && last_match.len && last_match.p[last_match.len - 1] == ' ') {
+            match_pos = sd_at(&p->tq, 0)->n;
+            last_match.len--;
+            break;
+          } else {
+            cur_pos += sd_at(&p->tq, 0)->n + 1;
+          }
+        }
+        /* merge the first two words (and their word-bound blanks) */
+        symvec *w0 = sd_at(&p->tq, 0);
+        word.n = 0;
+        for (size_t i = 0; i < w0->n; i++) sv_push(&word, w0->p[i]);
+        sd_pop_front(&p->tq);
+        sv_push(&word, ' ');
+        if (p->tq.n) {
+          symvec *w1 = sd_at(&p->tq, 0);
+          for (size_t i = 0; i < w1->n; i++) sv_push(&word, w1->p[i]);
+        }
+        sd_pop_front(&p->tq);
+        sd_push_front(&p->tq, word.p, word.n);
+        ubuf_copy(&wb, uq_front(&p->wblanks));
+        uq_pop(&p->wblanks);
+        merge_wblanks(&wb, uq_front(&p->wblanks));
+        uq_pop(&p->wblanks);
+        uq_push_front(&p->wblanks, wb.p, wb.len);
+        cur_word--;
+      }
+      if (cur_word == 0) match_pos = cur_pos;
+    }
+
+    int32_t sym = 0;
+    int is_end = 0;
+    symvec *cw = sd_at(&p->tq, cur_word);
+    if (cur_pos < cw->n) {
+      sym = cw->p[cur_pos];
+      cur_pos++;
+    } else if (cur_word + 1 == p->tq.n && !read_translit_word(p)) {
+      is_end = 1;
+    } else {
+      sym = ' ';
+      cur_word++;
+      cur_pos = 0;
+    }
+
+    if (uc_isalnum(sym) || fst_is_letter(p->f, sym)) {
+      if (!have_first) {
+        have_first = 1;
+        if (uc_isupper(sym)) firstupper = 1;
+        else {
+          firstupper = 0;
+          have_second = 1;
+        }
+      } else if (!have_second) {
+        have_second = 1;
+        uppercase = uc_isupper(sym);
+      }
+    }
+
+    st_step_case_override(&p->E, &cur, sym, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
+
+    if (cur.n == 0 || is_end) {
+      if (last_match.len == 0) {
+        start_pos++;
+      } else {
+        tokenize(p->f, last_match.p + 1, last_match.len - 1, &match);
+        last_match.len = 0;
+        symvec *w0 = sd_at(&p->tq, 0);
+        word.n = 0;
+        for (size_t k = 0; k < w0->n; k++) sv_push(&word, w0->p[k]);
+        sd_pop_front(&p->tq);
+        size_t i = 0;
+        for (; i < match.n && i < match_pos - start_pos; i++)
+          if (match_pos < i + 1 || match_pos - i - 1 >= word.n || match.p[match.n - i - 1] != word.p[match_pos - i - 1])
+            break;
+        new_word.n = 0;
+        size_t sp = start_pos < word.n ? start_pos : word.n;
+        size_t mp = match_pos < word.n ? match_pos : word.n;
+        for (size_t k = 0; k < sp; k++) sv_push(&new_word, word.p[k]);
+        for (size_t k = 0; k < match.n; k++) sv_push(&new_word, match.p[k]);
+        for (size_t k = mp; k < word.n; k++) sv_push(&new_word, word.p[k]);
+        sd_push_front(&p->tq, new_word.p, new_word.n);
+        space_diff += count_spaces(new_word.p, new_word.n) - count_spaces(word.p, word.n);
+        size_t last_start = start_pos;
+        start_pos = match_pos - i;
+        if (start_pos == last_start) start_pos++;
+        cur_pos = start_pos;
+        cur_word = 0;
+      }
+      if (start_pos >= sd_at(&p->tq, 0)->n) {
+        proc_write_blank_front(p);
+        ubuf *wbf = uq_front(&p->wblanks);
+        int has_wblank = wbf->len > 0;
+        out_u16(p->out, wbf->p, wbf->len);
+        uq_pop(&p->wblanks);
+        symvec *w0 = sd_at(&p->tq, 0);
+        word.n = 0;
+        for (size_t k = 0; k < w0->n; k++) sv_push(&word, w0->p[k]);
+        sd_pop_front(&p->tq);
+        int space_count = count_spaces(word.p, word.n), space_out = 0;
+        out.len = 0;
+        for (size_t k = 0; k < word.n; k++) {
+          int32_t c = word.p[k];
+          if (c == ' ') {
+            if (space_out + space_diff >= space_count) {
+              ubuf_push(&out, ' ');
+            } else {
+              ubuf *b = uq_front(&p->blanks);
+              ubuf_append(&out, b->p, b->len);
+              uq_pop(&p->blanks);
+            }
+            space_out++;
+          } else if (p->drop_tilde && c == '~') {
+          } else {
+            if (c > 0 && is_escaped(c)) ubuf_push(&out, '\\');
+            proc_sym_append(p, &out, c);
+          }
+        }
+        out_u16(p->out, out.p, out.len);
+        if (has_wblank) out_str(p->out, "[[/]]");
+        while (space_diff < 0) {
+          ubuf *b = uq_front(&p->blanks);
+          if (!(b->len == 1 && b->p[0] == ' ')) out_u16(p->out, b->p, b->len);
+          uq_pop(&p->blanks);
+          space_diff++;
+        }
+        space_diff = 0;
+        start_pos = 0;
+        pl_out_maybe_spill(p->out);
+      }
+      match_pos = 0;
+      cur_pos = start_pos;
+      cur_word = 0;
+      uppercase = firstupper = have_first = have_second = 0;
+      p->E.pool.n = p->pool_base;
+      proc_reset_state(p, &cur);
+    }
+  }
+  st_free(&cur);
+  ubuf_free(&last_match);
+  ubuf_free(&out);
+  ubuf_free(&wb);
+  free(match.p);
+  free(word.p);
+  free(new_word.p);
+  return PL_OK;
+}

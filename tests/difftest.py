@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Differential tests: every stage parley implements, against the Debian
+program of the same name, on real intermediate streams.
+
+For each working Debian mode that needs no Constraint Grammar (or, with
+--all-modes, every mode Debian can run), the mode is expanded exactly as the
+`apertium` wrapper expands it (`apertium-wblank-mode`), source-language text
+is deformatted with Debian's apertium-destxt and pushed through Debian's
+stages one by one.  Every stage whose program parley implements is then run
+as `parley stage PROGRAM ARGS...` on the very same input bytes, and the two
+outputs must be byte-identical.  The first stage that differs is the bug
+report.
+
+Text: newstest2013 and FLORES (../shared/data) for English, Spanish, Catalan
+and Galician; for other source languages, the output of a Debian mode that
+translates into that language; otherwise sentences made of surface forms
+sampled from the mode's own analyser (a seeded random walk over its .bin), so
+that every language gets real words of its own.
+
+Usage: difftest.py PARLEY [--full] [--modes a,b] [--lines N] [-v]
+Prints one line per comparison and ends with "N passed, M failed".
+"""
+import argparse
+import hashlib
+import os
+import random
+import re
+import shlex
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DATA = os.environ.get("PARLEY_DATA", os.path.join(REPO, "..", "shared", "data"))
+APERTIUM = os.environ.get("APERTIUM_DIR", "/usr/share/apertium")
+CACHE = os.environ.get("PARLEY_TEST_CACHE", os.path.join(REPO, "build", "test-cache"))
+
+# Programs parley implements as stages (grows with the project).
+IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
+               "apertium-wblank-attach", "apertium-wblank-detach"}
+# Programs that mark a mode as needing more than the core (modes.md).
+NON_CORE = {"cg-proc", "lsx-proc", "rtx-proc", "apertium-anaphora",
+            "apertium-posttransfer", "lt-proc-j", "apertium-transfer-j",
+            "vislcg3"}
+
+CORPORA = {
+    "eng": ["newstest2013/newstest2013.en", "flores200-devtest/eng_Latn.devtest",
+            "flores101-dev/eng_Latn.dev"],
+    "spa": ["newstest2013/newstest2013.es", "flores200-devtest/spa_Latn.devtest",
+            "flores101-dev/spa_Latn.dev"],
+    "cat": ["flores200-devtest/cat_Latn.devtest", "flores101-dev/cat_Latn.dev"],
+    "glg": ["flores200-devtest/glg_Latn.devtest", "flores101-dev/glg_Latn.dev"],
+}
+# language -> (mode that produces it, language that mode reads)
+MADE_BY = {
+    "por": ("es-pt", "spa"), "fra": ("es-fr", "spa"), "oci": ("es-oc", "spa"),
+    "oci_aran": ("es-oc_aran", "spa"), "ita": ("spa-ita", "spa"),
+    "arg": ("spa-arg", "spa"), "epo": ("en-eo", "eng"), "ast": ("spa-ast", "spa"),
+}
+ISO = {"en": "eng", "es": "spa", "ca": "cat", "gl": "glg", "pt": "por", "fr": "fra",
+       "oc": "oci", "oc_aran": "oci_aran", "eo": "epo", "eu": "eus", "ro": "ron",
+       "it": "ita"}
+
+
+def source_lang(mode):
+    name = mode
+    for pre in ("eco-",):
+        if name.startswith(pre):
+            name = name[len(pre):]
+    src = name.split("-")[0]
+    return ISO.get(src, src)
+
+
+def run(argv, data, timeout=600):
+    p = subprocess.run(argv, input=data, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def cached(key, make):
+    os.makedirs(CACHE, exist_ok=True)
+    path = os.path.join(CACHE, hashlib.sha1(key.encode()).hexdigest())
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            return f.read()
+    data = make()
+    if not data:
+        return data  # failures are not remembered
+    with open(path + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(path + ".tmp", path)
+    return data
+
+
+def read_lines(rel, n):
+    with open(os.path.join(DATA, rel), "rb") as f:
+        lines = f.read().split(b"\n")
+    return lines if n is None else lines[:n]
+
+
+def expand_mode(mode):
+    rc, out, err = run(["apertium-wblank-mode",
+                        os.path.join(APERTIUM, "modes", mode + ".mode")], b"")
+    if rc != 0:
+        return None
+    return out.decode().strip()
+
+
+def stages_of(pipeline, opt1, opt2):
+    stages = []
+    for part in pipeline.split("|"):
+        part = part.strip().replace("$1", opt1).replace("$2", opt2)
+        stages.append(shlex.split(part))
+    return stages
+
+
+def mode_files(stages):
+    files = []
+    for argv in stages:
+        files += [a for a in argv[1:] if a.startswith("/")]
+    return files
+
+
+# Modes without an analyser of their own: where to sample words from.
+SAMPLE_FROM = {"Cyrl-Latn": "apertium-hbs-mkd/mkd-hbs.automorf.bin"}
+
+
+def synthetic_text(mode, stages, lines, seed):
+    """Sentences of surface forms sampled from the mode's analyser."""
+    analyser = next((a for a in mode_files(stages) if "automorf" in a), None)
+    if mode in SAMPLE_FROM:
+        analyser = os.path.join(APERTIUM, SAMPLE_FROM[mode])
+    if analyser is None:
+        return b""
+    out = subprocess.run([sys.executable, os.path.join(HERE, "sample_words.py"), analyser,
+                          str(lines), str(seed)], stdout=subprocess.PIPE, check=True)
+    return out.stdout
+
+
+def source_text(mode, stages, lines):
+    lang = source_lang(mode)
+    if lang in CORPORA:
+        chunks = [b"\n".join(read_lines(rel, lines)) for rel in CORPORA[lang]]
+        return b"\n".join(chunks) + b"\n"
+    if lang in MADE_BY:
+        via, from_lang = MADE_BY[lang]
+        src = b"\n".join(read_lines(CORPORA[from_lang][0], lines)) + b"\n"
+
+        def make():
+            rc, out, err = run(["apertium", via], src)
+            return out if rc == 0 else b""
+        text = cached("made:%s:%s:%d" % (lang, via, lines or 0), make)
+        if text:
+            return text
+    return cached("synth:%s:%d" % (mode, lines or 0),
+                  lambda: synthetic_text(mode, stages, lines or 3000, 1))
+
+
+EDGE_INPUTS = [
+    # (name, bytes): hand-made streams from the design notes' corner cases
+    ("plain", b"Hello world.[][\n]"),
+    ("multiword-superblank", b"I live in New[\n]York now.[][\n]"),
+    ("eof-loss", b"A.B.C."),
+    ("eof-apostrophe", b"it's"),
+    ("case", b"PARIS Paris pARIS PaRiS xyzzy XYZZY caf\xc3\xa9 CAF\xc3\x89[]"),
+    ("soft-hyphen", b"ho\xc2\xadme x[]"),
+    ("escapes", b"a \\^b\\$ c\\/d \\[e\\] \\@f \\<g\\> \\\\ h[]"),
+    ("superblanks", b"[<p>]The[</p>] [x]dog[y] [[t:b:1]]runs[]"),
+    ("nul", b"the dog\0runs away\0\0a\0"),
+    ("spaces", b"  a  b\t\tc \n\n d[]"),
+    ("digits", b"In 2013, 45% of 1,000 people [12]paid $5.[]"),
+    ("non-bmp", b"emoji \xf0\x9f\x98\x80 and \xf0\x9d\x90\x80BC \xf0\x9d\x90\x80[]"),
+    ("lu-input", b"^dog<n><sg>$ ^*unknown$ ^@bank<n><sg>$ ^=be<vbser><pres>$ ^$[]"),
+    ("lu-case", b"^Dog<n><sg>$ ^DOG<n><sg>$ ^dOG<n><sg>$ ^house<n><sg><foo>$ ^house$[]"),
+    ("tilde", b"~de el gato ~De el ~DE EL xx ~a el y ~de  el z ~de [<b>]el w ~de[x]el[]"),
+    ("tilde-eof", b"~de"),
+    ("long-token", b"x" * 5000 + b" " + b"ab" * 3000 + b"[]"),
+    ("many-blanks", b"a" + b"[ ]" * 3000 + b"b[]"),
+]
+
+
+def edge_cases(stages):
+    """Every lt-proc stage of the mode gets the hand-made inputs too."""
+    for argv in stages:
+        if argv and argv[0] == "lt-proc":
+            for name, data in EDGE_INPUTS:
+                yield argv, name, data
+                if "-z" not in argv:
+                    yield [argv[0], "-z"] + argv[1:], name + "+z", data
+
+
+def compare(parley, argv, data, label, results, verbose, seen):
+    key = hashlib.sha1(("\0".join(argv)).encode() + b"\0" + data).hexdigest()
+    if key in seen:
+        return
+    seen.add(key)
+    rc_d, out_d, err_d = run(argv, data)
+    rc_p, out_p, err_p = run([parley, "stage"] + argv, data)
+    ok = out_d == out_p
+    # Debian failing (e.g. invalid UTF-8): parley must fail too, with a message.
+    if rc_d != 0:
+        ok = rc_p != 0 and len(err_p) > 0
+    elif rc_p != 0:
+        ok = False
+    if ok:
+        results["passed"] += 1
+        if verbose:
+            print("ok   %s" % label)
+        return
+    results["failed"] += 1
+    i = next((k for k in range(min(len(out_d), len(out_p))) if out_d[k] != out_p[k]),
+             min(len(out_d), len(out_p)))
+    print("FAIL %s: %s" % (label, " ".join(shlex.quote(a) for a in argv)))
+    print("     rc debian=%d parley=%d; first difference at byte %d of %d/%d" %
+          (rc_d, rc_p, i, len(out_d), len(out_p)))
+    print("     debian: %r" % out_d[max(0, i - 60):i + 60])
+    print("     parley: %r" % out_p[max(0, i - 60):i + 60])
+    if err_p:
+        print("     parley stderr: %s" % err_p.decode(errors="replace").strip()[:300])
+    sys.stdout.flush()
+
+
+def core_modes():
+    modes = []
+    for fn in sorted(os.listdir(os.path.join(APERTIUM, "modes"))):
+        if not fn.endswith(".mode"):
+            continue
+        mode = fn[:-5]
+        pipeline = expand_mode(mode)
+        if pipeline is None:
+            continue
+        stages = stages_of(pipeline, "-g", "")
+        progs = {argv[0] for argv in stages if argv}
+        if progs & NON_CORE:
+            continue
+        if not all(os.path.exists(f) for f in mode_files(stages)):
+            continue  # broken in Debian (missing files)
+        modes.append((mode, pipeline))
+    return modes
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("parley")
+    ap.add_argument("--full", action="store_true", help="whole corpora")
+    ap.add_argument("--modes", default="")
+    ap.add_argument("--lines", type=int, default=60)
+    ap.add_argument("-v", action="store_true")
+    a = ap.parse_args()
+    lines = None if a.full else a.lines
+    results = {"passed": 0, "failed": 0}
+    seen = set()
+    modes = core_modes()
+    if a.modes:
+        want = set(a.modes.split(","))
+        modes = [m for m in modes if m[0] in want]
+    if not modes:
+        print("no modes found under %s: install the Apertium packages (tests/deps.sh)" % APERTIUM)
+        print("0 passed, 1 failed")
+        return 1
+    for mode, pipeline in modes:
+        base = stages_of(pipeline, "-g", "")
+        text = source_text(mode, base, lines)
+        if not text.strip():
+            print("FAIL %s: no source text could be found or made" % mode)
+            results["failed"] += 1
+            continue
+        for opt1 in ("-g", "-n"):
+            stages = stages_of(pipeline, opt1, "")
+            chain = [["apertium-destxt"]] + stages + [["apertium-retxt"]]
+            data = text
+            for k, argv in enumerate(chain):
+                label = "%s %s stage %d %s" % (mode, opt1, k, argv[0])
+                if argv[0] in IMPLEMENTED:
+                    compare(a.parley, argv, data, label, results, a.v, seen)
+                key = "chain:%s:%s:%d:%s" % (mode, opt1, k, hashlib.sha1(data).hexdigest())
+                data = cached(key, lambda: run(argv, data)[1])
+        for argv, name, data in edge_cases(base):
+            compare(a.parley, argv, data, "%s edge %s %s" % (mode, name, " ".join(argv[:-1])),
+                    results, a.v, seen)
+    print("%d passed, %d failed" % (results["passed"], results["failed"]))
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
