@@ -114,19 +114,34 @@ int bbuf_put_utf8(bbuf *b, uint32_t cp) {
 }
 
 int bbuf_put_u16(bbuf *b, const uint16_t *s, size_t n) {
-  if (bbuf_reserve(b, n)) return -1;
+  if (n > (PL_BUF_MAX / 3) || bbuf_reserve(b, n * 3)) {
+    b->failed = 1;
+    return -1;
+  }
+  unsigned char *o = (unsigned char *)b->p + b->len;
   for (size_t i = 0; i < n; i++) {
     uint32_t c = s[i];
     if (c < 0x80) {
-      if (bbuf_putc(b, (int)c)) return -1;
-      continue;
-    }
-    if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] < 0xE000) {
+      *o++ = (unsigned char)c;
+    } else if (c < 0x800) {
+      *o++ = (unsigned char)(0xC0 | (c >> 6));
+      *o++ = (unsigned char)(0x80 | (c & 0x3F));
+    } else if (c >= 0xD800 && c < 0xDC00 && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] < 0xE000) {
+      /* a surrogate pair: 4 bytes for 2 units, within the 3-per-unit room */
       c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00u);
       i++;
+      *o++ = (unsigned char)(0xF0 | (c >> 18));
+      *o++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+      *o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+      *o++ = (unsigned char)(0x80 | (c & 0x3F));
+    } else {
+      if (c >= 0xD800 && c < 0xE000) c = 0xFFFD; /* lone surrogate */
+      *o++ = (unsigned char)(0xE0 | (c >> 12));
+      *o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+      *o++ = (unsigned char)(0x80 | (c & 0x3F));
     }
-    if (bbuf_put_utf8(b, c)) return -1;
   }
+  b->len = (size_t)(o - (unsigned char *)b->p);
   return 0;
 }
 
@@ -152,7 +167,7 @@ void ubuf_free(ubuf *b) {
   memset(b, 0, sizeof *b);
 }
 
-int ubuf_put_cp(ubuf *b, int32_t cp) {
+int ubuf_put_cp_slow(ubuf *b, int32_t cp) {
   if (cp >= 0x10000 && cp < 0x110000) {
     if (ubuf_reserve(b, 2)) return -1;
     cp -= 0x10000;

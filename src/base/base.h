@@ -38,11 +38,13 @@
 #define PL_LIKELY(x) __builtin_expect(!!(x), 1)
 #define PL_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define PL_NOINLINE __attribute__((noinline))
+#define PL_INLINE inline __attribute__((always_inline))
 #define PL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define PL_LIKELY(x) (x)
 #define PL_UNLIKELY(x) (x)
 #define PL_NOINLINE
+#define PL_INLINE inline
 #define PL_PRINTF(a, b)
 #endif
 
@@ -114,7 +116,14 @@ static inline int ubuf_push(ubuf *b, uint16_t c) {
   return 0;
 }
 /* Appends a code point as one or two UTF-16 units (like UString += UChar32). */
-int ubuf_put_cp(ubuf *b, int32_t cp);
+int ubuf_put_cp_slow(ubuf *b, int32_t cp);
+static inline int ubuf_put_cp(ubuf *b, int32_t cp) {
+  if (PL_LIKELY(cp < 0x10000) && PL_LIKELY(b->len < b->cap)) {
+    b->p[b->len++] = (uint16_t)cp;
+    return 0;
+  }
+  return ubuf_put_cp_slow(b, cp);
+}
 int ubuf_append(ubuf *b, const uint16_t *s, size_t n);
 int ubuf_put_ascii(ubuf *b, const char *s);
 int ubuf_copy(ubuf *dst, const ubuf *src);

@@ -35,6 +35,38 @@ typedef struct fst_section {
   int weighted;
 } fst_section;
 
+/* Runtime layout, chosen for cache behaviour: a node's arc range, final
+ * flag and epsilon flag share one 8-byte record, and an arc's input, output
+ * and target share 12 bytes, so following an arc touches one cache line. */
+typedef struct fst_node {
+  uint32_t first;     /* first arc; the node's arcs end at node[n + 1].first */
+  uint8_t final_type; /* FST_SEC_* of the section if the node is final, else 0 */
+  uint8_t has_eps;    /* 1 if the node has epsilon-input arcs */
+  uint16_t dense;     /* index of the node's direct table, FST_NO_DENSE if none */
+} fst_node;
+
+/* Nodes with many arcs (dictionary roots, regular-expression sections) get a
+ * direct table for the symbols below FST_DENSE_SYMS, so that the hottest
+ * lookups cost one load instead of a binary search. */
+#define FST_NO_DENSE 0xFFFF
+#define FST_DENSE_SYMS 256
+#define FST_DENSE_MIN_ARCS 32
+#define FST_DENSE_MAX_NODES 4096
+typedef struct fst_range {
+  uint32_t lo, hi;
+} fst_range;
+
+/* An arc's `to` packs the target node with two facts about it, so that the
+ * State engine never has to look the target node up to learn them:
+ * bits 0-25 the node, bit 26 "has epsilon arcs", bits 27-31 its final type. */
+typedef struct fst_arc {
+  int32_t in, out;
+  uint32_t to;
+} fst_arc;
+#define FST_MAX_NODES ((1u << 26) - 1)
+#define FST_TO_NODE(x) ((x) & FST_MAX_NODES)
+#define FST_TO_FLAGS(x) ((x) >> 26) /* bit 0: has eps; bits 1-5: final type */
+
 typedef struct fst_tagent { /* one slot of the tag-name hash table */
   uint32_t hash;
   int32_t sym; /* 0 = empty slot */
@@ -57,14 +89,19 @@ typedef struct fst {
   uint32_t n_sections;
   fst_section *sec;
   uint32_t n_nodes;     /* including the root, node 0 */
-  uint32_t *arc_first;  /* n_nodes + 1 entries */
-  int32_t *arc_in, *arc_out;
-  uint32_t *arc_to;
+  fst_node *node;       /* n_nodes + 1 entries (the last one ends the arc list) */
+  fst_arc *arc;
+  fst_range *dense;     /* n_dense x FST_DENSE_SYMS */
+  uint32_t n_dense;
   double *arc_w;        /* NULL when no section is weighted */
   uint32_t n_arcs;
-  uint8_t *final_type;  /* FST_SEC_* of the section, if the node is final; 0 otherwise */
   double *final_w;      /* NULL when not weighted */
   int weighted;
+  /* load-time arrays, freed once node/arc are built */
+  uint32_t *arc_first;
+  int32_t *arc_in, *arc_out;
+  uint32_t *arc_to;
+  uint8_t *final_type;
 } fst;
 
 /* Parses and validates a whole .bin image.  `name` is used in messages.
@@ -89,27 +126,32 @@ static inline int fst_is_letter(const fst *f, int32_t c) {
   return lo < f->n_letters && f->letters[lo] == c;
 }
 
-/* Arc range of node `n` for input symbol `sym`: sets [*a, *b). */
+/* Arc range of node `n` for input symbol `sym`: sets [*a, *b).  Hot path:
+ * a branch-free lower bound (conditional moves, no mispredictions), then a
+ * scan over the run of equal inputs, which is usually one arc long. */
 static inline void fst_arcs_for(const fst *f, uint32_t n, int32_t sym, uint32_t *a, uint32_t *b) {
-  uint32_t lo = f->arc_first[n], hi = f->arc_first[n + 1];
-  const int32_t *in = f->arc_in;
-  if (hi - lo <= 8) {
-    while (lo < hi && in[lo] < sym) lo++;
-    uint32_t e = lo;
-    while (e < hi && in[e] == sym) e++;
-    *a = lo;
-    *b = e;
+  uint32_t lo = f->node[n].first, hi = f->node[n + 1].first;
+  const fst_arc *arc = f->arc;
+  if ((uint32_t)sym < FST_DENSE_SYMS && f->node[n].dense != FST_NO_DENSE) {
+    const fst_range *r = &f->dense[(size_t)f->node[n].dense * FST_DENSE_SYMS + (uint32_t)sym];
+    *a = r->lo;
+    *b = r->hi;
     return;
   }
-  uint32_t l = lo, h = hi;
-  while (l < h) {
-    uint32_t m = l + (h - l) / 2;
-    if (in[m] < sym) l = m + 1;
-    else h = m;
+  if (hi - lo <= 6) { /* most nodes: a short linear scan */
+    while (lo < hi && arc[lo].in < sym) lo++;
+  } else {
+    uint32_t len = hi - lo, base = lo;
+    while (len > 1) {
+      uint32_t half = len / 2;
+      base = arc[base + half - 1].in < sym ? base + half : base;
+      len -= half;
+    }
+    lo = base + (arc[base].in < sym);
   }
-  uint32_t e = l;
-  while (e < hi && in[e] == sym) e++;
-  *a = l;
+  uint32_t e = lo;
+  while (e < hi && arc[e].in == sym) e++;
+  *a = lo;
   *b = e;
 }
 

@@ -51,12 +51,13 @@ static inline int is_escaped(int32_t c) {
 typedef struct seqnode {
   int32_t sym;
   uint32_t parent; /* 0 = empty sequence */
-  double w;
 } seqnode;
 
 typedef struct seqpool {
   seqnode *v;
+  double *w; /* per node, only for weighted transducers (else NULL) */
   uint32_t n, cap;
+  int weighted;
   int failed;
 } seqpool;
 
@@ -66,20 +67,27 @@ static inline uint32_t seq_push(seqpool *p, uint32_t parent, int32_t sym, double
   seqnode *s = &p->v[p->n];
   s->sym = sym;
   s->parent = parent;
-  s->w = w;
+  if (p->w) p->w[p->n] = w;
   return p->n++;
 }
 
 /* ---- State ---- */
+/* A path.  `flags` caches facts about `node` (copied from the arc that led
+ * here, see fst_arc): SENT_EPS, the final type in bits 1-5, and SENT_DIRTY
+ * for a path that used a case alternative. */
 typedef struct sent {
   uint32_t node;
   uint32_t seq;
-  uint32_t dirty;
+  uint32_t flags;
 } sent;
+#define SENT_EPS 1u
+#define SENT_FINAL(fl) (((fl) >> 1) & 0x1F)
+#define SENT_DIRTY 0x100u
 
 typedef struct fstate {
   sent *v;
   uint32_t n, cap;
+  uint32_t is_initial; /* exactly the processor's initial state (memo applies) */
 } fstate;
 
 typedef struct fst_engine { /* what State operations need */
@@ -91,11 +99,23 @@ typedef struct fst_engine { /* what State operations need */
   /* scratch for filter_finals */
   int32_t *syms;
   uint32_t syms_cap;
+  /* scratch for st_filter_finals, kept between calls */
+  ubuf ff_text;
+  void *ff_refs, *ff_recs;
+  uint32_t ff_cap;
+  /* memo of st_step_case from the initial state for symbols below 256:
+   * entries of symbol c are memo[memo_off[c] .. memo_off[c+1]) */
+  sent *memo;
+  uint32_t memo_off[257];
+  int memo_cs; /* the case sensitivity the memo was built with */
 } fst_engine;
 
 void st_free(fstate *s);
 int st_copy(fst_engine *E, fstate *dst, const fstate *src);
 void st_init_root(fst_engine *E, fstate *s);
+/* Builds the initial-state memo; call once the initial state is final and
+ * before the pool base is fixed (the memo's outputs live below it). */
+int st_build_memo(fst_engine *E, const fstate *initial, int case_sensitive);
 /* Steps on `in`, and on each of alts[0..n_alt) that differs from `in` and
  * from the previous alternatives as lttoolbox's apply() variants do; paths
  * taken through an alternative are marked dirty. */
@@ -106,10 +126,17 @@ void st_step_careful(fst_engine *E, fstate *s, int32_t in, int32_t alt);
 void st_step_case(fst_engine *E, fstate *s, int32_t val, int case_sensitive);
 void st_step_case_override(fst_engine *E, fstate *s, int32_t val, int case_sensitive);
 static inline int st_is_final(const fst_engine *E, const fstate *s, int mask) {
-  const uint8_t *ft = E->f->final_type;
+  (void)E;
   for (uint32_t i = 0; i < s->n; i++)
-    if (ft[s->v[i].node] & mask) return 1;
+    if (SENT_FINAL(s->v[i].flags) & (uint32_t)mask) return 1;
   return 0;
+}
+/* OR of the final types of all paths (0 if none is final). */
+static inline int st_final_mask(const fst_engine *E, const fstate *s) {
+  (void)E;
+  int m = 0;
+  for (uint32_t i = 0; i < s->n; i++) m |= (int)SENT_FINAL(s->v[i].flags);
+  return m;
 }
 /* lttoolbox State::filterFinals: appends "/a/b..." (sorted by weight, first
  * occurrence of each string kept, at most max_analyses) to `out`. */

@@ -294,7 +294,7 @@ static int read_transducer(loader *L, fst_section *sec) {
     goto out;
   }
   uint32_t first = f->n_nodes;
-  if ((uint64_t)first + n_states > UINT32_MAX / 2) {
+  if ((uint64_t)first + n_states > FST_MAX_NODES) {
     rc = corrupt(L, "too many states");
     goto out;
   }
@@ -422,6 +422,49 @@ static int finish(loader *L) {
   }
   free(a);
   free(tmp);
+  /* Pack the runtime arrays (see fst_node / fst_arc). */
+  f->node = calloc((size_t)f->n_nodes + 1, sizeof *f->node);
+  f->arc = calloc(f->n_arcs ? f->n_arcs : 1, sizeof *f->arc);
+  if (!f->node || !f->arc) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  for (uint32_t n = 0; n <= f->n_nodes; n++) f->node[n].first = f->arc_first[n];
+  for (uint32_t k = 0; k < f->n_arcs; k++) f->arc[k] = (fst_arc){f->arc_in[k], f->arc_out[k], f->arc_to[k]};
+  for (uint32_t n = 0; n <= f->n_nodes; n++) f->node[n].dense = FST_NO_DENSE;
+  for (uint32_t n = 0; n < f->n_nodes; n++) {
+    uint32_t a0, b0;
+    f->node[n].final_type = f->final_type[n];
+    fst_arcs_for(f, n, 0, &a0, &b0);
+    f->node[n].has_eps = a0 != b0;
+    if (f->node[n + 1].first - f->node[n].first >= FST_DENSE_MIN_ARCS && f->n_dense < FST_DENSE_MAX_NODES)
+      f->node[n].dense = (uint16_t)f->n_dense++;
+  }
+  for (uint32_t k = 0; k < f->n_arcs; k++) {
+    uint32_t t = f->arc[k].to;
+    f->arc[k].to = t | ((uint32_t)f->node[t].has_eps << 26) | ((uint32_t)f->node[t].final_type << 27);
+  }
+  if (f->n_dense) {
+    f->dense = malloc((size_t)f->n_dense * FST_DENSE_SYMS * sizeof *f->dense);
+    if (!f->dense) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+    for (uint32_t n = 0; n < f->n_nodes; n++) {
+      uint16_t d = f->node[n].dense;
+      if (d == FST_NO_DENSE) continue;
+      f->node[n].dense = FST_NO_DENSE; /* so fst_arcs_for searches while we fill */
+      for (int32_t c = 0; c < FST_DENSE_SYMS; c++) {
+        uint32_t a0, b0;
+        fst_arcs_for(f, n, c, &a0, &b0);
+        f->dense[(size_t)d * FST_DENSE_SYMS + (uint32_t)c] = (fst_range){a0, b0};
+      }
+      f->node[n].dense = d;
+    }
+  }
+  free(f->arc_first);
+  free(f->arc_in);
+  free(f->arc_out);
+  free(f->arc_to);
+  free(f->final_type);
+  f->arc_first = NULL;
+  f->arc_in = f->arc_out = NULL;
+  f->arc_to = NULL;
+  f->final_type = NULL;
   if (!f->weighted) {
     free(f->arc_w);
     f->arc_w = NULL;
@@ -552,5 +595,8 @@ void fst_free(fst *f) {
   free(f->arc_w);
   free(f->final_type);
   free(f->final_w);
+  free(f->node);
+  free(f->arc);
+  free(f->dense);
   free(f);
 }

@@ -431,12 +431,13 @@ static int analysis(struct fst_proc *p, pl_err *e) {
   do {
     val = read_analysis(p, e, &fatal);
     if (fatal) break;
-    if (st_is_final(&p->E, &cur, p->finals_mask)) {
-      int kind = st_is_final(&p->E, &cur, M_INC)    ? 1
-                 : st_is_final(&p->E, &cur, M_POST) ? 2
-                 : st_is_final(&p->E, &cur, M_PRE)  ? 3
-                 : !is_alpha(p, val)                ? 4
-                                                    : 0;
+    int fmask = st_final_mask(&p->E, &cur);
+    if (fmask & p->finals_mask) {
+      int kind = (fmask & M_INC)       ? 1
+                 : (fmask & M_POST)    ? 2
+                 : (fmask & M_PRE)     ? 3
+                 : !is_alpha(p, val)   ? 4
+                                       : 0;
       if (kind) {
         if (p->o.decompose && p->cmp_only_l) st_prune_forbidden(&p->E, &cur, p->cmp_only_l);
         analysis_finals(p, &cur, &sf, &lf);
@@ -907,9 +908,11 @@ int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *
     p->finals_mask = 0xFF;
   }
   p->drop_tilde = opts->mode == FST_MODE_POSTGEN;
+  p->E.pool.weighted = f->weighted;
   seq_push(&p->E.pool, 0, 0, 0.0); /* makes the pool reserve index 0 */
   p->E.pool.n = 1;
   st_init_root(&p->E, &p->initial);
+  st_build_memo(&p->E, &p->initial, opts->case_sensitive);
   p->pool_base = p->E.pool.n;
   if (opts->decompose) {
     static const char *l[] = {"<:co:only-L>", "<:compound:only-L>", "<@co:only-L>", "<@compound:only-L>",
@@ -953,7 +956,12 @@ void fst_proc_free(fst_proc *p) {
   st_free(&p->initial);
   st_free(&p->E.tmp);
   free(p->E.pool.v);
+  free(p->E.pool.w);
+  free(p->E.memo);
   free(p->E.syms);
+  ubuf_free(&p->E.ff_text);
+  free(p->E.ff_refs);
+  free(p->E.ff_recs);
   uq_free(&p->blanks);
   uq_free(&p->wblanks);
   sd_free(&p->tq);

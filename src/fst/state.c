@@ -31,9 +31,18 @@ uint32_t seq_push_slow(seqpool *p, uint32_t parent, int32_t sym, double w) {
     return 0;
   }
   p->v = v;
+  if (p->weighted) {
+    double *nw = realloc(p->w, (size_t)cap * sizeof *nw);
+    if (!nw) {
+      p->failed = 1;
+      return 0;
+    }
+    p->w = nw;
+  }
   p->cap = cap;
   if (p->n == 0) { /* index 0 is the empty sequence: keep a dummy there */
-    p->v[0] = (seqnode){0, 0, 0.0};
+    p->v[0] = (seqnode){0, 0};
+    if (p->w) p->w[0] = 0.0;
     p->n = 1;
   }
   return seq_push(p, parent, sym, w);
@@ -64,18 +73,24 @@ static int st_reserve(fst_engine *E, fstate *s, uint32_t need) {
   return 0;
 }
 
-static inline void st_add(fst_engine *E, fstate *s, uint32_t node, uint32_t seq, uint32_t dirty) {
+/* Adds a path to `to` (a packed arc target, see fst_arc). */
+static PL_INLINE void st_add(fst_engine *E, fstate *s, uint32_t to, uint32_t seq, uint32_t dirty) {
   if (PL_UNLIKELY(s->n >= s->cap) && st_reserve(E, s, s->n + 1)) return;
   sent *e = &s->v[s->n++];
-  e->node = node;
+  e->node = FST_TO_NODE(to);
   e->seq = seq;
-  e->dirty = dirty;
+  e->flags = FST_TO_FLAGS(to) | dirty;
+}
+
+static inline uint32_t node_flags(const fst *f, uint32_t n) {
+  return (uint32_t)f->node[n].has_eps | ((uint32_t)f->node[n].final_type << 1);
 }
 
 int st_copy(fst_engine *E, fstate *dst, const fstate *src) {
   if (st_reserve(E, dst, src->n)) return -1;
   if (src->n) memcpy(dst->v, src->v, src->n * sizeof *src->v);
   dst->n = src->n;
+  dst->is_initial = src->is_initial;
   return 0;
 }
 
@@ -86,6 +101,7 @@ static void closure(fst_engine *E, fstate *s) {
   const fst *f = E->f;
   for (uint32_t i = 0; i < s->n; i++) {
     uint32_t a, b;
+    if (!(s->v[i].flags & SENT_EPS)) continue;
     fst_arcs_for(f, s->v[i].node, 0, &a, &b);
     for (; a < b; a++) {
       if (PL_UNLIKELY(s->n >= (1u << 22))) {
@@ -93,41 +109,42 @@ static void closure(fst_engine *E, fstate *s) {
         return;
       }
       uint32_t seq = s->v[i].seq;
-      if (f->arc_out[a] != 0) seq = seq_push(&E->pool, seq, f->arc_out[a], f->arc_w ? f->arc_w[a] : 0.0);
-      st_add(E, s, f->arc_to[a], seq, s->v[i].dirty);
+      if (f->arc[a].out != 0) seq = seq_push(&E->pool, seq, f->arc[a].out, f->arc_w ? f->arc_w[a] : 0.0);
+      st_add(E, s, f->arc[a].to, seq, s->v[i].flags & SENT_DIRTY);
     }
   }
 }
 
 void st_init_root(fst_engine *E, fstate *s) {
   s->n = 0;
-  st_add(E, s, 0, 0, 0);
+  st_add(E, s, node_flags(E->f, 0) << 26, 0, 0);
   closure(E, s);
+  s->is_initial = 1;
 }
 
 /* Appends to `dst` the targets of path `e` on `sym`; returns whether any. */
-static inline int into(fst_engine *E, fstate *dst, const sent *e, int32_t sym, uint32_t dirty) {
+static PL_INLINE int into(fst_engine *E, fstate *dst, const sent *e, int32_t sym, uint32_t dirty) {
   const fst *f = E->f;
   uint32_t a, b;
   fst_arcs_for(f, e->node, sym, &a, &b);
   if (a == b) return 0;
   for (; a < b; a++) {
-    uint32_t seq = seq_push(&E->pool, e->seq, f->arc_out[a], f->arc_w ? f->arc_w[a] : 0.0);
-    st_add(E, dst, f->arc_to[a], seq, e->dirty | dirty);
+    uint32_t seq = seq_push(&E->pool, e->seq, f->arc[a].out, f->arc_w ? f->arc_w[a] : 0.0);
+    st_add(E, dst, f->arc[a].to, seq, (e->flags & SENT_DIRTY) | dirty);
   }
   return 1;
 }
 
-static inline int into_override(fst_engine *E, fstate *dst, const sent *e, int32_t sym, int32_t old_sym,
+static PL_INLINE int into_override(fst_engine *E, fstate *dst, const sent *e, int32_t sym, int32_t old_sym,
                                 int32_t new_sym, uint32_t dirty) {
   const fst *f = E->f;
   uint32_t a, b;
   fst_arcs_for(f, e->node, sym, &a, &b);
   if (a == b) return 0;
   for (; a < b; a++) {
-    int32_t out = f->arc_out[a] == old_sym ? new_sym : f->arc_out[a];
+    int32_t out = f->arc[a].out == old_sym ? new_sym : f->arc[a].out;
     uint32_t seq = seq_push(&E->pool, e->seq, out, f->arc_w ? f->arc_w[a] : 0.0);
-    st_add(E, dst, f->arc_to[a], seq, e->dirty | dirty);
+    st_add(E, dst, f->arc[a].to, seq, (e->flags & SENT_DIRTY) | dirty);
   }
   return 1;
 }
@@ -136,12 +153,14 @@ static inline void swap_in(fst_engine *E, fstate *s) {
   fstate t = *s;
   *s = E->tmp;
   E->tmp = t;
+  s->is_initial = 0;
   closure(E, s);
 }
 
 void st_step(fst_engine *E, fstate *s, int32_t in) {
   if (in == 0) {
     s->n = 0;
+    s->is_initial = 0;
     return;
   }
   E->tmp.n = 0;
@@ -152,6 +171,7 @@ void st_step(fst_engine *E, fstate *s, int32_t in) {
 void st_step2(fst_engine *E, fstate *s, int32_t in, int32_t alt) {
   if (in == 0 || alt == 0) {
     s->n = 0;
+    s->is_initial = 0;
     return;
   }
   if (in == alt) {
@@ -161,7 +181,7 @@ void st_step2(fst_engine *E, fstate *s, int32_t in, int32_t alt) {
   E->tmp.n = 0;
   for (uint32_t i = 0; i < s->n; i++) {
     into(E, &E->tmp, &s->v[i], in, 0);
-    into(E, &E->tmp, &s->v[i], alt, 1);
+    into(E, &E->tmp, &s->v[i], alt, SENT_DIRTY);
   }
   swap_in(E, s);
 }
@@ -169,6 +189,7 @@ void st_step2(fst_engine *E, fstate *s, int32_t in, int32_t alt) {
 void st_step3(fst_engine *E, fstate *s, int32_t in, int32_t alt1, int32_t alt2) {
   if (in == 0 || alt1 == 0 || alt2 == 0) {
     s->n = 0;
+    s->is_initial = 0;
     return;
   }
   if (in == alt1) {
@@ -182,8 +203,8 @@ void st_step3(fst_engine *E, fstate *s, int32_t in, int32_t alt1, int32_t alt2) 
   E->tmp.n = 0;
   for (uint32_t i = 0; i < s->n; i++) {
     into(E, &E->tmp, &s->v[i], in, 0);
-    into(E, &E->tmp, &s->v[i], alt1, 1);
-    into(E, &E->tmp, &s->v[i], alt2, 1);
+    into(E, &E->tmp, &s->v[i], alt1, SENT_DIRTY);
+    into(E, &E->tmp, &s->v[i], alt2, SENT_DIRTY);
   }
   swap_in(E, s);
 }
@@ -191,17 +212,62 @@ void st_step3(fst_engine *E, fstate *s, int32_t in, int32_t alt1, int32_t alt2) 
 void st_step_careful(fst_engine *E, fstate *s, int32_t in, int32_t alt) {
   if (in == 0 || alt == 0) {
     s->n = 0;
+    s->is_initial = 0;
     return;
   }
   E->tmp.n = 0;
   for (uint32_t i = 0; i < s->n; i++)
-    if (!into(E, &E->tmp, &s->v[i], in, 0)) into(E, &E->tmp, &s->v[i], alt, 1);
+    if (!into(E, &E->tmp, &s->v[i], in, 0)) into(E, &E->tmp, &s->v[i], alt, SENT_DIRTY);
   swap_in(E, s);
 }
 
-void st_step_case(fst_engine *E, fstate *s, int32_t val, int case_sensitive) {
+static void step_case(fst_engine *E, fstate *s, int32_t val, int case_sensitive) {
   if (case_sensitive || !uc_isupper(val)) st_step(E, s, val);
   else st_step2(E, s, val, uc_tolower(val));
+}
+
+void st_step_case(fst_engine *E, fstate *s, int32_t val, int case_sensitive) {
+  if (s->is_initial && (uint32_t)val < 256 && E->memo && case_sensitive == E->memo_cs) {
+    uint32_t a = E->memo_off[val], b = E->memo_off[val + 1];
+    if (st_reserve(E, s, b - a)) return;
+    memcpy(s->v, E->memo + a, (b - a) * sizeof *s->v);
+    s->n = b - a;
+    s->is_initial = 0;
+    return;
+  }
+  step_case(E, s, val, case_sensitive);
+}
+
+int st_build_memo(fst_engine *E, const fstate *initial, int case_sensitive) {
+  fstate t = {0};
+  uint32_t total = 0, cap = 1024;
+  sent *memo = malloc(cap * sizeof *memo);
+  if (!memo) return -1;
+  for (int32_t c = 0; c < 256; c++) {
+    E->memo_off[c] = total;
+    if (st_copy(E, &t, initial)) break;
+    step_case(E, &t, c, case_sensitive);
+    if (total + t.n > cap) {
+      while (total + t.n > cap) cap *= 2;
+      sent *m2 = realloc(memo, cap * sizeof *m2);
+      if (!m2) {
+        E->failed = 1;
+        break;
+      }
+      memo = m2;
+    }
+    memcpy(memo + total, t.v, t.n * sizeof *t.v);
+    total += t.n;
+  }
+  E->memo_off[256] = total;
+  st_free(&t);
+  if (E->failed) {
+    free(memo);
+    return -1;
+  }
+  E->memo = memo;
+  E->memo_cs = case_sensitive;
+  return 0;
 }
 
 /* lttoolbox State::step_case_override: an uppercase input may follow a
@@ -216,19 +282,20 @@ void st_step_case_override(fst_engine *E, fstate *s, int32_t val, int case_sensi
   int32_t low = uc_tolower(val);
   if (val == 0 || low == 0) {
     s->n = 0;
+    s->is_initial = 0;
     return;
   }
   E->tmp.n = 0;
   if (val == low) {
     for (uint32_t i = 0; i < s->n; i++) {
       into_override(E, &E->tmp, &s->v[i], val, low, val, 0);
-      into_override(E, &E->tmp, &s->v[i], low, low, val, 1);
+      into_override(E, &E->tmp, &s->v[i], low, low, val, SENT_DIRTY);
     }
   } else {
     for (uint32_t i = 0; i < s->n; i++) {
       into_override(E, &E->tmp, &s->v[i], val, low, val, 0);
-      into_override(E, &E->tmp, &s->v[i], low, low, val, 1);
-      into_override(E, &E->tmp, &s->v[i], low, low, val, 1);
+      into_override(E, &E->tmp, &s->v[i], low, low, val, SENT_DIRTY);
+      into_override(E, &E->tmp, &s->v[i], low, low, val, SENT_DIRTY);
     }
   }
   swap_in(E, s);
@@ -259,7 +326,7 @@ static double seq_cost(const fst_engine *E, uint32_t seq, uint32_t n) {
   double *ws = n <= 64 ? w : malloc((size_t)n * sizeof *ws);
   if (!ws) return 0.0;
   uint32_t i = n;
-  for (uint32_t q = seq; q; q = E->pool.v[q].parent) ws[--i] = E->pool.v[q].w;
+  for (uint32_t q = seq; q; q = E->pool.v[q].parent) ws[--i] = E->pool.w ? E->pool.w[q] : 0.0;
   double cost = 0.0;
   for (i = 0; i < n; i++) cost += ws[i];
   if (ws != w) free(ws);
@@ -277,70 +344,75 @@ static int ustr_eq(const ubuf *b, strref x, strref y) {
 void st_filter_finals(fst_engine *E, const fstate *s, int mask, int uppercase, int firstupper,
                       int max_analyses, ubuf *out) {
   const fst *f = E->f;
-  ubuf text = {0};
-  strref *refs = NULL;
-  sortrec *recs = NULL;
-  uint32_t n = 0, cap = 0;
+  ubuf *text = &E->ff_text;
+  uint32_t n = 0;
+  text->len = 0;
   for (uint32_t i = 0; i < s->n; i++) {
     const sent *e = &s->v[i];
-    if (!(f->final_type[e->node] & mask)) continue;
-    if (n == cap) {
-      cap = cap ? cap * 2 : 16;
-      strref *r2 = realloc(refs, cap * sizeof *r2);
-      sortrec *s2 = realloc(recs, cap * sizeof *s2);
-      if (r2) refs = r2;
-      if (s2) recs = s2;
+    if (!(SENT_FINAL(e->flags) & (uint32_t)mask)) continue;
+    if (n == E->ff_cap) {
+      uint32_t cap = E->ff_cap ? E->ff_cap * 2 : 16;
+      strref *r2 = realloc(E->ff_refs, cap * sizeof *r2);
+      if (r2) E->ff_refs = r2;
+      sortrec *s2 = realloc(E->ff_recs, cap * sizeof *s2);
+      if (s2) E->ff_recs = s2;
       if (!r2 || !s2) {
         E->failed = 1;
-        goto out;
+        return;
       }
+      E->ff_cap = cap;
     }
-    size_t start = text.len;
+    strref *refs = E->ff_refs;
+    sortrec *recs = E->ff_recs;
+    size_t start = text->len;
     uint32_t m = seq_syms(E, e->seq);
-    int up = e->dirty && uppercase;
+    int dirty = (e->flags & SENT_DIRTY) != 0;
+    int up = dirty && uppercase;
     for (uint32_t j = 0; j < m; j++) {
       int32_t sym = E->syms[j];
-      if (sym > 0 && is_escaped(sym)) ubuf_push(&text, '\\');
-      if (sym > 0) ubuf_put_cp(&text, up ? uc_toupper(sym) : sym);
-      else if (sym < 0 && sym != E->hide1 && sym != E->hide2) fst_sym_append(f, &text, sym);
-    }
-    if (e->dirty && firstupper && text.len > start) {
-      /* lttoolbox upper-cases one UTF-16 unit, skipping a leading '~' */
-      size_t k = start;
-      if (text.p[k] == '~') k++;
-      if (k < text.len) {
-        uint16_t c = text.p[k];
-        if (c < 0xD800 || c > 0xDFFF) text.p[k] = (uint16_t)uc_toupper(c);
+      if (sym > 0) {
+        if (is_escaped(sym)) ubuf_push(text, '\\');
+        ubuf_put_cp(text, up ? uc_toupper(sym) : sym);
+      } else if (sym < 0 && sym != E->hide1 && sym != E->hide2) {
+        fst_sym_append(f, text, sym);
       }
     }
-    double cost = (f->arc_w || f->final_w) ? seq_cost(E, e->seq, m) : 0.0;
+    if (dirty && firstupper && text->len > start) {
+      /* lttoolbox upper-cases one UTF-16 unit, skipping a leading '~' */
+      size_t k = start;
+      if (text->p[k] == '~') k++;
+      if (k < text->len) {
+        uint16_t c = text->p[k];
+        if (c < 0xD800 || c > 0xDFFF) text->p[k] = (uint16_t)uc_toupper(c);
+      }
+    }
+    double cost = f->weighted ? seq_cost(E, e->seq, m) : 0.0;
     if (f->final_w) cost += f->final_w[e->node];
-    refs[n] = (strref){start, text.len - start};
+    refs[n] = (strref){start, text->len - start};
     recs[n] = (sortrec){cost, n};
     n++;
   }
-  if (text.failed) {
+  if (text->failed) {
     E->failed = 1;
-    goto out;
+    return;
   }
+  strref *refs = E->ff_refs;
+  sortrec *recs = E->ff_recs;
   std_sort_by_key(recs, n);
   if ((uint32_t)max_analyses < n) n = (uint32_t)max_analyses;
   for (uint32_t i = 0; i < n; i++) {
     strref r = refs[recs[i].idx];
     int dup = 0;
-    for (uint32_t j = 0; j < i && !dup; j++) dup = ustr_eq(&text, refs[recs[j].idx], r);
+    for (uint32_t j = 0; j < i && !dup; j++) dup = ustr_eq(text, refs[recs[j].idx], r);
     if (dup) continue;
     ubuf_push(out, '/');
-    ubuf_append(out, text.p + r.off, r.len);
+    ubuf_append(out, text->p + r.off, r.len);
   }
-out:
-  ubuf_free(&text);
-  free(refs);
-  free(recs);
 }
 
 void st_prune_forbidden(fst_engine *E, fstate *s, int32_t sym) {
   uint32_t k = 0;
+  s->is_initial = 0;
   for (uint32_t i = 0; i < s->n; i++) {
     int found = 0;
     for (uint32_t q = s->v[i].seq; q && !found; q = E->pool.v[q].parent) found = E->pool.v[q].sym == sym;
@@ -366,6 +438,7 @@ static int last_part_has(fst_engine *E, uint32_t seq, int32_t required, int32_t 
 }
 
 void st_prune_compounds(fst_engine *E, fstate *s, int32_t required, int32_t sep, int max_elements) {
+  s->is_initial = 0;
   if (!s->n) return;
   int *cnt = malloc(s->n * sizeof *cnt);
   if (!cnt) {
@@ -395,14 +468,15 @@ void st_prune_compounds(fst_engine *E, fstate *s, int32_t required, int32_t sep,
 
 void st_restart_finals(fst_engine *E, fstate *s, int mask, int32_t required, const fstate *restart,
                        int32_t sep) {
-  const uint8_t *ft = E->f->final_type;
+  s->is_initial = 0;
   for (uint32_t i = 0; i < s->n; i++) {
     sent e = s->v[i];
-    if (!(ft[e.node] & mask)) continue;
+    if (!(SENT_FINAL(e.flags) & (uint32_t)mask)) continue;
     if (!last_part_has(E, e.seq, required, sep)) continue;
     for (uint32_t j = 0; j < restart->n; j++) {
       uint32_t seq = seq_push(&E->pool, e.seq, sep, 0.0);
-      st_add(E, s, restart->v[j].node, seq, e.dirty);
+      st_add(E, s, restart->v[j].node | (node_flags(E->f, restart->v[j].node) << 26), seq,
+             e.flags & SENT_DIRTY);
     }
   }
 }
