@@ -27,7 +27,8 @@ enum {
   PARLEY_EINPUT = 3,      /* the input text or stream is malformed */
   PARLEY_EIO = 4,         /* a file could not be read or written */
   PARLEY_EUSAGE = 5,      /* bad arguments */
-  PARLEY_EUNSUPPORTED = 6 /* valid, but not implemented by parley */
+  PARLEY_EUNSUPPORTED = 6, /* valid, but not implemented by parley */
+  PARLEY_ELIMIT = 7        /* a safety limit was reached (size, paths, time) */
 };
 
 typedef struct parley_error {

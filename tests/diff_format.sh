@@ -228,6 +228,8 @@ mk bad-surrogate 'a \xed\xa0\x80'
 mk bad-too-big '\xf4\x90\x80\x80'
 mk bad-f8 'z\xf8\x88\x80\x80\x80'
 bad_utf8 "destxt invalid: lone 0xFF" "$T/e/bad-ff" 1
+mk bad-ff-eof 'a b\xff'
+bad_utf8 "destxt invalid: 0xFF at EOF" "$T/e/bad-ff-eof" 3
 bad_utf8 "destxt invalid: stray continuation" "$T/e/bad-cont" 0
 bad_utf8 "destxt invalid: truncated at EOF" "$T/e/bad-trunc-eof" 2
 bad_utf8 "destxt invalid: character split by a blank" "$T/e/bad-split" 1
@@ -243,6 +245,20 @@ bad_utf8 "destxt invalid: byte in the middle of a corpus" "$T/e2-bad-mid" "$(sta
 bad_utf8 "destxt invalid: truncated across a chunk boundary" "$T/e2-bad-chunk-end" 65535
 { head -c 65535 /dev/zero | tr '\0' 'a'; printf '\xe2\x82\xac ok'; } >"$T/e2-good-chunk-end"
 same "destxt edge:char-across-chunk-boundary" "$T/e2-good-chunk-end" apertium-destxt
+
+# Input chunk boundaries (parley reads 64 KiB at a time): the same tail of
+# special bytes placed so that each of its bytes falls on the boundary in
+# turn; every stage runs on every placement.
+tail=' \xe2\x82\xac  \n\n\xc3\0\xa9\t[[t:b:1]]^b\\$c$[[/]] .[]\\[x\\\0y\r\n\r\n~.['
+printf "$tail" >"$T/tail"
+tl=$(stat -c %s "$T/tail")
+for ((k = 65536 - tl - 1; k <= 65537; k++)); do
+  { head -c "$k" /dev/zero | tr '\0' 'a'; cat "$T/tail"; } >"$T/chunk"
+  same "destxt chunk-boundary:$k" "$T/chunk" apertium-destxt
+  same "retxt chunk-boundary:$k" "$T/chunk" apertium-retxt
+  same "wblank-attach chunk-boundary:$k" "$T/chunk" apertium-wblank-attach
+  same "wblank-detach chunk-boundary:$k" "$T/chunk" apertium-wblank-detach
+done
 
 # ---------------------------------------------------------------- streams
 # Real intermediate streams, made with Debian's tools only.
@@ -311,6 +327,11 @@ mk r-utf8 'caf\xc3\xa9.[][\n]\xe2\x82\xac \\^x\\$'
 mk r-invalid 'a\xff\xfeb\xc3.[]'
 for f in "$T"/e/r-*; do same "retxt edge:${f##*/}" "$f" apertium-retxt; done
 for f in "$T"/e/*; do case ${f##*/} in r-* | bad-*) ;; *) same "retxt raw:${f##*/}" "$f" apertium-retxt ;; esac; done
+# "[@name]": Debian splices the file and deletes it (or stops if it does not
+# exist); parley treats it as an ordinary superblank (src/format/retxt.c).
+mk r-atfile '[@/nonexistent/file] a[@x.[]b[@]c\n'
+printf '@/nonexistent/file a@xb@c\n' >"$T/want"
+expect "retxt edge:r-atfile (no file splicing)" "$T/e/r-atfile" "$T/want" apertium-retxt
 apertium-retxt "$T/s/1.des" "$T/ref.out" </dev/null >/dev/null
 "$P" stage apertium-retxt "$T/s/1.des" "$T/got.out" </dev/null >/dev/null
 if cmp -s "$T/ref.out" "$T/got.out"; then ok "retxt FILE OUTFILE"; else bad "retxt FILE OUTFILE" "differs"; fi

@@ -189,6 +189,43 @@ def edge_cases(stages):
                     yield [argv[0], "-z"] + argv[1:], name + "+z", data
 
 
+MARK = b"[PARLEY-END-OF-SEGMENT]"
+
+
+def lt_mode(argv):
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-") and not a.startswith("--"))
+    if any(c in flags for c in "bgndlmCo"):
+        return "word"
+    if "p" in flags or "t" in flags or "x" in flags:
+        return "translit"
+    return "analysis"
+
+
+def divergence_oracle(argv, data):
+    """Expected parley output where Debian loses input (DIVERGENCES.md).
+
+    lt-proc-eof: analysis drops what it had read ahead when the input (or a
+    -z segment) ends; parley analyses it.  The oracle is Debian's own output
+    when a superblank marker and an unknown word stand before every end, with
+    the two removed again.
+    lt-proc-translit-eof: -p/-t/-x append U+FFFF to a word that ends the
+    input; parley does not.  Returns None where no divergence applies."""
+    if argv[0] != "lt-proc":
+        return None
+    mode = lt_mode(argv)
+    if mode == "analysis":
+        tail = MARK + b"parleyzzqx"
+        fixed = data.replace(b"\0", tail + b"\0") + tail
+        rc, out, err = run(argv, fixed)
+        if rc != 0:
+            return None
+        return out.replace(MARK + b"^parleyzzqx/*parleyzzqx$", b"")
+    if mode == "translit" and b"\xef\xbf\xbf" not in data:
+        rc, out, err = run(argv, data)
+        return out.replace(b"\xef\xbf\xbf", b"") if rc == 0 else None
+    return None
+
+
 def compare(parley, argv, data, label, results, verbose, seen):
     key = hashlib.sha1(("\0".join(argv)).encode() + b"\0" + data).hexdigest()
     if key in seen:
@@ -197,6 +234,11 @@ def compare(parley, argv, data, label, results, verbose, seen):
     rc_d, out_d, err_d = run(argv, data)
     rc_p, out_p, err_p = run([parley, "stage"] + argv, data)
     ok = out_d == out_p
+    if not ok and rc_d == 0 and rc_p == 0:
+        expect = divergence_oracle(argv, data)
+        if expect is not None and expect == out_p:
+            ok = True
+            label += " (documented divergence)"
     # Debian failing (e.g. invalid UTF-8): parley must fail too, with a message.
     if rc_d != 0:
         ok = rc_p != 0 and len(err_p) > 0

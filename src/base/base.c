@@ -114,6 +114,7 @@ int bbuf_put_utf8(bbuf *b, uint32_t cp) {
 }
 
 int bbuf_put_u16(bbuf *b, const uint16_t *s, size_t n) {
+  if (n == 0) return b->failed ? -1 : 0;
   if (n > (PL_BUF_MAX / 3) || bbuf_reserve(b, n * 3)) {
     b->failed = 1;
     return -1;
@@ -179,6 +180,7 @@ int ubuf_put_cp_slow(ubuf *b, int32_t cp) {
 }
 
 int ubuf_append(ubuf *b, const uint16_t *s, size_t n) {
+  if (n == 0) return b->failed ? -1 : 0;
   if (ubuf_reserve(b, n)) return -1;
   if (n) memcpy(b->p + b->len, s, n * sizeof *s);
   b->len += n;

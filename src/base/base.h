@@ -33,6 +33,7 @@
 #define PL_EIO 4       /* read or write failed */
 #define PL_EUSAGE 5    /* bad arguments */
 #define PL_EUNSUPPORTED 6
+#define PL_ELIMIT 7    /* a safety limit was reached (size, paths, time) */
 
 #if defined(__GNUC__)
 #define PL_LIKELY(x) __builtin_expect(!!(x), 1)

@@ -138,10 +138,11 @@ static inline void fst_arcs_for(const fst *f, uint32_t n, int32_t sym, uint32_t 
     *b = r->hi;
     return;
   }
-  if (hi - lo <= 6) { /* most nodes: a short linear scan */
+  uint32_t len = hi - lo;
+  if (len <= 6) { /* most nodes: a short linear scan */
     while (lo < hi && arc[lo].in < sym) lo++;
   } else {
-    uint32_t len = hi - lo, base = lo;
+    uint32_t base = lo;
     while (len > 1) {
       uint32_t half = len / 2;
       base = arc[base + half - 1].in < sym ? base + half : base;

@@ -94,7 +94,8 @@ typedef struct fst_engine { /* what State operations need */
   const fst *f;
   seqpool pool;
   fstate tmp; /* scratch for steps */
-  int failed; /* allocation failure, sticky */
+  int failed; /* allocation failure or too many paths, sticky */
+  int too_many_paths;
   int32_t hide1, hide2; /* tags printed as nothing (lt-proc -e control symbols) */
   /* scratch for filter_finals */
   int32_t *syms;
@@ -150,6 +151,10 @@ void st_restart_finals(fst_engine *E, fstate *s, int mask, int32_t required, con
                        int32_t sep);
 
 #define FST_MAX_CI_STATE 65536 /* lttoolbox max_case_insensitive_state_size */
+/* A hard cap on live paths.  Real dictionaries stay far below it (lttoolbox
+ * turns case-sensitive at 65536); a hostile file whose epsilon arcs fan out
+ * would otherwise grow the state exponentially.  Reaching it is an error. */
+#define FST_MAX_PATHS (1u << 20)
 
 /* libstdc++ std::sort of `n` records by key (introsort; unstable above 16). */
 typedef struct sortrec {

@@ -390,8 +390,57 @@ static void merge_sort(arcrec *a, arcrec *tmp, size_t n) {
   memcpy(a, tmp, n * sizeof *a);
 }
 
+/* An epsilon cycle would make lt-proc loop for ever (its closure has no
+ * visited set); no compiler produces one, so such a file is refused.
+ * Iterative depth-first search over epsilon-input arcs, three colours. */
+static int check_eps_cycles(loader *L) {
+  fst *f = L->f;
+  uint8_t *colour = calloc(f->n_nodes ? f->n_nodes : 1, 1);
+  uint32_t *stack = malloc(((size_t)f->n_nodes + 1) * sizeof *stack);
+  uint32_t *next = malloc(((size_t)f->n_nodes + 1) * sizeof *next);
+  int rc = PL_OK;
+  if (!colour || !stack || !next) {
+    rc = pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+    goto out;
+  }
+  for (uint32_t root = 0; root < f->n_nodes && !rc; root++) {
+    if (colour[root]) continue;
+    size_t sp = 0;
+    stack[sp] = root;
+    next[sp] = f->arc_first[root];
+    colour[root] = 1;
+    sp++;
+    while (sp && !rc) {
+      uint32_t n = stack[sp - 1];
+      uint32_t a = next[sp - 1];
+      while (a < f->arc_first[n + 1] && f->arc_in[a] != 0) a++;
+      if (a >= f->arc_first[n + 1]) {
+        colour[n] = 2;
+        sp--;
+        continue;
+      }
+      next[sp - 1] = a + 1;
+      uint32_t t = f->arc_to[a];
+      if (colour[t] == 1) {
+        rc = pl_err_set(L->e, PL_ECORRUPT, -1, "%s: corrupt lttoolbox file: epsilon cycle through state %u", L->name, t);
+      } else if (colour[t] == 0) {
+        colour[t] = 1;
+        stack[sp] = t;
+        next[sp] = f->arc_first[t];
+        sp++;
+      }
+    }
+  }
+out:
+  free(colour);
+  free(stack);
+  free(next);
+  return rc;
+}
+
 static int finish(loader *L) {
   fst *f = L->f;
+  int rc_cycle;
   f->arc_first[f->n_nodes] = f->n_arcs;
   size_t maxrun = 0;
   for (uint32_t n = 0; n < f->n_nodes; n++) {
@@ -422,6 +471,7 @@ static int finish(loader *L) {
   }
   free(a);
   free(tmp);
+  if ((rc_cycle = check_eps_cycles(L))) return rc_cycle;
   /* Pack the runtime arrays (see fst_node / fst_arc). */
   f->node = calloc((size_t)f->n_nodes + 1, sizeof *f->node);
   f->arc = calloc(f->n_arcs ? f->n_arcs : 1, sizeof *f->arc);
@@ -546,7 +596,7 @@ int fst_load_buffer(fst **out, const char *buf, size_t len, const char *name, pl
   /* The root's arcs must come first in the arc arrays: rebuild with room. */
   {
     uint32_t k = f->n_sections;
-    if ((rc = grow_arcs(&L, (size_t)f->n_arcs + k))) goto fail;
+    if ((rc = grow_arcs(&L, (size_t)f->n_arcs + k + 1))) goto fail;
     memmove(f->arc_in + k, f->arc_in, f->n_arcs * sizeof *f->arc_in);
     memmove(f->arc_out + k, f->arc_out, f->n_arcs * sizeof *f->arc_out);
     memmove(f->arc_to + k, f->arc_to, f->n_arcs * sizeof *f->arc_to);

@@ -201,6 +201,7 @@ static int32_t tag_lookup(struct fst_proc *p, const ubuf *b) { return fst_tag_fi
 
 static void write_escaped(struct fst_proc *p, const uint16_t *s, size_t n) {
   size_t a = 0;
+  if (!n) return;
   for (size_t i = 0; i < n; i++) {
     if (is_escaped(s[i])) {
       out_u16(p->out, s + a, i - a);
@@ -220,6 +221,7 @@ static size_t remove_tags_len(const uint16_t *s, size_t n) {
 
 /* FSTProcessor::writeEscapedWithTags */
 static void write_escaped_with_tags(struct fst_proc *p, const uint16_t *s, size_t n) {
+  if (!n) return;
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '<' && i >= 1 && s[i - 1] != '\\') {
       out_u16(p->out, s + i, n - i);
@@ -459,6 +461,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
     }
 
     st_step_case(&p->E, &cur, val, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
+    if (PL_UNLIKELY(p->E.failed)) break;
 
     if (cur.n != 0) {
       if (val != 0) sf_append(p, &sf, val);
@@ -524,7 +527,11 @@ static int analysis(struct fst_proc *p, pl_err *e) {
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     }
-    if (val == 0 && !ib_empty(&p->ib)) ib_setpos(&p->ib, last + 1);
+    /* Debian drops here whatever was read ahead but not yet re-scanned when
+     * the input ends (or a NUL arrives): "A.B.C." at EOF analyses only "A".
+     * parley re-scans it instead (DIVERGENCES.md, lt-proc-eof); the loop
+     * ends once the replay buffer is drained up to the end marker. */
+    int pending = val == 0 && !ib_empty(&p->ib);
 
     /* back to the initial state: the output pool can be rewound */
     p->E.pool.n = p->pool_base;
@@ -534,6 +541,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
     last_start = p->ib.cur;
     last_incond = last_postblank = last_preblank = 0;
     pl_out_maybe_spill(p->out);
+    if (pending) val = -1; /* keep going: the buffer still holds input */
   } while (val);
 
   proc_flush_blanks(p);
@@ -653,7 +661,7 @@ static int generation(struct fst_proc *p) {
   p->out_of_word = 0;
   skip_until(p, '^');
   int32_t val;
-  while ((val = read_lu_symbol(p, NULL)) != GEN_END) {
+  while ((val = read_lu_symbol(p, NULL)) != GEN_END && !p->E.failed) {
     if (sf.len == 0 && val == '=') {
       out_byte(p->out, '=');
       val = read_lu_symbol(p, NULL);
@@ -781,7 +789,7 @@ static int bilingual(struct fst_proc *p) {
   proc_reset_state(p, &cur);
   p->out_of_word = 0;
   skip_until(p, '^');
-  for (;;) {
+  while (!p->E.failed) {
     int32_t val = read_lu_symbol(p, &symbol);
     if (p->o.surface_bil && !seensurface && !p->out_of_word) {
       while (val != '/' && val != GEN_END) {
@@ -988,6 +996,10 @@ int fst_proc_run(fst_proc *p, pl_in *in, pl_out *out, pl_err *e) {
     break;
   }
   if (!rc) rc = u8in_check(&p->r, "lt-proc", e);
+  if (!rc && p->E.too_many_paths)
+    rc = pl_err_set(e, PL_ELIMIT, pl_in_offset(in),
+                    "lt-proc: the transducer has more than %u live paths here (at input byte %lld)", FST_MAX_PATHS,
+                    pl_in_offset(in));
   if (!rc && (p->E.failed || p->E.pool.failed || out->b.failed))
     rc = pl_err_set(e, PL_ENOMEM, -1, "lt-proc: out of memory");
   pl_out_flush(out);

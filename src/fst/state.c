@@ -75,9 +75,18 @@ static int st_reserve(fst_engine *E, fstate *s, uint32_t need) {
 
 /* Adds a path to `to` (a packed arc target, see fst_arc). */
 static PL_INLINE void st_add(fst_engine *E, fstate *s, uint32_t to, uint32_t seq, uint32_t dirty) {
-  if (PL_UNLIKELY(s->n >= s->cap) && st_reserve(E, s, s->n + 1)) return;
+  if (PL_UNLIKELY(s->n >= s->cap)) {
+    if (s->n >= FST_MAX_PATHS) {
+      E->failed = 1;
+      E->too_many_paths = 1;
+      return;
+    }
+    if (st_reserve(E, s, s->n + 1)) return;
+  }
   sent *e = &s->v[s->n++];
   e->node = FST_TO_NODE(to);
+  /* the next step will read this node: start fetching it now */
+  __builtin_prefetch(&E->f->node[e->node]);
   e->seq = seq;
   e->flags = FST_TO_FLAGS(to) | dirty;
 }
@@ -104,8 +113,10 @@ static void closure(fst_engine *E, fstate *s) {
     if (!(s->v[i].flags & SENT_EPS)) continue;
     fst_arcs_for(f, s->v[i].node, 0, &a, &b);
     for (; a < b; a++) {
-      if (PL_UNLIKELY(s->n >= (1u << 22))) {
+      if (PL_UNLIKELY(s->n >= FST_MAX_PATHS)) {
         E->failed = 1;
+        E->too_many_paths = 1;
+        s->n = 0;
         return;
       }
       uint32_t seq = s->v[i].seq;
@@ -157,12 +168,20 @@ static inline void swap_in(fst_engine *E, fstate *s) {
   closure(E, s);
 }
 
+/* Starts fetching the first arcs of every path's node (their node records
+ * were prefetched when the paths were added). */
+static inline void prefetch_arcs(const fst_engine *E, const fstate *s) {
+  const fst *f = E->f;
+  for (uint32_t i = 0; i < s->n; i++) __builtin_prefetch(&f->arc[f->node[s->v[i].node].first]);
+}
+
 void st_step(fst_engine *E, fstate *s, int32_t in) {
   if (in == 0) {
     s->n = 0;
     s->is_initial = 0;
     return;
   }
+  prefetch_arcs(E, s);
   E->tmp.n = 0;
   for (uint32_t i = 0; i < s->n; i++) into(E, &E->tmp, &s->v[i], in, 0);
   swap_in(E, s);
@@ -178,6 +197,7 @@ void st_step2(fst_engine *E, fstate *s, int32_t in, int32_t alt) {
     st_step(E, s, in);
     return;
   }
+  prefetch_arcs(E, s);
   E->tmp.n = 0;
   for (uint32_t i = 0; i < s->n; i++) {
     into(E, &E->tmp, &s->v[i], in, 0);
@@ -240,6 +260,7 @@ void st_step_case(fst_engine *E, fstate *s, int32_t val, int case_sensitive) {
 
 int st_build_memo(fst_engine *E, const fstate *initial, int case_sensitive) {
   fstate t = {0};
+  if (initial->n > 256) return 0;
   uint32_t total = 0, cap = 1024;
   sent *memo = malloc(cap * sizeof *memo);
   if (!memo) return -1;
@@ -256,8 +277,13 @@ int st_build_memo(fst_engine *E, const fstate *initial, int case_sensitive) {
       }
       memo = m2;
     }
-    memcpy(memo + total, t.v, t.n * sizeof *t.v);
+    if (t.n) memcpy(memo + total, t.v, t.n * sizeof *t.v);
     total += t.n;
+    if (total > (1u << 16)) { /* not worth it: a very wide initial state */
+      free(memo);
+      st_free(&t);
+      return 0;
+    }
   }
   E->memo_off[256] = total;
   st_free(&t);

@@ -92,6 +92,9 @@ static int read_translit_word(struct fst_proc *p) {
   } else {
     while (!u8in_eof(&p->r)) {
       int32_t c = u8in_get(&p->r);
+      /* Debian appends the end-of-input marker U+FFFF to a word that ends
+       * the input; parley does not (DIVERGENCES.md, lt-proc-translit-eof). */
+      if (c == U8IN_EOF && u8in_eof(&p->r)) break;
       if ((c != U8IN_EOF && uc_isspace(c)) || c == '[' || c == 0) {
         u8in_unget(&p->r, c);
         break;
@@ -170,7 +173,7 @@ int proc_transliteration(struct fst_proc *p) {
   int firstupper = 0, uppercase = 0, have_first = 0, have_second = 0;
   proc_reset_state(p, &cur);
 
-  for (;;) {
+  while (!p->E.failed) {
     if (p->tq.n == 0) {
       if (p->blanks.n) proc_flush_blanks(p);
       if (!read_translit_word(p)) {
