@@ -41,11 +41,30 @@ $(BUILD)/libparley.a: $(LIB_OBJ)
 $(BUILD)/parley: $(BUILD)/obj/tools/parley/main.o $(BUILD)/libparley.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-check: all
-	bash tests/run.sh $(BUILD)/parley
+# Unit tests and fuzz-input replays link the library; `make check` builds
+# them with ASan+UBSan (in build-san/) and the CLI as released (build/).
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+REPLAY_BINS := $(patsubst fuzz/%.c,$(BUILD)/tests/replay-%,$(wildcard fuzz/fuzz_*.c))
 
-check-all: all
-	PARLEY_FULL=1 bash tests/run.sh $(BUILD)/parley
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libparley.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(LDLIBS)
+
+$(BUILD)/tests/replay-%: fuzz/%.c tests/unit/replay.c $(BUILD)/libparley.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/replay.c $(BUILD)/libparley.a $(LDLIBS)
+
+tests: all $(UNIT_BINS) $(REPLAY_BINS)
+
+check:
+	$(MAKE) all
+	$(MAKE) SAN=address,undefined tests
+	bash tests/run.sh build build-san
+
+check-all:
+	$(MAKE) all
+	$(MAKE) SAN=address,undefined tests
+	PARLEY_FULL=1 bash tests/run.sh build build-san
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -ffp-contract=off $(ICU_CFLAGS) -Iinclude -Isrc
@@ -57,10 +76,10 @@ fuzz: $(FUZZ_TARGETS)
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: all
-	bash bench/run.sh $(BUILD)/parley
+	python3 bench/bench.py $(BUILD)/parley --write
 
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all check check-all fuzz bench clean
+.PHONY: all tests check check-all fuzz bench clean
 -include $(DEPS)

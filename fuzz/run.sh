@@ -7,8 +7,9 @@ set -euo pipefail
 secs=${1:-60}
 cd "$(dirname "$0")/.."
 status=0
-for t in build-fuzz/fuzz_*; do
-  name=$(basename "$t")
+for src in fuzz/fuzz_*.c; do
+  name=$(basename "$src" .c)
+  t=build-fuzz/$name
   work=build-fuzz/corpus-$name
   mkdir -p "$work"
   seeds=()

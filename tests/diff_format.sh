@@ -21,13 +21,13 @@
 #
 # Output: one line per case, "ok NAME" or "FAIL NAME: reason", then
 # "N passed, M failed"; the exit status is non-zero if any case failed.
-# Environment: DATA (corpus root, default /work/shared/data), QUICK=1 skips
+# Environment: DATA (corpus root, default ../shared/data beside the repo), QUICK=1 skips
 # the slow `apertium -f none` pipelines.
 
 set -u -o pipefail
 P=${1:?usage: diff_format.sh PATH-TO-PARLEY}
 case $P in /*) ;; *) P=$PWD/$P ;; esac
-DATA=${DATA:-/work/shared/data}
+DATA=${DATA:-${PARLEY_DATA:-$(cd "$(dirname "$0")/../.." && pwd)/shared/data}}
 SHARE=/usr/share/apertium
 ENGSPA=$SHARE/apertium-eng-spa
 export LC_ALL=C.UTF-8

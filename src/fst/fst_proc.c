@@ -421,6 +421,101 @@ static void print_unknown_or_compound(struct fst_proc *p, const uint16_t *w, siz
   }
 }
 
+/* ---- the State of analysis, seen through the prefix cache (acache.h) ----
+ * `cur` is the real State; it is up to date ("synced") only while the
+ * token's symbols have been stepped for real.  A walk along cached trie
+ * nodes leaves it behind; it is rebuilt from `path` when needed. */
+typedef struct aview {
+  struct fst_proc *p;
+  fstate *cur;
+  int use;    /* the cache serves this token */
+  int synced; /* cur is the State after path[0..depth) */
+  uint32_t tn;
+  uint8_t fmask, alive; /* of node tn */
+  uint32_t depth;
+  int32_t path[AC_MAX_DEPTH];
+} aview;
+
+static inline int case_sens(const struct fst_proc *p, const fstate *s) {
+  return p->o.case_sensitive || s->n >= FST_MAX_CI_STATE;
+}
+
+static void av_reset(aview *v) {
+  v->use = v->p->ac_on;
+  v->synced = 1;
+  v->tn = 0;
+  v->depth = 0;
+  if (v->use) {
+    v->fmask = v->p->ac.node[0].fmask;
+    v->alive = 1;
+  }
+}
+
+static void av_sync(aview *v) {
+  if (v->synced) return;
+  struct fst_proc *p = v->p;
+  proc_reset_state(p, v->cur);
+  for (uint32_t i = 0; i < v->depth; i++) st_step_case(&p->E, v->cur, v->path[i], case_sens(p, v->cur));
+  v->synced = 1;
+}
+
+static inline int av_fmask(aview *v) {
+  return v->use ? v->fmask : st_final_mask(&v->p->E, v->cur);
+}
+
+static inline int av_alive(aview *v) { return v->use ? v->alive : v->cur->n != 0; }
+
+static void av_finals(aview *v, const ubuf *sf, ubuf *lf) {
+  struct fst_proc *p = v->p;
+  int variant = 0;
+  if (!p->o.dictionary_case && sf->len && unit_isupper(sf->p[0]))
+    variant = sf->len > 1 && unit_isupper(sf->p[sf->len - 1]) ? 2 : 1;
+  if (v->use) {
+    const anode *a = &p->ac.node[v->tn];
+    if (a->lf_off[variant] != AC_NONE) {
+      lf->len = 0;
+      ubuf_append(lf, p->ac.arena.p + a->lf_off[variant], a->lf_len[variant]);
+      return;
+    }
+  }
+  av_sync(v);
+  analysis_finals(p, v->cur, sf, lf);
+  if (v->use) ac_set_lf(&p->ac, v->tn, variant, lf->p, lf->len);
+}
+
+static void av_step(aview *v, int32_t val) {
+  struct fst_proc *p = v->p;
+  if (v->use && v->depth == AC_MAX_DEPTH) { /* long token: continue for real */
+    av_sync(v);
+    v->use = 0;
+  }
+  if (!v->use) {
+    st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
+    return;
+  }
+  const aedge *edge = ac_child(&p->ac, v->tn, val);
+  uint32_t child;
+  if (!edge) {
+    av_sync(v);
+    st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
+    v->alive = v->cur->n != 0;
+    v->fmask = (uint8_t)st_final_mask(&p->E, v->cur);
+    child = ac_add(&p->ac, v->tn, val, v->alive, v->fmask);
+    if (child == AC_NONE) { /* full: start afresh from the next token */
+      ac_clear(&p->ac);
+      v->use = 0;
+      return;
+    }
+  } else {
+    child = edge->child;
+    v->fmask = edge->fmask;
+    v->alive = edge->alive;
+    v->synced = 0;
+  }
+  v->tn = child;
+  v->path[v->depth++] = val;
+}
+
 /* FSTProcessor::analysis (one call: up to a NUL or the end of input). */
 static int analysis(struct fst_proc *p, pl_err *e) {
   int last_incond = 0, last_postblank = 0, last_preblank = 0, seen_cpL = 0, fatal = 0;
@@ -429,11 +524,15 @@ static int analysis(struct fst_proc *p, pl_err *e) {
   size_t last_start = p->ib.cur, last = 0, last_size = 0;
   const int M_INC = FST_SEC_INCOND, M_POST = FST_SEC_POSTBLANK, M_PRE = FST_SEC_PREBLANK;
   int32_t val;
+  aview v;
+  v.p = p;
+  v.cur = &cur;
   proc_reset_state(p, &cur);
+  av_reset(&v);
   do {
     val = read_analysis(p, e, &fatal);
     if (fatal) break;
-    int fmask = st_final_mask(&p->E, &cur);
+    int fmask = av_fmask(&v);
     if (fmask & p->finals_mask) {
       int kind = (fmask & M_INC)       ? 1
                  : (fmask & M_POST)    ? 2
@@ -442,7 +541,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
                                        : 0;
       if (kind) {
         if (p->o.decompose && p->cmp_only_l) st_prune_forbidden(&p->E, &cur, p->cmp_only_l);
-        analysis_finals(p, &cur, &sf, &lf);
+        av_finals(&v, &sf, &lf);
         last_incond = kind == 1;
         last_postblank = kind == 2;
         last_preblank = kind == 3;
@@ -460,10 +559,10 @@ static int analysis(struct fst_proc *p, pl_err *e) {
       last_size = sf.len;
     }
 
-    st_step_case(&p->E, &cur, val, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
+    av_step(&v, val);
     if (PL_UNLIKELY(p->E.failed)) break;
 
-    if (cur.n != 0) {
+    if (av_alive(&v)) {
       if (val != 0) sf_append(p, &sf, val);
       continue;
     }
@@ -536,6 +635,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
     /* back to the initial state: the output pool can be rewound */
     p->E.pool.n = p->pool_base;
     proc_reset_state(p, &cur);
+    av_reset(&v);
     lf.len = 0;
     sf.len = 0;
     last_start = p->ib.cur;
@@ -951,6 +1051,8 @@ int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *
       return pl_err_set(e, PL_ECORRUPT, -1, "Invalid dictionary (hint: entry beginning with whitespace)");
     }
   }
+  if (opts->mode == FST_MODE_ANALYSIS && !opts->decompose && getenv("PARLEY_NO_CACHE") == NULL)
+    p->ac_on = ac_init(&p->ac, st_final_mask(&p->E, &p->initial)) == 0;
   if (p->E.failed) {
     fst_proc_free(p);
     return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
@@ -974,6 +1076,7 @@ void fst_proc_free(fst_proc *p) {
   uq_free(&p->wblanks);
   sd_free(&p->tq);
   ubuf_free(&p->tmp);
+  ac_free(&p->ac);
   free(p);
 }
 

@@ -10,6 +10,7 @@
 #ifndef PL_FST_PROC_INT_H
 #define PL_FST_PROC_INT_H
 
+#include "acache.h"
 #include "fst_int.h"
 
 /* A FIFO (with push_front for transliteration) of UTF-16 strings. */
@@ -54,6 +55,10 @@ struct fst_proc {
   uqueue wblanks;
   symdeque tq;
   int drop_tilde;
+  /* analysis prefix cache (acache.h); off with -e, whose decisions look
+   * inside the State */
+  acache ac;
+  int ac_on;
   /* scratch */
   ubuf tmp;
 };

@@ -364,7 +364,7 @@ typedef struct strref {
 } strref;
 
 static int ustr_eq(const ubuf *b, strref x, strref y) {
-  return x.len == y.len && !memcmp(b->p + x.off, b->p + y.off, x.len * sizeof(uint16_t));
+  return x.len == y.len && (x.len == 0 || !memcmp(b->p + x.off, b->p + y.off, x.len * sizeof(uint16_t)));
 }
 
 void st_filter_finals(fst_engine *E, const fstate *s, int mask, int uppercase, int firstupper,
@@ -432,7 +432,7 @@ void st_filter_finals(fst_engine *E, const fstate *s, int mask, int uppercase, i
     for (uint32_t j = 0; j < i && !dup; j++) dup = ustr_eq(text, refs[recs[j].idx], r);
     if (dup) continue;
     ubuf_push(out, '/');
-    ubuf_append(out, text->p + r.off, r.len);
+    if (r.len) ubuf_append(out, text->p + r.off, r.len);
   }
 }
 

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Benchmark: every stage parley implements against the Debian program it
+replaces, on the same ~100k words of news text, in one run.
+
+Input: newstest2013 (English) plus FLORES eng devtest and dev from
+../shared/data: 98,944 words.  Each stage gets the real intermediate stream
+that Debian's eng-spa pipeline feeds it.  For each program we take the best
+of --runs runs of CPU time (user + system, from wait4) and the peak resident
+memory, and report words per CPU-second and parley's speed-up.  Results are
+printed as a Markdown table and, with --write, stored in bench/RESULTS.md.
+
+Usage: bench.py PARLEY [--runs N] [--write]
+"""
+import argparse
+import datetime
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DATA = os.environ.get("PARLEY_DATA", os.path.join(REPO, "..", "shared", "data"))
+CORPUS = ["newstest2013/newstest2013.en", "flores200-devtest/eng_Latn.devtest",
+          "flores101-dev/eng_Latn.dev"]
+MODE = "/usr/share/apertium/modes/eng-spa.mode"
+IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
+               "apertium-wblank-attach", "apertium-wblank-detach"}
+
+
+def cpu_run(argv, infile, outfile):
+    """Runs argv with stdin/stdout files; returns (cpu seconds, peak KiB)."""
+    with open(infile, "rb") as fi, open(outfile, "wb") as fo:
+        p = subprocess.Popen(argv, stdin=fi, stdout=fo, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise SystemExit("failed: %s" % " ".join(argv))
+    return ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+
+
+def best(argv, infile, outfile, runs):
+    times, rss = [], 0
+    for _ in range(runs):
+        t, m = cpu_run(argv, infile, outfile)
+        times.append(t)
+        rss = max(rss, m)
+    return min(times), rss
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("parley")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--write", action="store_true")
+    a = ap.parse_args()
+    parley = os.path.abspath(a.parley)
+    tmp = tempfile.mkdtemp(prefix="parley-bench.")
+    text = b"".join(open(os.path.join(DATA, c), "rb").read() for c in CORPUS)
+    words = len(text.split())
+    src = os.path.join(tmp, "input.txt")
+    open(src, "wb").write(text)
+
+    pipeline = subprocess.run(["apertium-wblank-mode", MODE], stdout=subprocess.PIPE,
+                              check=True).stdout.decode()
+    stages = [["apertium-destxt"]]
+    stages += [shlex.split(s.strip().replace("$1", "-g").replace("$2", ""))
+               for s in pipeline.split("|")]
+    stages += [["apertium-retxt"]]
+
+    rows = []
+    cur = src
+    total_d = total_p = 0.0
+    for k, argv in enumerate(stages):
+        out_d = os.path.join(tmp, "stage%02d.debian" % k)
+        if argv[0] not in IMPLEMENTED:
+            subprocess.run(argv, stdin=open(cur, "rb"), stdout=open(out_d, "wb"), check=True)
+            cur = out_d
+            continue
+        out_p = os.path.join(tmp, "stage%02d.parley" % k)
+        td, md = best(argv, cur, out_d, a.runs)
+        tp, mp = best([parley, "stage"] + argv, cur, out_p, a.runs)
+        same = open(out_d, "rb").read() == open(out_p, "rb").read()
+        short = " ".join([argv[0]] + [os.path.basename(x) for x in argv[1:]])
+        rows.append((short, td, tp, md, mp, same))
+        total_d += td
+        total_p += tp
+        cur = out_d
+
+    lines = []
+    lines.append("| stage (eng-spa, %d words) | Debian CPU s | parley CPU s | Debian words/CPU-s | "
+                 "parley words/CPU-s | speed-up | Debian peak RSS | parley peak RSS | same bytes |"
+                 % words)
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|:---:|")
+    for short, td, tp, md, mp, same in rows:
+        lines.append("| `%s` | %.3f | %.3f | %s | %s | **%.1fx** | %.1f MiB | %.1f MiB | %s |" % (
+            short, td, tp, "{:,.0f}".format(words / td if td else 0),
+            "{:,.0f}".format(words / tp if tp else 0), td / tp if tp else 0,
+            md / 1024, mp / 1024, "yes" if same else "NO"))
+    lines.append("| all of the above | %.3f | %.3f | | | **%.1fx** | | | |" % (
+        total_d, total_p, total_d / total_p if total_p else 0))
+    table = "\n".join(lines)
+    print(table)
+    if a.write:
+        cpu = "unknown CPU"
+        try:
+            for line in open("/proc/cpuinfo"):
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        except OSError:
+            pass
+        with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
+            f.write("# Benchmark results\n\n")
+            f.write("Made by `make bench` (`python3 bench/bench.py build/parley --write`) on %s, "
+                    "%s, %d cores, %s.  CPU time is user + system of the process, best of %d runs; "
+                    "each program reads the same intermediate stream (Debian's eng-spa pipeline "
+                    "up to that stage) from a file and writes to a file.  Start-up (loading the "
+                    "data file) is included.\n\n" % (
+                        datetime.date.today().isoformat(), cpu, os.cpu_count(),
+                        platform.platform(), a.runs))
+            f.write(table + "\n")
+        print("written to bench/RESULTS.md")
+    return 0 if all(r[5] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything parley needs to build and test on Debian 12, from
+# Debian's own packages: the compiler and libraries, and Apertium's tools and
+# language data (the reference the tests compare against, and the data
+# parley runs).  Idempotent; uses sudo when not run as root.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+# Build and test tools.
+BUILD_PKGS="build-essential pkg-config libicu-dev python3 clang"
+# Apertium's runtime (the reference implementation) ...
+APERTIUM_PKGS="apertium lttoolbox apertium-lex-tools"
+# ... and the language pairs whose modes need no Constraint Grammar
+# (../shared/design/modes.md, tier T0), plus what they share packages with.
+PAIRS="apertium-eng-spa apertium-en-gl apertium-eo-en apertium-eo-fr apertium-es-pt apertium-es-ro
+ apertium-eu-en apertium-eu-es apertium-fr-es apertium-oc-ca apertium-oc-es apertium-pol-szl
+ apertium-pt-gl apertium-spa-ast apertium-urd-hin apertium-afr-nld apertium-spa-arg
+ apertium-spa-ita apertium-hbs-mkd apertium-hbs-eng apertium-es-gl"
+
+missing=""
+for p in $BUILD_PKGS $APERTIUM_PKGS $PAIRS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  $SUDO apt-get update -q
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -q --no-install-recommends $missing
+else
+  echo "all packages present"
+fi

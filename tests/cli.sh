@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# CLI behaviour of `parley`: exit codes, messages and refusals.
+#   tests/cli.sh BUILD/parley   -> "ok"/"FAIL" lines, then "N passed, M failed"
+set -u
+P=${1:?usage: cli.sh PATH-TO-PARLEY}
+BIN=/usr/share/apertium/apertium-eng-spa/eng-spa.automorf.bin
+T=$(mktemp -d "${TMPDIR:-/tmp}/parley-cli.XXXXXX"); trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+# expect NAME WANT_RC GREP_PATTERN_IN_STDERR -- command...
+expect() {
+  local name=$1 want=$2 pat=$3; shift 4
+  "$@" >"$T/out" 2>"$T/err" </dev/null; local rc=$?
+  if [ "$rc" = "$want" ] && { [ -z "$pat" ] || grep -q -- "$pat" "$T/err"; }; then
+    echo "ok   $name"; pass=$((pass+1))
+  else
+    echo "FAIL $name: rc=$rc (want $want), stderr: $(head -c 300 "$T/err")"; fail=$((fail+1))
+  fi
+}
+expect "no arguments is a usage error"       2 "usage"            -- "$P"
+expect "help"                                0 ""                 -- "$P" --help
+expect "version"                             0 ""                 -- "$P" version
+expect "unknown command"                     2 "unknown command"  -- "$P" frobnicate
+expect "stage without program"               2 "usage"            -- "$P" stage
+expect "unknown stage program"               2 "unknown program"  -- "$P" stage lt-frob
+expect "lt-proc without a file"              2 "missing"          -- "$P" stage lt-proc
+expect "lt-proc unknown flag"                2 "unknown option"   -- "$P" stage lt-proc -Q "$BIN"
+expect "lt-proc unsupported flag"            2 "not supported"    -- "$P" stage lt-proc -W "$BIN"
+expect "lt-proc conflicting modes"           2 "conflicting"      -- "$P" stage lt-proc -b -p "$BIN"
+expect "lt-proc missing data file"           1 "cannot open"      -- "$P" stage lt-proc "$T/none.bin"
+printf 'LTTB\0\0\0\0\0\0\0\0\x05' > "$T/trunc.bin"
+expect "truncated data file names file"      1 "trunc.bin"        -- "$P" stage lt-proc "$T/trunc.bin"
+head -c 5000 "$BIN" > "$T/half.bin"
+expect "half a real file names the offset"   1 "offset"           -- "$P" stage lt-proc "$T/half.bin"
+printf 'hello \xff world[]' > "$T/bad.txt"
+expect "invalid UTF-8 names the byte"        1 "byte 6"           -- "$P" stage lt-proc "$BIN" "$T/bad.txt"
+printf 'a $5[]' > "$T/mal.txt"
+expect "malformed stream is an error"        1 "malformed"        -- "$P" stage lt-proc "$BIN" "$T/mal.txt"
+printf 'dog[]' > "$T/in.txt"
+expect "input and output file arguments"     0 ""                 -- "$P" stage lt-proc "$BIN" "$T/in.txt" "$T/o.txt"
+lt-proc "$BIN" "$T/in.txt" "$T/debian.txt"  # the reference writes its output file too
+if cmp -s "$T/o.txt" "$T/debian.txt"; then echo "ok   output file equals Debian's"; pass=$((pass+1)); else echo "FAIL output file differs from Debian's"; fail=$((fail+1)); fi
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
