@@ -197,7 +197,21 @@ static inline void out_cp(pl_out *o, int32_t cp) {
   if (cp >= 0 && cp < 0x80) bbuf_putc(&o->b, cp);
   else bbuf_put_utf8(&o->b, (uint32_t)cp);
 }
-static inline void out_u16(pl_out *o, const uint16_t *s, size_t n) { bbuf_put_u16(&o->b, s, n); }
+/* UTF-16 to UTF-8 output: ASCII is copied inline, the rest (and growth)
+ * goes through bbuf_put_u16. */
+static inline void out_u16(pl_out *o, const uint16_t *s, size_t n) {
+  bbuf *b = &o->b;
+  if (PL_LIKELY(n <= b->cap - b->len)) {
+    char *d = b->p + b->len;
+    size_t i = 0;
+    while (i < n && s[i] < 0x80) d[i] = (char)s[i], i++;
+    b->len += i;
+    if (i == n) return;
+    s += i;
+    n -= i;
+  }
+  bbuf_put_u16(b, s, n);
+}
 static inline int pl_out_failed(const pl_out *o) { return o->b.failed || o->err; }
 
 /* Reads a whole file (or stdin for "-"/NULL) into memory. */

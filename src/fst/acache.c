@@ -1,102 +1,99 @@
-/* acache.c - the analysis prefix trie (acache.h): nodes in an array, edges
- * in one open-addressing hash table keyed by (parent, symbol). */
+/* acache.c - the analysis prefix trie (see acache.h for the layout). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "acache.h"
 
-static void clear_edges(acache *c) {
-  for (uint32_t i = 0; i < c->ecap; i++) c->edge[i].child = AC_NONE;
-  c->en = 0;
-}
-
 static void set_root(acache *c, int fmask) {
-  anode *r = &c->node[0];
-  r->fmask = (uint8_t)fmask;
-  r->alive = 1;
-  for (int v = 0; v < 3; v++) r->lf_off[v] = AC_NONE, r->lf_len[v] = 0;
-  c->n = 1;
+  memset(&c->root, 0, sizeof c->root);
+  c->root.fmask = (uint8_t)fmask;
+  c->root.alive = 1;
+  c->root.node = 0;
+  for (int v = 0; v < 3; v++) c->node[0].lf_off[v] = AC_NONE, c->node[0].lf_len[v] = 0;
+  c->n_nodes = 1;
+  c->n_ents = 0;
+  for (int i = 0; i < 256; i++) c->direct[i] = AC_NONE;
 }
 
 int ac_init(acache *c, int root_fmask) {
   memset(c, 0, sizeof *c);
-  c->cap = 4096;
-  c->node = malloc(c->cap * sizeof *c->node);
-  c->ecap = 8192;
-  c->edge = malloc(c->ecap * sizeof *c->edge);
-  if (!c->node || !c->edge) {
+  c->node_cap = 4096;
+  c->node = malloc(c->node_cap * sizeof *c->node);
+  c->ent_cap = 16384;
+  c->ent = malloc(c->ent_cap * sizeof *c->ent);
+  if (!c->node || !c->ent) {
     ac_free(c);
     return -1;
   }
-  clear_edges(c);
   set_root(c, root_fmask);
   return 0;
 }
 
 void ac_free(acache *c) {
   free(c->node);
-  free(c->edge);
-  ubuf_free(&c->arena);
+  free(c->ent);
+  bbuf_free(&c->arena);
   memset(c, 0, sizeof *c);
 }
 
 void ac_clear(acache *c) {
   if (!c->node) return;
-  int fmask = c->node[0].fmask;
-  clear_edges(c);
-  set_root(c, fmask);
+  set_root(c, c->root.fmask);
   c->arena.len = 0;
   c->arena.failed = 0;
 }
 
-static int grow_edges(acache *c) {
-  uint32_t ncap = c->ecap * 2;
-  aedge *ne = malloc(ncap * sizeof *ne);
-  if (!ne) return -1;
-  for (uint32_t i = 0; i < ncap; i++) ne[i].child = AC_NONE;
-  for (uint32_t i = 0; i < c->ecap; i++) {
-    aedge e = c->edge[i];
-    if (e.child == AC_NONE) continue;
-    for (uint32_t j = ac_hash(e.parent, e.sym) & (ncap - 1);; j = (j + 1) & (ncap - 1))
-      if (ne[j].child == AC_NONE) {
-        ne[j] = e;
-        break;
-      }
-  }
-  free(c->edge);
-  c->edge = ne;
-  c->ecap = ncap;
-  return 0;
-}
+static aent *via_ptr(acache *c, uint32_t via) { return via == AC_ROOT ? &c->root : &c->ent[via]; }
 
-uint32_t ac_add(acache *c, uint32_t parent, int32_t sym, int alive, int fmask) {
-  if (c->n >= AC_MAX_NODES) return AC_NONE;
-  if (c->n == c->cap) {
-    anode *nn = realloc(c->node, (size_t)c->cap * 2 * sizeof *nn);
+uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask) {
+  if (c->n_nodes >= AC_MAX_NODES) return AC_NONE;
+  aent *v = via_ptr(c, via);
+  if (v->n == v->cap) {
+    uint32_t ncap = v->cap ? 2u * v->cap : (via == AC_ROOT ? 64u : 2u);
+    if (ncap > 0xFFFF) return AC_NONE;
+    if (c->n_ents + ncap > c->ent_cap) {
+      uint32_t cap = c->ent_cap;
+      while (c->n_ents + ncap > cap) cap *= 2;
+      if (cap > AC_MAX_ENTS) return AC_NONE;
+      aent *ne = realloc(c->ent, (size_t)cap * sizeof *ne);
+      if (!ne) return AC_NONE;
+      c->ent = ne;
+      c->ent_cap = cap;
+      v = via_ptr(c, via);
+    }
+    /* move the block to the end of the pool (the old space is abandoned) */
+    if (v->n) memcpy(c->ent + c->n_ents, c->ent + v->blk, v->n * sizeof *c->ent);
+    v->blk = c->n_ents;
+    v->cap = (uint16_t)ncap;
+    c->n_ents += ncap;
+    if (via == AC_ROOT)
+      for (uint32_t i = 0; i < v->n; i++)
+        if ((uint32_t)c->ent[v->blk + i].sym < 256) c->direct[c->ent[v->blk + i].sym] = v->blk + i;
+  }
+  if (c->n_nodes == c->node_cap) {
+    anode *nn = realloc(c->node, (size_t)c->node_cap * 2 * sizeof *nn);
     if (!nn) return AC_NONE;
     c->node = nn;
-    c->cap *= 2;
+    c->node_cap *= 2;
+    v = via_ptr(c, via);
   }
-  if ((c->en + 1) * 2 > c->ecap && grow_edges(c)) return AC_NONE;
-  uint32_t id = c->n++;
-  anode *a = &c->node[id];
-  a->fmask = (uint8_t)fmask;
-  a->alive = (uint8_t)alive;
-  for (int v = 0; v < 3; v++) a->lf_off[v] = AC_NONE, a->lf_len[v] = 0;
-  uint32_t mask = c->ecap - 1;
-  for (uint32_t i = ac_hash(parent, sym) & mask;; i = (i + 1) & mask)
-    if (c->edge[i].child == AC_NONE) {
-      c->edge[i] = (aedge){parent, id, sym, (uint8_t)fmask, (uint8_t)alive};
-      break;
-    }
-  c->en++;
-  return id;
+  uint32_t id = c->n_nodes++;
+  for (int k = 0; k < 3; k++) c->node[id].lf_off[k] = AC_NONE, c->node[id].lf_len[k] = 0;
+  uint32_t idx = v->blk + v->n++;
+  aent *e = &c->ent[idx];
+  memset(e, 0, sizeof *e);
+  e->sym = sym;
+  e->node = id;
+  e->fmask = (uint8_t)fmask;
+  e->alive = (uint8_t)alive;
+  if (via == AC_ROOT && (uint32_t)sym < 256) c->direct[sym] = idx;
+  return idx;
 }
 
-void ac_set_lf(acache *c, uint32_t node, int variant, const uint16_t *s, size_t n) {
+void ac_set_lf(acache *c, uint32_t node, int variant, const char *s, size_t n) {
   if (c->arena.len + n > (64u << 20)) return; /* full: simply not cached */
   size_t off = c->arena.len;
-  if (ubuf_append(&c->arena, s, n) && n) {
+  if (n && bbuf_append(&c->arena, s, n)) {
     c->arena.failed = 0;
     c->arena.len = off;
     return;

@@ -11,7 +11,12 @@
  * live path of the transducer.  The analysis loop keeps the real State too,
  * and rebuilds it by replaying the prefix only when the trie misses.
  *
- * Memory is bounded: the trie is emptied when it reaches its cap.
+ * Layout, chosen so that a step costs one cache line: a node's children are
+ * a contiguous block of entries, and the entry that leads to a node also
+ * holds where that node's own block is, so the walk never reads node
+ * records (they are read only for cached analyses).  The root's children
+ * below U+0100 are a direct table.  Blocks grow by moving to the end of the
+ * entry pool; memory is bounded and the trie is emptied when it is full.
  */
 #ifndef PL_ACACHE_H
 #define PL_ACACHE_H
@@ -20,53 +25,62 @@
 
 #define AC_NONE 0xFFFFFFFFu
 #define AC_MAX_NODES (1u << 20)
+#define AC_MAX_ENTS (1u << 22)
 #define AC_MAX_DEPTH 64 /* longer tokens are stepped without the cache */
 
-typedef struct anode {
-  uint8_t fmask; /* OR of the final types in the State */
-  uint8_t alive; /* the State has paths */
-  uint32_t lf_off[3], lf_len[3]; /* analyses per case variant; lf_off AC_NONE = unknown */
-} anode;
-
-/* An edge carries its child's two flags, so that the walk down the trie
- * touches one hash slot per symbol; the node is read only for analyses. */
-typedef struct aedge {
-  uint32_t parent, child; /* child AC_NONE = empty slot */
+/* One child: the symbol, the child node with its flags, and the child's
+ * own block of children. */
+typedef struct aent {
   int32_t sym;
+  uint32_t node;   /* node id */
+  uint32_t blk;    /* first entry of the child's children */
+  uint16_t n, cap; /* the child's children: used and allocated */
   uint8_t fmask, alive;
-} aedge;
+  uint8_t pad[2];
+} aent;
+
+typedef struct anode {
+  uint32_t lf_off[3], lf_len[3]; /* analyses per case variant; AC_NONE = not cached */
+} anode;
 
 typedef struct acache {
   anode *node;
-  uint32_t n, cap;
-  aedge *edge;
-  uint32_t ecap, en;
-  ubuf arena; /* lf strings */
-  int failed;
+  uint32_t n_nodes, node_cap;
+  aent *ent;
+  uint32_t n_ents, ent_cap;
+  aent root;          /* the edge "into" the root: its block, flags */
+  uint32_t direct[256]; /* root child entry index per symbol < 256, AC_NONE if none */
+  bbuf arena;           /* analyses, UTF-8 */
 } acache;
 
-/* Sets up the trie with its root (the initial State: alive, `root_fmask`). */
 int ac_init(acache *c, int root_fmask);
 void ac_free(acache *c);
 /* Drops every node but the root. */
 void ac_clear(acache *c);
-/* The edge from `parent` on `sym`, or NULL. */
-static inline uint32_t ac_hash(uint32_t parent, int32_t sym) {
-  uint64_t h = ((uint64_t)parent << 32) ^ (uint32_t)sym;
-  h *= 0x9E3779B97F4A7C15ull;
-  return (uint32_t)(h >> 32);
+
+/* Nodes are reached through entries; `via` is an entry index, or AC_ROOT
+ * for the root. */
+#define AC_ROOT AC_NONE
+static inline const aent *ac_via(const acache *c, uint32_t via) {
+  return via == AC_ROOT ? &c->root : &c->ent[via];
 }
-static inline const aedge *ac_child(const acache *c, uint32_t parent, int32_t sym) {
-  uint32_t mask = c->ecap - 1;
-  for (uint32_t i = ac_hash(parent, sym) & mask;; i = (i + 1) & mask) {
-    const aedge *e = &c->edge[i];
-    if (e->child == AC_NONE) return NULL;
-    if (e->parent == parent && e->sym == sym) return e;
-  }
+
+/* The entry of the child on `sym` of the node reached through `via`, or
+ * AC_NONE. */
+static inline uint32_t ac_child(const acache *c, uint32_t via, int32_t sym) {
+  if (via == AC_ROOT && (uint32_t)sym < 256) return c->direct[sym];
+  const aent *v = ac_via(c, via);
+  const aent *b = c->ent + v->blk;
+  for (uint32_t i = 0; i < v->n; i++)
+    if (b[i].sym == sym) return v->blk + i;
+  return AC_NONE;
 }
-/* Adds a child; returns its id or AC_NONE when full (the caller clears). */
-uint32_t ac_add(acache *c, uint32_t parent, int32_t sym, int alive, int fmask);
-/* Stores analyses for a node and variant. */
-void ac_set_lf(acache *c, uint32_t node, int variant, const uint16_t *s, size_t n);
+
+/* Adds a child on `sym` under the node reached through `via`; returns its
+ * entry index, or AC_NONE when the cache is full (the caller clears it).
+ * Pointers into the entries are invalid afterwards; indices stay valid. */
+uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask);
+/* Stores analyses for a node and variant (silently skipped when full). */
+void ac_set_lf(acache *c, uint32_t node, int variant, const char *s, size_t n);
 
 #endif

@@ -243,9 +243,20 @@ static inline int is_alpha(const struct fst_proc *p, int32_t c) {
 /* ---------------- analysis ---------------- */
 
 /* FSTProcessor::readAnalysis */
-static int32_t read_analysis(struct fst_proc *p, pl_err *e, int *fatal) {
+static int32_t read_analysis_slow(struct fst_proc *p, int32_t val, pl_err *e, int *fatal);
+
+/* The common case inline: a replayed symbol, or a plain character. */
+static inline int32_t read_analysis(struct fst_proc *p, pl_err *e, int *fatal) {
   if (!ib_empty(&p->ib)) return ib_next(&p->ib);
   int32_t val = u8in_get(&p->r);
+  if (PL_LIKELY(val > ' ' && !p->r.in->eof_seen && val != 0xAD && val != U8IN_EOF && !is_escaped(val))) {
+    ib_add(&p->ib, val);
+    return val;
+  }
+  return read_analysis_slow(p, val, e, fatal);
+}
+
+static int32_t read_analysis_slow(struct fst_proc *p, int32_t val, pl_err *e, int *fatal) {
   if (u8in_eof(&p->r)) {
     ib_add(&p->ib, 0);
     return 0;
@@ -292,14 +303,17 @@ static int32_t read_analysis(struct fst_proc *p, pl_err *e, int *fatal) {
 }
 
 /* FSTProcessor::filterFinals for analysis (case from the surface form). */
-static void analysis_finals(struct fst_proc *p, fstate *s, const ubuf *sf, ubuf *lf) {
+static void analysis_finals(struct fst_proc *p, fstate *s, const ubuf *sf, bbuf *lf) {
   int firstupper = 0, uppercase = 0;
   if (!p->o.dictionary_case) {
     firstupper = sf->len && unit_isupper(sf->p[0]);
     uppercase = sf->len > 1 && firstupper && unit_isupper(sf->p[sf->len - 1]);
   }
+  /* analyses are only ever printed: keep them as UTF-8 */
+  p->tmp2.len = 0;
+  st_filter_finals(&p->E, s, p->finals_mask, uppercase, firstupper, 0x7fffffff, &p->tmp2);
   lf->len = 0;
-  st_filter_finals(&p->E, s, p->finals_mask, uppercase, firstupper, 0x7fffffff, lf);
+  bbuf_put_u16(lf, p->tmp2.p, p->tmp2.len);
 }
 
 /* lastBlank: index of the last UTF-16 unit not in the dictionary's letters. */
@@ -331,7 +345,7 @@ static indices first_not_alpha(const struct fst_proc *p, const ubuf *s) {
 
 /* printWordPopBlank: ^sf lf$ where each space of sf consumes a queued blank;
  * a queued superblank is written after the $ instead. */
-static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t n, const ubuf *lf) {
+static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t n, const bbuf *lf) {
   size_t postpop = 0;
   out_byte(p->out, '^');
   size_t a = 0;
@@ -348,15 +362,15 @@ static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t 
     }
   }
   out_u16(p->out, sf + a, n - a);
-  out_ubuf(p, lf);
+  out_bytes(p->out, lf->p, lf->len);
   out_byte(p->out, '$');
   while (postpop-- && p->blanks.n) proc_write_blank_front(p);
 }
 
-static void print_word(struct fst_proc *p, const uint16_t *sf, size_t n, const ubuf *lf) {
+static void print_word(struct fst_proc *p, const uint16_t *sf, size_t n, const bbuf *lf) {
   out_byte(p->out, '^');
   write_escaped(p, sf, n);
-  out_ubuf(p, lf);
+  out_bytes(p->out, lf->p, lf->len);
   out_byte(p->out, '$');
 }
 
@@ -378,11 +392,14 @@ static void print_char(struct fst_proc *p, int32_t val) {
   }
 }
 
-static void sf_append(struct fst_proc *p, ubuf *sf, int32_t val) { proc_sym_append(p, sf, val); }
+static inline void sf_append(struct fst_proc *p, ubuf *sf, int32_t val) {
+  if (val > 0) ubuf_put_cp(sf, val);
+  else proc_sym_append(p, sf, val);
+}
 
 /* FSTProcessor::compoundAnalysis (-e): returns 1 and fills `res` if the word
  * splits into compound parts. */
-static int compound_analysis(struct fst_proc *p, const uint16_t *w, size_t n, ubuf *res) {
+static int compound_analysis(struct fst_proc *p, const uint16_t *w, size_t n, bbuf *res) {
   const int MAX_COMBINATIONS = 32767;
   fstate cur = {0};
   int ok = 0;
@@ -412,10 +429,10 @@ out:
 
 static void print_unknown_or_compound(struct fst_proc *p, const uint16_t *w, size_t n) {
   if (p->o.decompose) {
-    ubuf c = {0};
+    bbuf c = {0};
     if (compound_analysis(p, w, n, &c)) print_word(p, w, n, &c);
     else print_unknown_word(p, w, n);
-    ubuf_free(&c);
+    bbuf_free(&c);
   } else {
     print_unknown_word(p, w, n);
   }
@@ -428,10 +445,11 @@ static void print_unknown_or_compound(struct fst_proc *p, const uint16_t *w, siz
 typedef struct aview {
   struct fst_proc *p;
   fstate *cur;
-  int use;    /* the cache serves this token */
-  int synced; /* cur is the State after path[0..depth) */
-  uint32_t tn;
-  uint8_t fmask, alive; /* of node tn */
+  int use;      /* the cache serves this token */
+  uint32_t cur_depth; /* cur is the State after path[0..cur_depth) */
+  uint32_t via; /* entry of the current trie node (AC_ROOT at the start) */
+  uint32_t node;
+  uint8_t fmask, alive; /* of the current node */
   uint32_t depth;
   int32_t path[AC_MAX_DEPTH];
 } aview;
@@ -442,21 +460,21 @@ static inline int case_sens(const struct fst_proc *p, const fstate *s) {
 
 static void av_reset(aview *v) {
   v->use = v->p->ac_on;
-  v->synced = 1;
-  v->tn = 0;
+  v->cur_depth = 0;
+  v->via = AC_ROOT;
+  v->node = 0;
   v->depth = 0;
   if (v->use) {
-    v->fmask = v->p->ac.node[0].fmask;
+    v->fmask = v->p->ac.root.fmask;
     v->alive = 1;
   }
 }
 
+/* Brings cur up to the current prefix, from where it was left behind. */
 static void av_sync(aview *v) {
-  if (v->synced) return;
   struct fst_proc *p = v->p;
-  proc_reset_state(p, v->cur);
-  for (uint32_t i = 0; i < v->depth; i++) st_step_case(&p->E, v->cur, v->path[i], case_sens(p, v->cur));
-  v->synced = 1;
+  for (uint32_t i = v->cur_depth; i < v->depth; i++) st_step_case(&p->E, v->cur, v->path[i], case_sens(p, v->cur));
+  v->cur_depth = v->depth;
 }
 
 static inline int av_fmask(aview *v) {
@@ -465,22 +483,22 @@ static inline int av_fmask(aview *v) {
 
 static inline int av_alive(aview *v) { return v->use ? v->alive : v->cur->n != 0; }
 
-static void av_finals(aview *v, const ubuf *sf, ubuf *lf) {
+static void av_finals(aview *v, const ubuf *sf, bbuf *lf) {
   struct fst_proc *p = v->p;
   int variant = 0;
   if (!p->o.dictionary_case && sf->len && unit_isupper(sf->p[0]))
     variant = sf->len > 1 && unit_isupper(sf->p[sf->len - 1]) ? 2 : 1;
   if (v->use) {
-    const anode *a = &p->ac.node[v->tn];
+    const anode *a = &p->ac.node[v->node];
     if (a->lf_off[variant] != AC_NONE) {
       lf->len = 0;
-      ubuf_append(lf, p->ac.arena.p + a->lf_off[variant], a->lf_len[variant]);
+      bbuf_append(lf, p->ac.arena.p + a->lf_off[variant], a->lf_len[variant]);
       return;
     }
   }
   av_sync(v);
   analysis_finals(p, v->cur, sf, lf);
-  if (v->use) ac_set_lf(&p->ac, v->tn, variant, lf->p, lf->len);
+  if (v->use) ac_set_lf(&p->ac, v->node, variant, lf->p, lf->len);
 }
 
 static void av_step(aview *v, int32_t val) {
@@ -493,26 +511,25 @@ static void av_step(aview *v, int32_t val) {
     st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
     return;
   }
-  const aedge *edge = ac_child(&p->ac, v->tn, val);
-  uint32_t child;
-  if (!edge) {
+  uint32_t e = ac_child(&p->ac, v->via, val);
+  if (e == AC_NONE) {
     av_sync(v);
     st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
-    v->alive = v->cur->n != 0;
-    v->fmask = (uint8_t)st_final_mask(&p->E, v->cur);
-    child = ac_add(&p->ac, v->tn, val, v->alive, v->fmask);
-    if (child == AC_NONE) { /* full: start afresh from the next token */
+    v->cur_depth++;
+    int alive = v->cur->n != 0, fmask = st_final_mask(&p->E, v->cur);
+    e = ac_add(&p->ac, v->via, val, alive, fmask);
+    if (e == AC_NONE) { /* full: start afresh from the next token */
       ac_clear(&p->ac);
       v->use = 0;
       return;
     }
-  } else {
-    child = edge->child;
-    v->fmask = edge->fmask;
-    v->alive = edge->alive;
-    v->synced = 0;
   }
-  v->tn = child;
+  const aent *a = &p->ac.ent[e];
+  v->via = e;
+  v->node = a->node;
+  v->fmask = a->fmask;
+  v->alive = a->alive;
+  __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
   v->path[v->depth++] = val;
 }
 
@@ -520,7 +537,8 @@ static void av_step(aview *v, int32_t val) {
 static int analysis(struct fst_proc *p, pl_err *e) {
   int last_incond = 0, last_postblank = 0, last_preblank = 0, seen_cpL = 0, fatal = 0;
   fstate cur = {0};
-  ubuf lf = {0}, sf = {0}, lf_spcmp = {0}, oldsf = {0};
+  bbuf lf = {0}, lf_spcmp = {0};
+  ubuf sf = {0}, oldsf = {0};
   size_t last_start = p->ib.cur, last = 0, last_size = 0;
   const int M_INC = FST_SEC_INCOND, M_POST = FST_SEC_POSTBLANK, M_PRE = FST_SEC_PREBLANK;
   int32_t val;
@@ -553,7 +571,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
       }
     } else if (sf.len == 0 && uc_isspace(val)) {
       lf.len = 0;
-      ubuf_put_ascii(&lf, "/*");
+      bbuf_puts(&lf, "/*");
       last_postblank = last_preblank = last_incond = 0;
       last = p->ib.cur;
       last_size = sf.len;
@@ -646,9 +664,9 @@ static int analysis(struct fst_proc *p, pl_err *e) {
 
   proc_flush_blanks(p);
   st_free(&cur);
-  ubuf_free(&lf);
+  bbuf_free(&lf);
   ubuf_free(&sf);
-  ubuf_free(&lf_spcmp);
+  bbuf_free(&lf_spcmp);
   ubuf_free(&oldsf);
   return fatal ? e->code : PL_OK;
 }
@@ -1076,6 +1094,7 @@ void fst_proc_free(fst_proc *p) {
   uq_free(&p->wblanks);
   sd_free(&p->tq);
   ubuf_free(&p->tmp);
+  ubuf_free(&p->tmp2);
   ac_free(&p->ac);
   free(p);
 }

@@ -60,7 +60,7 @@ struct fst_proc {
   acache ac;
   int ac_on;
   /* scratch */
-  ubuf tmp;
+  ubuf tmp, tmp2;
 };
 
 /* Printable form of a symbol, honouring symbols hidden by -e. */
