@@ -41,13 +41,22 @@ def cpu_run(argv, infile, outfile):
     return ru.ru_utime + ru.ru_stime, ru.ru_maxrss
 
 
+def peak_rss(argv, infile):
+    """Peak resident set of argv alone, in KiB, measured by GNU time (a
+    child of this Python process would count Python's own pages, since
+    Linux carries the pre-exec high-water mark over exec)."""
+    with tempfile.NamedTemporaryFile("r") as t, open(infile, "rb") as fi:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", t.name] + argv, stdin=fi,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        return int(t.read().split()[-1])
+
+
 def best(argv, infile, outfile, runs):
-    times, rss = [], 0
+    times = []
     for _ in range(runs):
-        t, m = cpu_run(argv, infile, outfile)
+        t, _ = cpu_run(argv, infile, outfile)
         times.append(t)
-        rss = max(rss, m)
-    return min(times), rss
+    return min(times), peak_rss(argv, infile)
 
 
 def main():
@@ -118,7 +127,7 @@ def main():
                     "%s, %d cores, %s.  CPU time is user + system of the process, best of %d runs; "
                     "each program reads the same intermediate stream (Debian's eng-spa pipeline "
                     "up to that stage) from a file and writes to a file.  Start-up (loading the "
-                    "data file) is included.\n\n" % (
+                    "data file) is included.  Peak RSS is GNU time's %%M for the program alone.\n\n" % (
                         datetime.date.today().isoformat(), cpu, os.cpu_count(),
                         platform.platform(), a.runs))
             f.write(table + "\n")

@@ -10,8 +10,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Build and test tools.
 BUILD_PKGS="build-essential pkg-config libicu-dev python3 clang"
-# Apertium's runtime (the reference implementation) ...
-APERTIUM_PKGS="apertium lttoolbox apertium-lex-tools"
+# Apertium's runtime (the reference implementation), its compilers (the tests
+# compile hand-made dictionaries with lt-comp) ...
+APERTIUM_PKGS="apertium lttoolbox apertium-lex-tools lttoolbox-dev apertium-dev time"
 # ... and the language pairs whose modes need no Constraint Grammar
 # (../shared/design/modes.md, tier T0), plus what they share packages with.
 PAIRS="apertium-eng-spa apertium-en-gl apertium-eo-en apertium-eo-fr apertium-es-pt apertium-es-ro

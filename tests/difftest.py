@@ -262,6 +262,43 @@ def compare(parley, argv, data, label, results, verbose, seen):
     sys.stdout.flush()
 
 
+PROBE_ANALYSIS = [
+    b"foo bar ab abc ab-ab pbab prb ab New[\n]York PARIS ok Ok wt haust\xc3\xbcr hausT\xc3\xbcr bank x del[]",
+    b"pb ab[] abab ab  ab prbab[x]prb new york NEW YORK Caf\xc3\xa9 CAF\xc3\x89 ab",
+    b"foo\0bar\0ab-\0prb",
+]
+PROBE_LU = [
+    b"^foo<t03>$ ^Foo<t16>$ ^bar<u19>$ ^wt<a>$ ^wt<b>$ ^wt<x>$ ^Paris<np>$ ^paris<n>$ ^PARIS<n>$ "
+    b"^ok<n>$ ^Ok<n>$ ^haus<n><compound-only-L>$ ^de<x>+el<n>$ ^bank# of the river<n>$ ^zz<n>$ "
+    b"^*q$ ^@r<n>$ ^foo$ ^foo<t03><extra>$ ^=ab<n>$ ^$[]",
+    b"^ab<n>$\0^abc<n>$[x]^ab<n><unknown>$ \0",
+]
+
+
+def probe_cases():
+    """A hand-made dictionary (tests/data/probe.dix) compiled with Debian's
+    lt-comp both ways: every section type, 17 and 20 analyses of equal weight
+    (libstdc++ sort order), weights, compounds, multiwords, case."""
+    out = os.path.join(CACHE, "probe")
+    os.makedirs(out, exist_ok=True)
+    dix = os.path.join(HERE, "data", "probe.dix")
+    bins = {}
+    for d in ("lr", "rl"):
+        b = os.path.join(out, "probe-%s.bin" % d)
+        rc = subprocess.run(["lt-comp", d, dix, b], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL).returncode
+        if rc != 0:
+            return None
+        bins[d] = b
+    for fl in ([], ["-w"], ["-c"], ["-e"], ["-z"], ["-I"], ["-e", "-z"]):
+        for k, data in enumerate(PROBE_ANALYSIS):
+            yield ["lt-proc"] + fl + [bins["lr"]], "probe-analysis-%d" % k, data
+    for fl in (["-g"], ["-n"], ["-d"], ["-l"], ["-m"], ["-C"], ["-b"], ["-b", "-n"], ["-o"],
+               ["-g", "-z"], ["-b", "-z"], ["-p"], ["-t"], ["-x"], ["-w", "-g"], ["-c", "-b"]):
+        for k, data in enumerate(PROBE_LU):
+            yield ["lt-proc"] + fl + [bins["rl"]], "probe-lu-%d" % k, data
+
+
 def core_modes():
     modes = []
     for fn in sorted(os.listdir(os.path.join(APERTIUM, "modes"))):
@@ -297,9 +334,18 @@ def main():
         want = set(a.modes.split(","))
         modes = [m for m in modes if m[0] in want]
     if not modes:
-        print("no modes found under %s: install the Apertium packages (tests/deps.sh)" % APERTIUM)
+        print("no modes found under %s: install the Apertium packages (scripts/install-deps.sh)" % APERTIUM)
         print("0 passed, 1 failed")
         return 1
+    if not a.modes:
+        probes = probe_cases()
+        if probes is None:
+            print("FAIL probe: lt-comp could not compile tests/data/probe.dix (install lttoolbox-dev)")
+            results["failed"] += 1
+        else:
+            for argv, name, data in probes:
+                compare(a.parley, argv, data, "probe %s %s" % (name, " ".join(argv[1:-1])),
+                        results, a.v, seen)
     for mode, pipeline in modes:
         base = stages_of(pipeline, "-g", "")
         text = source_text(mode, base, lines)
