@@ -12,17 +12,21 @@ ICU_LIBS   := $(shell pkg-config --libs icu-uc 2>/dev/null || echo -licuuc -licu
 WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes
 # -ffp-contract=off: no fused multiply-add, so floating-point results match
 # Apertium's bit for bit.
+# CFLAGS and LDFLAGS are the user's to set (make CFLAGS="-O3 -march=native");
+# what the build needs is added separately so it cannot be overridden away.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) -Iinclude -Isrc
-LDLIBS  += $(ICU_LIBS) -lm
+PL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) -Iinclude -Isrc
+PL_LDLIBS := $(ICU_LIBS) -lm
 
 ifdef SAN
 BUILD   ?= build-san
-CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=$(SAN)
+PL_CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+PL_LDFLAGS := -fsanitize=$(SAN)
 else
 BUILD   ?= build
 endif
+ALL_CFLAGS = $(PL_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(PL_LDFLAGS) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -32,14 +36,14 @@ all: $(BUILD)/parley $(BUILD)/libparley.a
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libparley.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/parley: $(BUILD)/obj/tools/parley/main.o $(BUILD)/libparley.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PL_LDLIBS) $(LDLIBS)
 
 # Unit tests and fuzz-input replays link the library; `make check` builds
 # them with ASan+UBSan (in build-san/) and the CLI as released (build/).
@@ -48,11 +52,11 @@ REPLAY_BINS := $(patsubst fuzz/%.c,$(BUILD)/tests/replay-%,$(wildcard fuzz/fuzz_
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libparley.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PL_LDLIBS) $(LDLIBS)
 
 $(BUILD)/tests/replay-%: fuzz/%.c tests/unit/replay.c $(BUILD)/libparley.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/replay.c $(BUILD)/libparley.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/unit/replay.c $(BUILD)/libparley.a $(PL_LDLIBS) $(LDLIBS)
 
 tests: all $(UNIT_BINS) $(REPLAY_BINS)
 
@@ -70,7 +74,7 @@ FUZZ_TARGETS := $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -ffp-contract=off $(ICU_CFLAGS) -Iinclude -Isrc
 build-fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p build-fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PL_LDLIBS)
 
 fuzz: $(FUZZ_TARGETS)
 	bash fuzz/run.sh $(FUZZ_SECONDS)

@@ -10,6 +10,10 @@ static void set_root(acache *c, int fmask) {
   c->root.alive = 1;
   c->root.node = 0;
   for (int v = 0; v < 3; v++) c->node[0].lf_off[v] = AC_NONE, c->node[0].lf_len[v] = 0;
+  c->node[0].snap = AC_NONE;
+  c->root.dtab = AC_NO_DTAB;
+  c->n_dtabs = 0;
+  c->n_snaps = 0;
   c->n_nodes = 1;
   c->n_ents = 0;
   for (int i = 0; i < 256; i++) c->direct[i] = AC_NONE;
@@ -32,6 +36,8 @@ int ac_init(acache *c, int root_fmask) {
 void ac_free(acache *c) {
   free(c->node);
   free(c->ent);
+  free(c->snaps);
+  free(c->dtabs);
   bbuf_free(&c->arena);
   memset(c, 0, sizeof *c);
 }
@@ -66,9 +72,11 @@ uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask) {
     v->blk = c->n_ents;
     v->cap = (uint16_t)ncap;
     c->n_ents += ncap;
-    if (via == AC_ROOT)
+    uint32_t *t = via == AC_ROOT ? c->direct
+                  : v->dtab != AC_NO_DTAB ? c->dtabs + (size_t)v->dtab * 256 : NULL;
+    if (t)
       for (uint32_t i = 0; i < v->n; i++)
-        if ((uint32_t)c->ent[v->blk + i].sym < 256) c->direct[c->ent[v->blk + i].sym] = v->blk + i;
+        if ((uint32_t)c->ent[v->blk + i].sym < 256) t[c->ent[v->blk + i].sym] = v->blk + i;
   }
   if (c->n_nodes == c->node_cap) {
     anode *nn = realloc(c->node, (size_t)c->node_cap * 2 * sizeof *nn);
@@ -79,6 +87,7 @@ uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask) {
   }
   uint32_t id = c->n_nodes++;
   for (int k = 0; k < 3; k++) c->node[id].lf_off[k] = AC_NONE, c->node[id].lf_len[k] = 0;
+  c->node[id].snap = AC_NONE;
   uint32_t idx = v->blk + v->n++;
   aent *e = &c->ent[idx];
   memset(e, 0, sizeof *e);
@@ -86,7 +95,25 @@ uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask) {
   e->node = id;
   e->fmask = (uint8_t)fmask;
   e->alive = (uint8_t)alive;
+  e->dtab = AC_NO_DTAB;
   if (via == AC_ROOT && (uint32_t)sym < 256) c->direct[sym] = idx;
+  if (via != AC_ROOT) {
+    if (v->dtab == AC_NO_DTAB && v->n >= AC_DTAB_MIN && c->n_dtabs < AC_MAX_DTABS) {
+      /* a wide node: give it a direct table (its block may still move) */
+      if (c->n_dtabs % 64 == 0) {
+        uint32_t *nt = realloc(c->dtabs, ((size_t)c->n_dtabs + 64) * 256 * sizeof *nt);
+        if (!nt) return idx;
+        c->dtabs = nt;
+      }
+      v->dtab = (uint16_t)c->n_dtabs++;
+      uint32_t *t = c->dtabs + (size_t)v->dtab * 256;
+      for (int i = 0; i < 256; i++) t[i] = AC_NONE;
+      for (uint32_t i = 0; i < v->n; i++)
+        if ((uint32_t)c->ent[v->blk + i].sym < 256) t[c->ent[v->blk + i].sym] = v->blk + i;
+    } else if (v->dtab != AC_NO_DTAB && (uint32_t)sym < 256) {
+      c->dtabs[(size_t)v->dtab * 256 + (uint32_t)sym] = idx;
+    }
+  }
   return idx;
 }
 
@@ -100,4 +127,19 @@ void ac_set_lf(acache *c, uint32_t node, int variant, const char *s, size_t n) {
   }
   c->node[node].lf_off[variant] = (uint32_t)off;
   c->node[node].lf_len[variant] = (uint32_t)n;
+}
+
+uint32_t ac_snap_reserve(acache *c, uint32_t words) {
+  if (c->n_snaps + words > c->snaps_cap) {
+    uint32_t cap = c->snaps_cap ? c->snaps_cap : 65536;
+    while (c->n_snaps + words > cap) cap *= 2;
+    if (cap > (16u << 20)) return AC_NONE;
+    int32_t *ns = realloc(c->snaps, (size_t)cap * sizeof *ns);
+    if (!ns) return AC_NONE;
+    c->snaps = ns;
+    c->snaps_cap = cap;
+  }
+  uint32_t off = c->n_snaps;
+  c->n_snaps += words;
+  return off;
 }

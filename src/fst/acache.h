@@ -36,12 +36,22 @@ typedef struct aent {
   uint32_t blk;    /* first entry of the child's children */
   uint16_t n, cap; /* the child's children: used and allocated */
   uint8_t fmask, alive;
-  uint8_t pad[2];
+  uint16_t dtab; /* direct table of the child's children below U+0100, or AC_NO_DTAB */
 } aent;
+#define AC_NO_DTAB 0xFFFF
+#define AC_DTAB_MIN 8 /* children from which a node gets a direct table */
+#define AC_MAX_DTABS 4096
 
 typedef struct anode {
   uint32_t lf_off[3], lf_len[3]; /* analyses per case variant; AC_NONE = not cached */
+  uint32_t snap;                 /* offset of a State snapshot in `snaps`, or AC_NONE */
 } anode;
+
+/* Shallow nodes keep a snapshot of their State (each path's node, flags and
+ * output symbols), so that a miss below them replays only the symbols after
+ * it instead of the whole prefix. */
+#define AC_SNAP_DEPTH 4
+#define AC_SNAP_MAX_PATHS 64
 
 typedef struct acache {
   anode *node;
@@ -50,7 +60,11 @@ typedef struct acache {
   uint32_t n_ents, ent_cap;
   aent root;          /* the edge "into" the root: its block, flags */
   uint32_t direct[256]; /* root child entry index per symbol < 256, AC_NONE if none */
+  uint32_t *dtabs;      /* n_dtabs x 256 entry indices, AC_NONE if none */
+  uint32_t n_dtabs;
   bbuf arena;           /* analyses, UTF-8 */
+  int32_t *snaps;       /* snapshots: n_paths, then per path: node, flags, len, symbols */
+  uint32_t n_snaps, snaps_cap;
 } acache;
 
 int ac_init(acache *c, int root_fmask);
@@ -70,6 +84,7 @@ static inline const aent *ac_via(const acache *c, uint32_t via) {
 static inline uint32_t ac_child(const acache *c, uint32_t via, int32_t sym) {
   if (via == AC_ROOT && (uint32_t)sym < 256) return c->direct[sym];
   const aent *v = ac_via(c, via);
+  if (v->dtab != AC_NO_DTAB && (uint32_t)sym < 256) return c->dtabs[(size_t)v->dtab * 256 + (uint32_t)sym];
   const aent *b = c->ent + v->blk;
   for (uint32_t i = 0; i < v->n; i++)
     if (b[i].sym == sym) return v->blk + i;
@@ -80,6 +95,10 @@ static inline uint32_t ac_child(const acache *c, uint32_t via, int32_t sym) {
  * entry index, or AC_NONE when the cache is full (the caller clears it).
  * Pointers into the entries are invalid afterwards; indices stay valid. */
 uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask);
+/* Reserves room for a snapshot of `words` int32s; returns the offset or
+ * AC_NONE when full.  The caller fills c->snaps[off .. off+words) and then
+ * sets node[id].snap = off. */
+uint32_t ac_snap_reserve(acache *c, uint32_t words);
 /* Stores analyses for a node and variant (silently skipped when full). */
 void ac_set_lf(acache *c, uint32_t node, int variant, const char *s, size_t n);
 

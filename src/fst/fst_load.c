@@ -337,7 +337,12 @@ static int read_transducer(loader *L, fst_section *sec) {
       uint32_t k = f->n_arcs++;
       f->arc_in[k] = f->pair[label][0];
       f->arc_out[k] = f->pair[label][1];
-      f->arc_to[k] = first + (uint32_t)(((uint64_t)s + delta) % n_states);
+      uint64_t tgt = (uint64_t)s + delta; /* (s + delta) % n_states, dividing only when needed */
+      if (tgt >= n_states) {
+        tgt -= n_states;
+        if (tgt >= n_states) tgt %= n_states;
+      }
+      f->arc_to[k] = first + (uint32_t)tgt;
       f->arc_w[k] = w;
     }
   }
@@ -480,10 +485,12 @@ static int finish(loader *L) {
   for (uint32_t k = 0; k < f->n_arcs; k++) f->arc[k] = (fst_arc){f->arc_in[k], f->arc_out[k], f->arc_to[k]};
   for (uint32_t n = 0; n <= f->n_nodes; n++) f->node[n].dense = FST_NO_DENSE;
   for (uint32_t n = 0; n < f->n_nodes; n++) {
-    uint32_t a0, b0;
     f->node[n].final_type = f->final_type[n];
-    fst_arcs_for(f, n, 0, &a0, &b0);
-    f->node[n].has_eps = a0 != b0;
+    for (uint32_t k = f->node[n].first; k < f->node[n + 1].first; k++)
+      if (f->arc[k].in == 0) {
+        f->node[n].has_eps = 1;
+        break;
+      }
     if (f->node[n + 1].first - f->node[n].first >= FST_DENSE_MIN_ARCS && f->n_dense < FST_DENSE_MAX_NODES)
       f->node[n].dense = (uint16_t)f->n_dense++;
   }
@@ -497,13 +504,15 @@ static int finish(loader *L) {
     for (uint32_t n = 0; n < f->n_nodes; n++) {
       uint16_t d = f->node[n].dense;
       if (d == FST_NO_DENSE) continue;
-      f->node[n].dense = FST_NO_DENSE; /* so fst_arcs_for searches while we fill */
-      for (int32_t c = 0; c < FST_DENSE_SYMS; c++) {
-        uint32_t a0, b0;
-        fst_arcs_for(f, n, c, &a0, &b0);
-        f->dense[(size_t)d * FST_DENSE_SYMS + (uint32_t)c] = (fst_range){a0, b0};
+      fst_range *r = &f->dense[(size_t)d * FST_DENSE_SYMS];
+      memset(r, 0, FST_DENSE_SYMS * sizeof *r); /* empty ranges */
+      /* arcs are sorted by input, so equal inputs are one run */
+      for (uint32_t k = f->node[n].first; k < f->node[n + 1].first; k++) {
+        int32_t c = f->arc[k].in;
+        if (c < 0 || c >= FST_DENSE_SYMS) continue;
+        if (r[c].hi == 0) r[c].lo = k;
+        r[c].hi = k + 1;
       }
-      f->node[n].dense = d;
     }
   }
   free(f->arc_first);

@@ -37,10 +37,16 @@ void uq_free(uqueue *q) {
 }
 
 int uq_push(uqueue *q, const uint16_t *s, size_t n) {
-  if (uq_grow(q)) return -1;
-  ubuf *b = &q->v[(q->head + q->n) % q->cap];
-  b->len = 0;
+  if (q->n == q->cap && uq_grow(q)) return -1;
+  size_t k = q->head + q->n;
+  ubuf *b = &q->v[k >= q->cap ? k - q->cap : k];
   q->n++;
+  if (n == 1 && b->cap) { /* the usual single space */
+    b->p[0] = s[0];
+    b->len = 1;
+    return 0;
+  }
+  b->len = 0;
   return ubuf_append(b, s, n);
 }
 
@@ -447,32 +453,110 @@ typedef struct aview {
   fstate *cur;
   int use;      /* the cache serves this token */
   uint32_t cur_depth; /* cur is the State after path[0..cur_depth) */
+  int cur_stale;      /* cur must be reset to the initial State before use */
   uint32_t via; /* entry of the current trie node (AC_ROOT at the start) */
   uint32_t node;
   uint8_t fmask, alive; /* of the current node */
   uint32_t depth;
   int32_t path[AC_MAX_DEPTH];
+  uint32_t pathnode[AC_SNAP_DEPTH + 1]; /* trie node after each of the first symbols */
 } aview;
 
 static inline int case_sens(const struct fst_proc *p, const fstate *s) {
   return p->o.case_sensitive || s->n >= FST_MAX_CI_STATE;
 }
 
+/* Back to the initial State.  With the cache on, cur itself is reset only
+ * when a miss needs it. */
 static void av_reset(aview *v) {
   v->use = v->p->ac_on;
   v->cur_depth = 0;
+  v->cur_stale = v->use;
+  if (!v->use) proc_reset_state(v->p, v->cur);
   v->via = AC_ROOT;
   v->node = 0;
   v->depth = 0;
+  v->pathnode[0] = 0;
   if (v->use) {
     v->fmask = v->p->ac.root.fmask;
     v->alive = 1;
   }
 }
 
-/* Brings cur up to the current prefix, from where it was left behind. */
+/* Stores cur (the State after the current prefix) as the snapshot of the
+ * current trie node. */
+static void av_snapshot(aview *v) {
+  struct fst_proc *p = v->p;
+  const fstate *s = v->cur;
+  if (s->n > AC_SNAP_MAX_PATHS || p->f->weighted) return;
+  uint32_t words = 1;
+  for (uint32_t i = 0; i < s->n; i++) {
+    uint32_t m = 0;
+    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) m++;
+    words += 3 + m;
+  }
+  uint32_t off = ac_snap_reserve(&p->ac, words);
+  if (off == AC_NONE) return;
+  int32_t *w = p->ac.snaps + off;
+  *w++ = (int32_t)s->n;
+  for (uint32_t i = 0; i < s->n; i++) {
+    uint32_t m = 0;
+    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) m++;
+    *w++ = (int32_t)s->v[i].node;
+    *w++ = (int32_t)s->v[i].flags;
+    *w++ = (int32_t)m;
+    uint32_t k = m;
+    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) w[--k] = p->E.pool.v[q].sym;
+    w += m;
+  }
+  p->ac.node[v->node].snap = off;
+}
+
+/* Rebuilds cur from a snapshot (outputs are pushed afresh into the pool). */
+static void av_restore(aview *v, uint32_t off) {
+  struct fst_proc *p = v->p;
+  const int32_t *w = p->ac.snaps + off;
+  uint32_t n = (uint32_t)*w++;
+  fstate *s = v->cur;
+  if (n > s->cap) {
+    sent *nv = realloc(s->v, n * sizeof *nv);
+    if (!nv) {
+      p->E.failed = 1;
+      return;
+    }
+    s->v = nv;
+    s->cap = n;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t node = (uint32_t)*w++, flags = (uint32_t)*w++, m = (uint32_t)*w++;
+    uint32_t seq = 0;
+    for (uint32_t k = 0; k < m; k++) seq = seq_push(&p->E.pool, seq, w[k], 0.0);
+    w += m;
+    s->v[i] = (sent){node, seq, flags};
+  }
+  s->n = n;
+  s->is_initial = 0;
+}
+
+/* Brings cur up to the current prefix, from where it was left behind:
+ * from the deepest snapshot on the way if that is further, then stepping. */
 static void av_sync(aview *v) {
   struct fst_proc *p = v->p;
+  if (v->cur_stale) {
+    proc_reset_state(p, v->cur);
+    v->cur_stale = 0;
+    v->cur_depth = 0;
+  }
+  if (v->cur_depth == v->depth) return;
+  uint32_t top = v->depth < AC_SNAP_DEPTH ? v->depth : AC_SNAP_DEPTH;
+  for (uint32_t d = top; d > v->cur_depth; d--) {
+    uint32_t snap = p->ac.node[v->pathnode[d]].snap;
+    if (snap != AC_NONE) {
+      av_restore(v, snap);
+      v->cur_depth = d;
+      break;
+    }
+  }
   for (uint32_t i = v->cur_depth; i < v->depth; i++) st_step_case(&p->E, v->cur, v->path[i], case_sens(p, v->cur));
   v->cur_depth = v->depth;
 }
@@ -525,12 +609,18 @@ static void av_step(aview *v, int32_t val) {
     }
   }
   const aent *a = &p->ac.ent[e];
+  int fresh = v->depth < AC_SNAP_DEPTH && v->cur_depth == v->depth + 1 && !v->cur_stale &&
+              p->ac.node[a->node].snap == AC_NONE;
   v->via = e;
   v->node = a->node;
   v->fmask = a->fmask;
   v->alive = a->alive;
   __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
   v->path[v->depth++] = val;
+  if (v->depth <= AC_SNAP_DEPTH) {
+    v->pathnode[v->depth] = v->node;
+    if (fresh && v->alive) av_snapshot(v);
+  }
 }
 
 /* FSTProcessor::analysis (one call: up to a NUL or the end of input). */
@@ -545,7 +635,6 @@ static int analysis(struct fst_proc *p, pl_err *e) {
   aview v;
   v.p = p;
   v.cur = &cur;
-  proc_reset_state(p, &cur);
   av_reset(&v);
   do {
     val = read_analysis(p, e, &fatal);
@@ -571,7 +660,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
       }
     } else if (sf.len == 0 && uc_isspace(val)) {
       lf.len = 0;
-      bbuf_puts(&lf, "/*");
+      bbuf_append(&lf, "/*", 2);
       last_postblank = last_preblank = last_incond = 0;
       last = p->ib.cur;
       last_size = sf.len;
@@ -652,7 +741,6 @@ static int analysis(struct fst_proc *p, pl_err *e) {
 
     /* back to the initial state: the output pool can be rewound */
     p->E.pool.n = p->pool_base;
-    proc_reset_state(p, &cur);
     av_reset(&v);
     lf.len = 0;
     sf.len = 0;
