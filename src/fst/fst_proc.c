@@ -108,6 +108,20 @@ static int sv_set(symvec *v, const int32_t *p, size_t n) {
   return 0;
 }
 
+void sv_push(symvec *v, int32_t c) {
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 32;
+    int32_t *q = v->failed ? NULL : realloc(v->p, cap * sizeof *q);
+    if (!q) {
+      v->failed = 1;
+      return;
+    }
+    v->p = q;
+    v->cap = cap;
+  }
+  v->p[v->n++] = c;
+}
+
 int sd_push_back(symdeque *d, const int32_t *p, size_t n) {
   if (sd_grow(d)) return -1;
   symvec *v = &d->v[(d->head + d->n) % d->cap];
@@ -859,11 +873,105 @@ static int32_t read_lu_symbol(struct fst_proc *p, ubuf *unknown_tag) {
 static int gen_case_first(const ubuf *sf) { return sf->len && unit_isupper(sf->p[0]); }
 static int gen_case_second(const ubuf *sf) { return sf->len > 1 && unit_isupper(sf->p[1]); }
 
+/* The decision for a lexical unit that does not start with '*', '%' or '@':
+ * its symbols `steps` are stepped from the initial State (lttoolbox steps
+ * them while reading; nothing else depends on the State meanwhile, so
+ * deferring is equivalent), then its forms, or its '#' form, are written. */
+static void gen_decide(struct fst_proc *p, fstate *cur, const ubuf *sf, const int32_t *steps, size_t n_steps,
+                       ubuf *res) {
+  fst_genmode gm = p->o.gm;
+  proc_reset_state(p, cur);
+  for (size_t i = 0; i < n_steps && cur->n > 0; i++) {
+    int32_t val = steps[i];
+    int cs = p->o.case_sensitive || cur->n >= FST_MAX_CI_STATE;
+    if (val > 0 && uc_isupper(val) && !cs) {
+      if (gm == FST_GM_CAREFULCASE) st_step_careful(&p->E, cur, val, uc_tolower(val));
+      else st_step2(&p->E, cur, val, uc_tolower(val));
+    } else {
+      st_step(&p->E, cur, val);
+    }
+  }
+  if (st_is_final(&p->E, cur, p->finals_mask)) {
+    int firstupper = 0, uppercase = 0;
+    if (!p->o.dictionary_case) {
+      uppercase = gen_case_second(sf);
+      firstupper = gen_case_first(sf);
+    }
+    if (gm == FST_GM_TAGGED || gm == FST_GM_TAGGED_NM) out_byte(p->out, '^');
+    res->len = 0;
+    st_filter_finals(&p->E, cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, res);
+    if (res->len) out_u16(p->out, res->p + 1, res->len - 1);
+    if (gm == FST_GM_TAGGED || gm == FST_GM_TAGGED_NM) {
+      out_byte(p->out, '/');
+      write_escaped_with_tags(p, sf->p, sf->len);
+      out_byte(p->out, '$');
+    }
+    return;
+  }
+  size_t rl = remove_tags_len(sf->p, sf->len);
+  if (gm == FST_GM_ALL) {
+    out_byte(p->out, '#');
+    write_escaped(p, sf->p, sf->len);
+  } else if (gm == FST_GM_CLEAN) {
+    write_escaped(p, sf->p, rl);
+  } else if (gm == FST_GM_UNKNOWN) {
+    if (sf->len) {
+      out_byte(p->out, '#');
+      write_escaped(p, sf->p, rl);
+    }
+  } else if (gm == FST_GM_TAGGED) {
+    out_byte(p->out, '#');
+    write_escaped(p, sf->p, rl);
+  } else if (gm == FST_GM_TAGGED_NM) {
+    out_byte(p->out, '^');
+    write_escaped(p, sf->p, rl);
+    out_str(p->out, "/#");
+    write_escaped_with_tags(p, sf->p, sf->len);
+    out_byte(p->out, '$');
+  }
+}
+
+/* Runs `decide` with its output captured, so that it can be remembered in
+ * the processor's word cache under `key` (the unit's symbols): a unit's
+ * output depends on nothing else. */
+static void cached_decision(struct fst_proc *p, const void *key, size_t klen, void (*decide)(struct fst_proc *, void *),
+                            void *arg) {
+  uint64_t h = kv_hash(key, klen);
+  size_t vlen;
+  const char *v = kv_get(&p->wc, h, key, klen, &vlen);
+  if (v) {
+    out_bytes(p->out, v, vlen);
+    return;
+  }
+  pl_out *real = p->out;
+  pl_out cap;
+  pl_out_init_mem(&cap);
+  p->out = &cap;
+  decide(p, arg);
+  p->out = real;
+  if (!cap.b.failed && !p->E.failed) kv_put(&p->wc, h, key, klen, cap.b.p, cap.b.len);
+  out_bytes(real, cap.b.p, cap.b.len);
+  pl_out_fini(&cap);
+}
+
+typedef struct gen_unit {
+  fstate *cur;
+  const ubuf *sf;
+  const int32_t *steps;
+  size_t n;
+  ubuf *res;
+} gen_unit;
+
+static void gen_decide_cb(struct fst_proc *p, void *arg) {
+  gen_unit *u = arg;
+  gen_decide(p, u->cur, u->sf, u->steps, u->n, u->res);
+}
+
 static int generation(struct fst_proc *p) {
   fstate cur = {0};
   ubuf sf = {0}, res = {0};
+  symvec steps = {0};
   fst_genmode gm = p->o.gm;
-  proc_reset_state(p, &cur);
   p->out_of_word = 0;
   skip_until(p, '^');
   int32_t val;
@@ -895,47 +1003,13 @@ static int generation(struct fst_proc *p) {
           write_escaped_with_tags(p, sf.p, sf.len);
           out_byte(p->out, '$');
         }
-      } else if (st_is_final(&p->E, &cur, p->finals_mask)) {
-        int firstupper = 0, uppercase = 0;
-        if (!p->o.dictionary_case) {
-          uppercase = gen_case_second(&sf);
-          firstupper = gen_case_first(&sf);
-        }
-        if (gm == FST_GM_TAGGED || gm == FST_GM_TAGGED_NM) out_byte(p->out, '^');
-        res.len = 0;
-        st_filter_finals(&p->E, &cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, &res);
-        if (res.len) out_u16(p->out, res.p + 1, res.len - 1);
-        if (gm == FST_GM_TAGGED || gm == FST_GM_TAGGED_NM) {
-          out_byte(p->out, '/');
-          write_escaped_with_tags(p, sf.p, sf.len);
-          out_byte(p->out, '$');
-        }
       } else {
-        size_t rl = remove_tags_len(sf.p, sf.len);
-        if (gm == FST_GM_ALL) {
-          out_byte(p->out, '#');
-          write_escaped(p, sf.p, sf.len);
-        } else if (gm == FST_GM_CLEAN) {
-          write_escaped(p, sf.p, rl);
-        } else if (gm == FST_GM_UNKNOWN) {
-          if (sf.len) {
-            out_byte(p->out, '#');
-            write_escaped(p, sf.p, rl);
-          }
-        } else if (gm == FST_GM_TAGGED) {
-          out_byte(p->out, '#');
-          write_escaped(p, sf.p, rl);
-        } else if (gm == FST_GM_TAGGED_NM) {
-          out_byte(p->out, '^');
-          write_escaped(p, sf.p, rl);
-          out_str(p->out, "/#");
-          write_escaped_with_tags(p, sf.p, sf.len);
-          out_byte(p->out, '$');
-        }
+        gen_unit u = {&cur, &sf, steps.p, steps.n, &res};
+        cached_decision(p, steps.p, steps.n * sizeof *steps.p, gen_decide_cb, &u);
       }
       p->E.pool.n = p->pool_base;
-      proc_reset_state(p, &cur);
       sf.len = 0;
+      steps.n = 0;
       pl_out_maybe_spill(p->out);
     } else if (uc_isspace(val) && sf.len == 0) {
       /* nothing */
@@ -943,20 +1017,14 @@ static int generation(struct fst_proc *p) {
       proc_sym_append(p, &sf, val);
     } else {
       proc_sym_append(p, &sf, val);
-      if (cur.n > 0) {
-        int cs = p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE;
-        if (val > 0 && uc_isupper(val) && !cs) {
-          if (gm == FST_GM_CAREFULCASE) st_step_careful(&p->E, &cur, val, uc_tolower(val));
-          else st_step2(&p->E, &cur, val, uc_tolower(val));
-        } else {
-          st_step(&p->E, &cur, val);
-        }
-      }
+      sv_push(&steps, val);
     }
   }
+  if (steps.failed || sf.failed) p->E.failed = 1;
   st_free(&cur);
   ubuf_free(&sf);
   ubuf_free(&res);
+  free(steps.p);
   return PL_OK;
 }
 
@@ -987,12 +1055,105 @@ static void print_word_bilingual(struct fst_proc *p, const ubuf *sf, const ubuf 
   out_byte(p->out, '$');
 }
 
+/* The lookup state of one lexical unit (FSTProcessor::bilingual's locals). */
+typedef struct bil_ctx {
+  fstate cur;
+  ubuf sf, queue, result, tmp;
+  int seentags;
+} bil_ctx;
+
+static void bil_reset(struct fst_proc *p, bil_ctx *c) {
+  p->E.pool.n = p->pool_base;
+  proc_reset_state(p, &c->cur);
+  c->sf.len = c->queue.len = c->result.len = 0;
+  c->seentags = 0;
+}
+
+static void bil_free(bil_ctx *c) {
+  st_free(&c->cur);
+  ubuf_free(&c->sf);
+  ubuf_free(&c->queue);
+  ubuf_free(&c->result);
+  ubuf_free(&c->tmp);
+}
+
+/* One symbol of a unit that does not start with '*': `unk` is the text of an
+ * unknown tag (val == 0). */
+static void bil_feed(struct fst_proc *p, bil_ctx *c, int32_t val, const uint16_t *unk, size_t unk_len) {
+  if (val > 0 && is_escaped(val)) ubuf_push(&c->sf, '\\');
+  proc_sym_append(p, &c->sf, val);
+  if (val == 0) ubuf_append(&c->sf, unk, unk_len);
+  if (val <= 0) c->seentags = 1;
+  if (c->cur.n != 0) st_step_case(&p->E, &c->cur, val, p->o.case_sensitive || c->cur.n >= FST_MAX_CI_STATE);
+  if (st_is_final(&p->E, &c->cur, p->finals_mask)) {
+    int uppercase = gen_case_second(&c->sf), firstupper = gen_case_first(&c->sf);
+    c->queue.len = 0;
+    c->result.len = 0;
+    st_filter_finals(&p->E, &c->cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, &c->result);
+  } else if (c->result.len) {
+    /* after a match, further tags are queued for the translations; another
+     * letter once the paths are dead means no match after all */
+    if (val < 0) proc_sym_append(p, &c->queue, val);
+    else if (val == 0) ubuf_append(&c->queue, unk, unk_len);
+    else if (c->cur.n == 0) c->result.len = 0;
+  }
+}
+
+/* The end of a unit that does not start with '*'. */
+static void bil_print(struct fst_proc *p, bil_ctx *c, const ubuf *surface) {
+  if (!c->seentags) { /* without tags, only a complete match counts */
+    int uppercase = gen_case_second(&c->sf), firstupper = gen_case_first(&c->sf);
+    c->result.len = 0;
+    st_filter_finals(&p->E, &c->cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, &c->result);
+  }
+  if (c->result.len) {
+    compose(&c->result, &c->queue, &c->tmp);
+    print_word_bilingual(p, &c->sf, &c->tmp);
+  } else {
+    const ubuf *w = surface ? surface : &c->sf;
+    c->tmp.len = 0;
+    ubuf_put_ascii(&c->tmp, p->o.gm == FST_GM_ALL ? "/#" : "/@");
+    ubuf_append(&c->tmp, w->p, w->len);
+    print_word_bilingual(p, w, &c->tmp);
+  }
+}
+
+typedef struct bil_unit {
+  bil_ctx *c;
+  const bbuf *items;
+} bil_unit;
+
+/* Replays a unit recorded as items: int32 symbol, then for an unknown tag
+ * (symbol 0) a uint32 length and that many UTF-16 units. */
+static void bil_replay_cb(struct fst_proc *p, void *arg) {
+  bil_unit *u = arg;
+  bil_reset(p, u->c);
+  const char *q = u->items->p, *end = q + u->items->len;
+  while (q < end) {
+    int32_t val;
+    memcpy(&val, q, sizeof val);
+    q += sizeof val;
+    const uint16_t *unk = NULL;
+    uint32_t n = 0;
+    if (val == 0) {
+      memcpy(&n, q, sizeof n);
+      q += sizeof n;
+      unk = (const uint16_t *)(const void *)q;
+      q += (size_t)n * sizeof *unk;
+    }
+    bil_feed(p, u->c, val, unk, n);
+  }
+  bil_print(p, u->c, NULL);
+}
+
 static int bilingual(struct fst_proc *p) {
-  fstate cur = {0};
-  ubuf sf = {0}, queue = {0}, result = {0}, symbol = {0}, surface = {0}, tmp = {0};
-  int seentags = 0, seensurface = 0;
+  bil_ctx c = {0};
+  ubuf sf = {0}, symbol = {0}, surface = {0}, tmp = {0};
+  bbuf items = {0};
+  int seensurface = 0;
+  int live = p->o.surface_bil; /* -o: the output depends on more than the symbols */
   fst_genmode gm = p->o.gm;
-  proc_reset_state(p, &cur);
+  bil_reset(p, &c);
   p->out_of_word = 0;
   skip_until(p, '^');
   while (!p->E.failed) {
@@ -1008,35 +1169,23 @@ static int bilingual(struct fst_proc *p) {
     }
     if (val == GEN_END) break;
     if (val == '$' && p->out_of_word) {
-      if (!seentags) {
-        int uppercase = gen_case_second(&sf), firstupper = gen_case_first(&sf);
-        result.len = 0;
-        st_filter_finals(&p->E, &cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, &result);
-      }
       if (sf.len && sf.p[0] == '*') {
         tmp.len = 0;
         ubuf_push(&tmp, '/');
         if (gm == FST_GM_CLEAN) ubuf_append(&tmp, sf.p + 1, sf.len - 1);
         else ubuf_append(&tmp, sf.p, sf.len);
         print_word_bilingual(p, &sf, &tmp);
-      } else if (result.len) {
-        compose(&result, &queue, &tmp);
-        print_word_bilingual(p, &sf, &tmp);
+      } else if (live) {
+        bil_print(p, &c, p->o.surface_bil ? &surface : NULL);
       } else {
-        const ubuf *w = p->o.surface_bil ? &surface : &sf;
-        tmp.len = 0;
-        ubuf_put_ascii(&tmp, gm == FST_GM_ALL ? "/#" : "/@");
-        ubuf_append(&tmp, w->p, w->len);
-        print_word_bilingual(p, w, &tmp);
+        bil_unit u = {&c, &items};
+        cached_decision(p, items.p ? items.p : "", items.len, bil_replay_cb, &u);
       }
       seensurface = 0;
       surface.len = 0;
-      queue.len = 0;
-      result.len = 0;
-      p->E.pool.n = p->pool_base;
-      proc_reset_state(p, &cur);
       sf.len = 0;
-      seentags = 0;
+      items.len = 0;
+      if (live) bil_reset(p, &c);
       pl_out_maybe_spill(p->out);
     } else if (uc_isspace(val) && sf.len == 0) {
       /* nothing */
@@ -1045,30 +1194,30 @@ static int bilingual(struct fst_proc *p) {
       proc_sym_append(p, &sf, val);
       if (val == 0) ubuf_append(&sf, symbol.p, symbol.len);
     } else {
+      /* sf decides whether the unit starts with '*'; the lookup itself runs
+       * live (-o) or at '$' from the recorded items, through the cache */
       if (val > 0 && is_escaped(val)) ubuf_push(&sf, '\\');
       proc_sym_append(p, &sf, val);
       if (val == 0) ubuf_append(&sf, symbol.p, symbol.len);
-      if (val < 0 || val == 0) seentags = 1;
-      if (cur.n != 0) st_step_case(&p->E, &cur, val, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
-      if (st_is_final(&p->E, &cur, p->finals_mask)) {
-        int uppercase = gen_case_second(&sf), firstupper = gen_case_first(&sf);
-        queue.len = 0;
-        result.len = 0;
-        st_filter_finals(&p->E, &cur, p->finals_mask, uppercase, firstupper, 0x7fffffff, &result);
-      } else if (result.len) {
-        if (val < 0) proc_sym_append(p, &queue, val);
-        else if (val == 0) ubuf_append(&queue, symbol.p, symbol.len);
-        else if (cur.n == 0) result.len = 0;
+      if (live) {
+        bil_feed(p, &c, val, symbol.p, symbol.len);
+      } else {
+        bbuf_append(&items, &val, sizeof val);
+        if (val == 0) {
+          uint32_t n = (uint32_t)symbol.len;
+          bbuf_append(&items, &n, sizeof n);
+          bbuf_append(&items, symbol.p, symbol.len * sizeof *symbol.p);
+        }
       }
     }
   }
-  st_free(&cur);
+  if (items.failed || sf.failed) p->E.failed = 1;
+  bil_free(&c);
   ubuf_free(&sf);
-  ubuf_free(&queue);
-  ubuf_free(&result);
   ubuf_free(&symbol);
   ubuf_free(&surface);
   ubuf_free(&tmp);
+  bbuf_free(&items);
   return PL_OK;
 }
 
@@ -1184,6 +1333,7 @@ void fst_proc_free(fst_proc *p) {
   ubuf_free(&p->tmp);
   ubuf_free(&p->tmp2);
   ac_free(&p->ac);
+  kv_free(&p->wc);
   free(p);
 }
 

@@ -10,6 +10,7 @@
 #ifndef PL_FST_PROC_INT_H
 #define PL_FST_PROC_INT_H
 
+#include "../base/kvcache.h"
 #include "acache.h"
 #include "fst_int.h"
 
@@ -23,6 +24,7 @@ typedef struct uqueue {
 typedef struct symvec {
   int32_t *p;
   size_t n, cap;
+  int failed; /* an append failed (sticky): the caller reports out of memory */
 } symvec;
 typedef struct symdeque {
   symvec *v;
@@ -59,6 +61,9 @@ struct fst_proc {
    * inside the State */
   acache ac;
   int ac_on;
+  /* word cache of generation and bilingual lookup: a unit's symbols ->
+   * its output (off with -o, whose output also depends on the surface) */
+  kvcache wc;
   /* scratch */
   ubuf tmp, tmp2;
 };
@@ -80,6 +85,7 @@ symvec *sd_at(symdeque *d, size_t i);
 int sd_push_back(symdeque *d, const int32_t *p, size_t n);
 int sd_push_front(symdeque *d, const int32_t *p, size_t n);
 void sd_pop_front(symdeque *d);
+void sv_push(symvec *v, int32_t c);
 
 /* shared helpers */
 void proc_reset_state(struct fst_proc *p, fstate *s);

@@ -39,17 +39,6 @@ static int read_translit_blank(struct fst_proc *p) {
   return got;
 }
 
-static void sv_push(symvec *v, int32_t c) {
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 32;
-    int32_t *q = realloc(v->p, cap * sizeof *q);
-    if (!q) return;
-    v->p = q;
-    v->cap = cap;
-  }
-  v->p[v->n++] = c;
-}
-
 static int32_t read_tag(struct fst_proc *p) {
   u_readblock(&p->r, '<', '>', &p->tmp);
   return fst_tag_find(p->f, p->tmp.p, p->tmp.len);
@@ -107,6 +96,7 @@ static int read_translit_word(struct fst_proc *p) {
       }
     }
   }
+  if (word.failed) p->E.failed = 1;
   int got = word.n > 0;
   if (got) {
     uq_push(&p->wblanks, wblank.p, wblank.len);
