@@ -9,8 +9,8 @@ static void set_root(acache *c, int fmask) {
   c->root.fmask = (uint8_t)fmask;
   c->root.alive = 1;
   c->root.node = 0;
-  for (int v = 0; v < 3; v++) c->node[0].lf_off[v] = AC_NONE, c->node[0].lf_len[v] = 0;
-  c->node[0].snap = AC_NONE;
+  for (int v = 0; v < 3; v++) c->lf[v][0] = AC_LF_NONE;
+  c->snap[0] = AC_NONE;
   c->root.dtab = AC_NO_DTAB;
   c->n_dtabs = 0;
   c->n_snaps = 0;
@@ -22,10 +22,11 @@ static void set_root(acache *c, int fmask) {
 int ac_init(acache *c, int root_fmask) {
   memset(c, 0, sizeof *c);
   c->node_cap = 4096;
-  c->node = malloc(c->node_cap * sizeof *c->node);
+  for (int v = 0; v < 3; v++) c->lf[v] = malloc(c->node_cap * sizeof *c->lf[v]);
+  c->snap = malloc(c->node_cap * sizeof *c->snap);
   c->ent_cap = 16384;
   c->ent = malloc(c->ent_cap * sizeof *c->ent);
-  if (!c->node || !c->ent) {
+  if (!c->lf[0] || !c->lf[1] || !c->lf[2] || !c->snap || !c->ent) {
     ac_free(c);
     return -1;
   }
@@ -34,7 +35,8 @@ int ac_init(acache *c, int root_fmask) {
 }
 
 void ac_free(acache *c) {
-  free(c->node);
+  for (int v = 0; v < 3; v++) free(c->lf[v]);
+  free(c->snap);
   free(c->ent);
   free(c->snaps);
   free(c->dtabs);
@@ -43,7 +45,7 @@ void ac_free(acache *c) {
 }
 
 void ac_clear(acache *c) {
-  if (!c->node) return;
+  if (!c->snap) return;
   set_root(c, c->root.fmask);
   c->arena.len = 0;
   c->arena.failed = 0;
@@ -79,15 +81,20 @@ uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask) {
         if ((uint32_t)c->ent[v->blk + i].sym < 256) t[c->ent[v->blk + i].sym] = v->blk + i;
   }
   if (c->n_nodes == c->node_cap) {
-    anode *nn = realloc(c->node, (size_t)c->node_cap * 2 * sizeof *nn);
-    if (!nn) return AC_NONE;
-    c->node = nn;
-    c->node_cap *= 2;
-    v = via_ptr(c, via);
+    size_t ncap = (size_t)c->node_cap * 2;
+    for (int k = 0; k < 3; k++) {
+      uint64_t *nl = realloc(c->lf[k], ncap * sizeof *nl);
+      if (!nl) return AC_NONE;
+      c->lf[k] = nl;
+    }
+    uint32_t *ns = realloc(c->snap, ncap * sizeof *ns);
+    if (!ns) return AC_NONE;
+    c->snap = ns;
+    c->node_cap = (uint32_t)ncap;
   }
   uint32_t id = c->n_nodes++;
-  for (int k = 0; k < 3; k++) c->node[id].lf_off[k] = AC_NONE, c->node[id].lf_len[k] = 0;
-  c->node[id].snap = AC_NONE;
+  for (int k = 0; k < 3; k++) c->lf[k][id] = AC_LF_NONE;
+  c->snap[id] = AC_NONE;
   uint32_t idx = v->blk + v->n++;
   aent *e = &c->ent[idx];
   memset(e, 0, sizeof *e);
@@ -125,8 +132,7 @@ void ac_set_lf(acache *c, uint32_t node, int variant, const char *s, size_t n) {
     c->arena.len = off;
     return;
   }
-  c->node[node].lf_off[variant] = (uint32_t)off;
-  c->node[node].lf_len[variant] = (uint32_t)n;
+  c->lf[variant][node] = ((uint64_t)off << 32) | (uint32_t)n;
 }
 
 uint32_t ac_snap_reserve(acache *c, uint32_t words) {

@@ -42,10 +42,11 @@ typedef struct aent {
 #define AC_DTAB_MIN 8 /* children from which a node gets a direct table */
 #define AC_MAX_DTABS 4096
 
-typedef struct anode {
-  uint32_t lf_off[3], lf_len[3]; /* analyses per case variant; AC_NONE = not cached */
-  uint32_t snap;                 /* offset of a State snapshot in `snaps`, or AC_NONE */
-} anode;
+/* Per node, in separate dense arrays (the walk reads them only at finals):
+ * lf[v][node] = analyses for case variant v as (offset << 32 | length) in
+ * the arena, AC_LF_NONE if not cached; snap[node] = offset of a State
+ * snapshot in `snaps`, or AC_NONE. */
+#define AC_LF_NONE UINT64_MAX
 
 /* Shallow nodes keep a snapshot of their State (each path's node, flags and
  * output symbols), so that a miss below them replays only the symbols after
@@ -54,7 +55,8 @@ typedef struct anode {
 #define AC_SNAP_MAX_PATHS 64
 
 typedef struct acache {
-  anode *node;
+  uint64_t *lf[3];
+  uint32_t *snap;
   uint32_t n_nodes, node_cap;
   aent *ent;
   uint32_t n_ents, ent_cap;
@@ -97,7 +99,7 @@ static inline uint32_t ac_child(const acache *c, uint32_t via, int32_t sym) {
 uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask);
 /* Reserves room for a snapshot of `words` int32s; returns the offset or
  * AC_NONE when full.  The caller fills c->snaps[off .. off+words) and then
- * sets node[id].snap = off. */
+ * sets snap[id] = off. */
 uint32_t ac_snap_reserve(acache *c, uint32_t words);
 /* Stores analyses for a node and variant (silently skipped when full). */
 void ac_set_lf(acache *c, uint32_t node, int variant, const char *s, size_t n);

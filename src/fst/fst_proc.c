@@ -523,7 +523,7 @@ static void av_snapshot(aview *v) {
     for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) w[--k] = p->E.pool.v[q].sym;
     w += m;
   }
-  p->ac.node[v->node].snap = off;
+  p->ac.snap[v->node] = off;
 }
 
 /* Rebuilds cur from a snapshot (outputs are pushed afresh into the pool). */
@@ -564,7 +564,7 @@ static void av_sync(aview *v) {
   if (v->cur_depth == v->depth) return;
   uint32_t top = v->depth < AC_SNAP_DEPTH ? v->depth : AC_SNAP_DEPTH;
   for (uint32_t d = top; d > v->cur_depth; d--) {
-    uint32_t snap = p->ac.node[v->pathnode[d]].snap;
+    uint32_t snap = p->ac.snap[v->pathnode[d]];
     if (snap != AC_NONE) {
       av_restore(v, snap);
       v->cur_depth = d;
@@ -587,10 +587,10 @@ static void av_finals(aview *v, const ubuf *sf, bbuf *lf) {
   if (!p->o.dictionary_case && sf->len && unit_isupper(sf->p[0]))
     variant = sf->len > 1 && unit_isupper(sf->p[sf->len - 1]) ? 2 : 1;
   if (v->use) {
-    const anode *a = &p->ac.node[v->node];
-    if (a->lf_off[variant] != AC_NONE) {
+    uint64_t ref = p->ac.lf[variant][v->node];
+    if (ref != AC_LF_NONE) {
       lf->len = 0;
-      bbuf_append(lf, p->ac.arena.p + a->lf_off[variant], a->lf_len[variant]);
+      bbuf_append(lf, p->ac.arena.p + (ref >> 32), (uint32_t)ref);
       return;
     }
   }
@@ -624,7 +624,7 @@ static void av_step(aview *v, int32_t val) {
   }
   const aent *a = &p->ac.ent[e];
   int fresh = v->depth < AC_SNAP_DEPTH && v->cur_depth == v->depth + 1 && !v->cur_stale &&
-              p->ac.node[a->node].snap == AC_NONE;
+              p->ac.snap[a->node] == AC_NONE;
   v->via = e;
   v->node = a->node;
   v->fmask = a->fmask;
