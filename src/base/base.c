@@ -55,20 +55,30 @@ static size_t grow_cap(size_t cap, size_t need, size_t max) {
   return c;
 }
 
-int bbuf_reserve(bbuf *b, size_t extra) {
-  if (b->failed) return -1;
-  if (extra <= b->cap - b->len) return 0;
-  if (extra > PL_BUF_MAX - b->len) goto fail;
-  size_t c = grow_cap(b->cap, b->len + extra, PL_BUF_MAX);
+/* Makes room for `extra` more elements of `size` bytes in a buffer of
+ * `*len` used and `*cap` allocated, never above `max` elements.  The one
+ * growth path of bbuf and ubuf. */
+static int grow(void **p, size_t *cap, size_t len, size_t extra, size_t size, size_t max, int *failed) {
+  if (*failed) return -1;
+  if (extra <= *cap - len) return 0;
+  if (extra > max - len) goto fail;
+  size_t c = grow_cap(*cap, len + extra, max);
   if (!c) goto fail;
-  char *p = realloc(b->p, c);
-  if (!p) goto fail;
-  b->p = p;
-  b->cap = c;
+  void *np = realloc(*p, c * size);
+  if (!np) goto fail;
+  *p = np;
+  *cap = c;
   return 0;
 fail:
-  b->failed = 1;
+  *failed = 1;
   return -1;
+}
+
+int bbuf_reserve(bbuf *b, size_t extra) {
+  void *p = b->p;
+  int rc = grow(&p, &b->cap, b->len, extra, 1, PL_BUF_MAX, &b->failed);
+  b->p = p;
+  return rc;
 }
 
 void bbuf_free(bbuf *b) {
@@ -147,20 +157,10 @@ int bbuf_put_u16(bbuf *b, const uint16_t *s, size_t n) {
 }
 
 int ubuf_reserve(ubuf *b, size_t extra) {
-  if (b->failed) return -1;
-  if (extra <= b->cap - b->len) return 0;
-  size_t max = PL_BUF_MAX / sizeof(uint16_t);
-  if (extra > max - b->len) goto fail;
-  size_t c = grow_cap(b->cap, b->len + extra, max);
-  if (!c) goto fail;
-  uint16_t *p = realloc(b->p, c * sizeof *p);
-  if (!p) goto fail;
+  void *p = b->p;
+  int rc = grow(&p, &b->cap, b->len, extra, sizeof *b->p, PL_BUF_MAX / sizeof *b->p, &b->failed);
   b->p = p;
-  b->cap = c;
-  return 0;
-fail:
-  b->failed = 1;
-  return -1;
+  return rc;
 }
 
 void ubuf_free(ubuf *b) {

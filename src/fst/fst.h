@@ -190,7 +190,10 @@ typedef struct fst_opts {
 typedef struct fst_proc fst_proc;
 
 /* Checks that `f` can run in `opts->mode` (lt-proc's valid() and section
- * types) and creates the per-run state.  Errors name the reason. */
+ * types) and creates the per-run state.  Errors name the reason.
+ * Analysis keeps a prefix cache (acache.h) and generation and bilingual
+ * lookup a word cache; they change no output.  The environment variable
+ * PARLEY_NO_CACHE turns the analysis cache off, for tests and benchmarks. */
 int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *e);
 void fst_proc_free(fst_proc *p);
 /* Runs over the whole input, writing to `out` (flushed at each NUL with -z).

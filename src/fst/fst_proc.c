@@ -59,13 +59,9 @@ int uq_push_front(uqueue *q, const uint16_t *s, size_t n) {
   return ubuf_append(b, s, n);
 }
 
-ubuf *uq_front(uqueue *q) {
-  static ubuf empty; /* read-only by contract: callers never write to it */
-  if (!q->n) {
-    empty.len = 0;
-    return &empty;
-  }
-  return &q->v[q->head];
+const ubuf *uq_front(const uqueue *q) {
+  static const ubuf empty; /* shared, never written */
+  return q->n ? &q->v[q->head] : &empty;
 }
 
 void uq_pop(uqueue *q) {
@@ -376,7 +372,7 @@ static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t 
       a = i;
     }
     if (sf[i] == ' ') {
-      ubuf *f = uq_front(&p->blanks);
+      const ubuf *f = uq_front(&p->blanks);
       if (p->blanks.n && f->len == 1 && f->p[0] == ' ') uq_pop(&p->blanks);
       else postpop++;
     }

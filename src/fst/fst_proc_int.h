@@ -78,7 +78,7 @@ static inline void proc_sym_append(const struct fst_proc *p, ubuf *b, int32_t sy
 void uq_free(uqueue *q);
 int uq_push(uqueue *q, const uint16_t *s, size_t n);
 int uq_push_front(uqueue *q, const uint16_t *s, size_t n);
-ubuf *uq_front(uqueue *q); /* an empty string when the queue is empty */
+const ubuf *uq_front(const uqueue *q); /* an empty string when the queue is empty */
 void uq_pop(uqueue *q);
 void sd_free(symdeque *d);
 symvec *sd_at(symdeque *d, size_t i);

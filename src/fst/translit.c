@@ -44,6 +44,14 @@ static int32_t read_tag(struct fst_proc *p) {
   return fst_tag_find(p->f, p->tmp.p, p->tmp.len);
 }
 
+/* One character of a word: a backslash takes the next character literally,
+ * '<' starts a tag. */
+static void push_word_char(struct fst_proc *p, symvec *w, int32_t c) {
+  if (c == '\\') sv_push(w, u8in_get(&p->r));
+  else if (c == '<') sv_push(w, read_tag(p));
+  else sv_push(w, c);
+}
+
 /* FSTProcessor::readTransliterationWord */
 static int read_translit_word(struct fst_proc *p) {
   if (u8in_eof(&p->r) || u8in_peek(&p->r) == 0) return 0;
@@ -59,19 +67,12 @@ static int read_translit_word(struct fst_proc *p) {
         if (u8in_peek(&p->r) == '[') break;
       } else {
         int32_t c = u8in_get(&p->r);
-        if (c == '[') {
+        if (c == U8IN_EOF && u8in_eof(&p->r)) break; /* see below */
+        if (c == '[' || c == 0) {
           u8in_unget(&p->r, c);
           break;
-        } else if (c == '\\') {
-          sv_push(&word, u8in_get(&p->r));
-        } else if (c == '<') {
-          sv_push(&word, read_tag(p));
-        } else if (c == 0) {
-          u8in_unget(&p->r, c);
-          break;
-        } else {
-          sv_push(&word, c);
         }
+        push_word_char(p, &word, c);
       }
     }
     if (u8in_peek(&p->r) == '[') {
@@ -87,13 +88,8 @@ static int read_translit_word(struct fst_proc *p) {
       if ((c != U8IN_EOF && uc_isspace(c)) || c == '[' || c == 0) {
         u8in_unget(&p->r, c);
         break;
-      } else if (c == '\\') {
-        sv_push(&word, u8in_get(&p->r));
-      } else if (c == '<') {
-        sv_push(&word, read_tag(p));
-      } else {
-        sv_push(&word, c);
       }
+      push_word_char(p, &word, c);
     }
   }
   if (word.failed) p->E.failed = 1;
@@ -272,7 +268,7 @@ int proc_transliteration(struct fst_proc *p) {
       }
       if (start_pos >= sd_at(&p->tq, 0)->n) {
         proc_write_blank_front(p);
-        ubuf *wbf = uq_front(&p->wblanks);
+        const ubuf *wbf = uq_front(&p->wblanks);
         int has_wblank = wbf->len > 0;
         out_u16(p->out, wbf->p, wbf->len);
         uq_pop(&p->wblanks);
@@ -288,7 +284,7 @@ int proc_transliteration(struct fst_proc *p) {
             if (space_out + space_diff >= space_count) {
               ubuf_push(&out, ' ');
             } else {
-              ubuf *b = uq_front(&p->blanks);
+              const ubuf *b = uq_front(&p->blanks);
               ubuf_append(&out, b->p, b->len);
               uq_pop(&p->blanks);
             }
@@ -302,7 +298,7 @@ int proc_transliteration(struct fst_proc *p) {
         out_u16(p->out, out.p, out.len);
         if (has_wblank) out_str(p->out, "[[/]]");
         while (space_diff < 0) {
-          ubuf *b = uq_front(&p->blanks);
+          const ubuf *b = uq_front(&p->blanks);
           if (!(b->len == 1 && b->p[0] == ' ')) out_u16(p->out, b->p, b->len);
           uq_pop(&p->blanks);
           space_diff++;
