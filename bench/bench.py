@@ -110,6 +110,27 @@ def main():
             md / 1024, mp / 1024, "yes" if same else "NO"))
     lines.append("| all of the above | %.3f | %.3f | | | **%.1fx** | | | |" % (
         total_d, total_p, total_d / total_p if total_p else 0))
+    # Analysis on a longer text: the same input ten times (989,440 words).
+    dtxt = os.path.join(tmp, "stage00.debian")
+    big = os.path.join(tmp, "input10.dtxt")
+    with open(big, "wb") as f:
+        chunk = open(dtxt, "rb").read()
+        for _ in range(10):
+            f.write(chunk)
+    morf = next(a for a in stages if a[0] == "lt-proc")
+    td, md = best(morf, big, os.path.join(tmp, "big.debian"), a.runs)
+    tp, mp = best([parley, "stage"] + morf, big, os.path.join(tmp, "big.parley"), a.runs)
+    same = open(os.path.join(tmp, "big.debian"), "rb").read() == open(os.path.join(tmp, "big.parley"), "rb").read()
+    rows.append(("", 0, 0, 0, 0, same))
+    lines.append("")
+    lines.append("Analysis on a longer text (the same input ten times, %d words):" % (10 * words))
+    lines.append("")
+    lines.append("| stage | Debian CPU s | parley CPU s | Debian words/CPU-s | parley words/CPU-s | speed-up | "
+                 "Debian peak RSS | parley peak RSS | same bytes |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|:---:|")
+    lines.append("| `lt-proc %s` | %.3f | %.3f | %s | %s | **%.1fx** | %.1f MiB | %.1f MiB | %s |" % (
+        os.path.basename(morf[-1]), td, tp, "{:,.0f}".format(10 * words / td),
+        "{:,.0f}".format(10 * words / tp), td / tp, md / 1024, mp / 1024, "yes" if same else "NO"))
     table = "\n".join(lines)
     print(table)
     if a.write:
