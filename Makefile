@@ -60,14 +60,18 @@ $(BUILD)/tests/replay-%: fuzz/%.c tests/unit/replay.c $(BUILD)/libparley.a
 
 tests: all $(UNIT_BINS) $(REPLAY_BINS)
 
+# The sanitizer build prefers clang, whose UBSan also catches pointer
+# arithmetic on NULL (gcc's does not).
+SAN_CC := $(shell command -v clang >/dev/null 2>&1 && echo clang || echo $(CC))
+
 check:
 	$(MAKE) all
-	$(MAKE) SAN=address,undefined tests
+	$(MAKE) SAN=address,undefined CC=$(SAN_CC) tests
 	bash tests/run.sh build build-san
 
 check-all:
 	$(MAKE) all
-	$(MAKE) SAN=address,undefined tests
+	$(MAKE) SAN=address,undefined CC=$(SAN_CC) tests
 	PARLEY_FULL=1 bash tests/run.sh build build-san
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c))

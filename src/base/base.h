@@ -201,6 +201,7 @@ static inline void out_cp(pl_out *o, int32_t cp) {
  * goes through bbuf_put_u16. */
 static inline void out_u16(pl_out *o, const uint16_t *s, size_t n) {
   bbuf *b = &o->b;
+  if (n == 0) return;
   if (PL_LIKELY(n <= b->cap - b->len)) {
     char *d = b->p + b->len;
     size_t i = 0;
