@@ -35,6 +35,12 @@ printf 'hello \xff world[]' > "$T/bad.txt"
 expect "invalid UTF-8 names the byte"        1 "byte 6"           -- "$P" stage lt-proc "$BIN" "$T/bad.txt"
 printf 'a $5[]' > "$T/mal.txt"
 expect "malformed stream is an error"        1 "malformed"        -- "$P" stage lt-proc "$BIN" "$T/mal.txt"
+printf '^a<n>$ ^b<n>$' > "$T/nosurf.txt"
+# Debian's apertium-pretransfer -n loops for ever on units without '/'
+expect "pretransfer -n without surface forms stops" 1 "unexpected end" -- timeout 10 "$P" stage apertium-pretransfer -n "$T/nosurf.txt"
+printf '^a<n' > "$T/open.txt"
+expect "pretransfer: unit open at the end"   1 "unexpected end"   -- "$P" stage apertium-pretransfer "$T/open.txt"
+expect "pretransfer unknown flag"            2 "unknown option"   -- "$P" stage apertium-pretransfer -q
 printf 'dog[]' > "$T/in.txt"
 expect "input and output file arguments"     0 ""                 -- "$P" stage lt-proc "$BIN" "$T/in.txt" "$T/o.txt"
 lt-proc "$BIN" "$T/in.txt" "$T/debian.txt"  # the reference writes its output file too

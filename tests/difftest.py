@@ -37,7 +37,7 @@ CACHE = os.environ.get("PARLEY_TEST_CACHE", os.path.join(REPO, "build", "test-ca
 
 # Programs parley implements as stages (grows with the project).
 IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
-               "apertium-wblank-attach", "apertium-wblank-detach"}
+               "apertium-wblank-attach", "apertium-wblank-detach", "apertium-pretransfer"}
 # Programs that mark a mode as needing more than the core (modes.md).
 NON_CORE = {"cg-proc", "lsx-proc", "rtx-proc", "apertium-anaphora",
             "apertium-posttransfer", "lt-proc-j", "apertium-transfer-j",
@@ -71,9 +71,15 @@ def source_lang(mode):
     return ISO.get(src, src)
 
 
-def run(argv, data, timeout=600):
-    p = subprocess.run(argv, input=data, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=timeout)
+def run(argv, data, timeout=120):
+    """(exit status, stdout, stderr); a program that does not finish in time
+    is killed and reported with status -999 (Debian's tools can loop for
+    ever on some malformed input; parley must not)."""
+    try:
+        p = subprocess.run(argv, input=data, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return -999, b"", b"timed out"
     return p.returncode, p.stdout, p.stderr
 
 
@@ -179,9 +185,25 @@ EDGE_INPUTS = [
 ]
 
 
+PRETRANSFER_EDGES = [
+    ("multiwords", b"^bank<n><sg># of the river$ ^del<pr>+el<det><def><m><sg>$ ^a<n>+b#c<x>$ "
+                   b"^a~b<n>+c<x>$ ^r+s<n>$ ^x<n>+y<n>+z<n>$[]"),
+    ("blanks", b"[<p>]^a<n>$[x\\]y] \\^z \\$ ^q<a>$\0^r<n>+s<n>$ [[t:b:1]]^a<n>+b<x>$ [[t:c]]^w<n>$[]"),
+    ("surface", b"^houses/house<n><pl>+x<y>$ ^a/b<n>$[]"),  # -n needs a '/' in every unit
+    ("escapes", b"^a\\$b<n>$ ^c\\/d<n>$ ^e<n>$[]"),
+    ("tilde", b"^a~b<n>~c<x>$ ^d<n~x>$ ^~e<n>$[]"),
+]
+
+
 def edge_cases(stages):
-    """Every lt-proc stage of the mode gets the hand-made inputs too."""
+    """Every lt-proc and pretransfer stage of the mode gets the hand-made
+    inputs too."""
     for argv in stages:
+        if argv and argv[0] == "apertium-pretransfer":
+            for name, data in PRETRANSFER_EDGES:
+                flags = ([], ["-z"], ["-e"], ["-n"]) if name == "surface" else ([], ["-z"], ["-e"])
+                for fl in flags:
+                    yield [argv[0]] + fl + argv[1:], name, data
         if argv and argv[0] == "lt-proc":
             for name, data in EDGE_INPUTS:
                 yield argv, name, data

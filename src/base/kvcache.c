@@ -24,9 +24,9 @@ const char *kv_get(const kvcache *c, uint64_t h, const void *key, size_t klen, s
   for (uint32_t i = (uint32_t)h & mask;; i = (i + 1) & mask) {
     const kvslot *s = &c->slot[i];
     if (!s->hash) return NULL;
-    if (s->hash == h && s->klen == klen && !memcmp(c->arena.p + s->off, key, klen)) {
+    if (s->hash == h && s->klen == klen && (klen == 0 || !memcmp(c->arena.p + s->off, key, klen))) {
       *vlen = s->vlen;
-      return c->arena.p + s->off + klen;
+      return s->vlen ? c->arena.p + s->off + klen : "";
     }
   }
 }

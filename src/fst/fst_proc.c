@@ -1124,7 +1124,7 @@ typedef struct bil_unit {
 static void bil_replay_cb(struct fst_proc *p, void *arg) {
   bil_unit *u = arg;
   bil_reset(p, u->c);
-  const char *q = u->items->p, *end = q + u->items->len;
+  const char *q = u->items->p, *end = q ? q + u->items->len : q;
   while (q < end) {
     int32_t val;
     memcpy(&val, q, sizeof val);

@@ -8,6 +8,7 @@
 
 #include "../format/format.h"
 #include "../fst/fst.h"
+#include "../pretransfer/pretransfer.h"
 #include "stage.h"
 
 static int open_in(const char *path, int def, pl_err *e) {
@@ -71,10 +72,11 @@ static const struct {
     {"apertium-retxt", fmt_retxt_main},
     {"apertium-wblank-attach", fmt_wblank_attach_main},
     {"apertium-wblank-detach", fmt_wblank_detach_main},
+    {"apertium-pretransfer", ptx_main},
 };
 
 const char *const stage_programs[] = {"lt-proc", "apertium-destxt", "apertium-retxt", "apertium-wblank-attach",
-                                      "apertium-wblank-detach", NULL};
+                                      "apertium-wblank-detach", "apertium-pretransfer", NULL};
 
 int stage_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
   if (argc < 1) return pl_err_set(e, PL_EUSAGE, -1, "stage: missing program name");
