@@ -1352,6 +1352,9 @@ int fst_proc_run(fst_proc *p, pl_in *in, pl_out *out, pl_err *e) {
     break;
   }
   if (!rc) rc = u8in_check(&p->r, "lt-proc", e);
+  if (!rc && p->rewrite_loop)
+    rc = pl_err_set(e, PL_ELIMIT, pl_in_offset(in),
+                    "lt-proc: the rules rewrite one word without end (before input byte %lld)", pl_in_offset(in));
   if (!rc && p->E.too_many_paths)
     rc = pl_err_set(e, PL_ELIMIT, pl_in_offset(in),
                     "lt-proc: the transducer has more than %u live paths here (at input byte %lld)", FST_MAX_PATHS,

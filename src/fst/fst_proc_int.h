@@ -57,6 +57,7 @@ struct fst_proc {
   uqueue wblanks;
   symdeque tq;
   int drop_tilde;
+  int rewrite_loop; /* transliteration gave up on a word rewritten for ever */
   /* analysis prefix cache (acache.h); off with -e, whose decisions look
    * inside the State */
   acache ac;

@@ -156,6 +156,10 @@ int proc_transliteration(struct fst_proc *p) {
   ubuf last_match = {0}, out = {0}, wb = {0};
   symvec match = {0}, word = {0}, new_word = {0};
   int space_diff = 0;
+  /* Rules whose output contains a match of their own input would rewrite
+   * the same word for ever (lttoolbox then never ends); parley gives up
+   * with an error after this many rewrites of one word. */
+  size_t rewrites = 0, first_len = 0;
   int firstupper = 0, uppercase = 0, have_first = 0, have_second = 0;
   proc_reset_state(p, &cur);
 
@@ -242,6 +246,13 @@ int proc_transliteration(struct fst_proc *p) {
       if (last_match.len == 0) {
         start_pos++;
       } else {
+        size_t len_now = sd_at(&p->tq, 0)->n;
+        if (rewrites++ == 0) first_len = len_now;
+        if (rewrites > 4096 + 64 * first_len || len_now > 1024 + 16 * first_len) {
+          p->E.failed = 1;
+          p->rewrite_loop = 1;
+          break;
+        }
         tokenize(p->f, last_match.p + 1, last_match.len - 1, &match);
         last_match.len = 0;
         symvec *w0 = sd_at(&p->tq, 0);
@@ -305,6 +316,7 @@ int proc_transliteration(struct fst_proc *p) {
         }
         space_diff = 0;
         start_pos = 0;
+        rewrites = 0;
         pl_out_maybe_spill(p->out);
       }
       match_pos = 0;
