@@ -7,8 +7,8 @@
 #   make bench                benchmarks against Debian's tools -> bench/RESULTS.md
 
 CC      ?= cc
-ICU_CFLAGS := $(shell pkg-config --cflags icu-uc 2>/dev/null)
-ICU_LIBS   := $(shell pkg-config --libs icu-uc 2>/dev/null || echo -licuuc -licudata)
+ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
+ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc -licudata)
 WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes
 # -ffp-contract=off: no fused multiply-add, so floating-point results match
 # Apertium's bit for bit.

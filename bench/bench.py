@@ -27,7 +27,8 @@ CORPUS = ["newstest2013/newstest2013.en", "flores200-devtest/eng_Latn.devtest",
           "flores101-dev/eng_Latn.dev"]
 MODE = "/usr/share/apertium/modes/eng-spa.mode"
 IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
-               "apertium-wblank-attach", "apertium-wblank-detach", "apertium-pretransfer"}
+               "apertium-wblank-attach", "apertium-wblank-detach", "apertium-pretransfer",
+               "apertium-tagger"}
 
 
 def cpu_run(argv, infile, outfile):

@@ -9,6 +9,7 @@
 #include "../format/format.h"
 #include "../fst/fst.h"
 #include "../pretransfer/pretransfer.h"
+#include "../tagger/hmm.h"
 #include "stage.h"
 
 static int open_in(const char *path, int def, pl_err *e) {
@@ -73,10 +74,11 @@ static const struct {
     {"apertium-wblank-attach", fmt_wblank_attach_main},
     {"apertium-wblank-detach", fmt_wblank_detach_main},
     {"apertium-pretransfer", ptx_main},
+    {"apertium-tagger", hmm_main},
 };
 
 const char *const stage_programs[] = {"lt-proc", "apertium-destxt", "apertium-retxt", "apertium-wblank-attach",
-                                      "apertium-wblank-detach", "apertium-pretransfer", NULL};
+                                      "apertium-wblank-detach", "apertium-pretransfer", "apertium-tagger", NULL};
 
 int stage_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
   if (argc < 1) return pl_err_set(e, PL_EUSAGE, -1, "stage: missing program name");

@@ -1,0 +1,54 @@
+/*
+ * hmm_int.h - the HMM tagger model, shared by hmm_load.c and hmm_tag.c.
+ *
+ * Tags are small integers ("coarse tags", TTag in Apertium).  A tag set is
+ * a sorted array of them.  The pattern list that maps a fine reading
+ * (lemma<tag><tag>...) to its coarse tag is a small deterministic-lookup
+ * automaton (lttoolbox MatchExe): per state, transitions sorted by symbol
+ * and found by the same binary search lttoolbox uses, so that duplicate
+ * symbols resolve the same way.
+ */
+#ifndef PL_HMM_INT_H
+#define PL_HMM_INT_H
+
+#include <unicode/uregex.h>
+
+#include "hmm.h"
+
+typedef struct tagset {
+  int32_t *t;
+  uint32_t n;
+} tagset;
+
+typedef struct hmm_re { /* a prefer or discard rule */
+  uint16_t *src;
+  uint32_t len;
+  URegularExpression *re; /* compiled once; cloned per run */
+} hmm_re;
+
+struct hmm_model {
+  int32_t N, M;
+  double *A; /* N x N */
+  double *B; /* N x M */
+  tagset open_class;
+  tagset *cls; /* ambiguity classes in file order, duplicates removed */
+  uint32_t n_cls;
+  int32_t tag_sent, tag_eof, tag_undef;
+  hmm_re *prefer, *discard;
+  uint32_t n_prefer, n_discard;
+  /* pattern list */
+  uint32_t n_ptags;
+  uint16_t **ptag; /* "<name>" */
+  uint32_t *ptag_len;
+  int32_t any_char, any_tag; /* symbols of <ANY_CHAR>, <ANY_TAG>, 0 if absent */
+  uint32_t n_states, initial;
+  uint32_t *first; /* n_states + 1 */
+  int32_t *sym;    /* transitions sorted by symbol */
+  uint32_t *dest;
+  int32_t *final_type; /* per state, -1 if not final */
+};
+
+int32_t hmm_ptag_find(const hmm_model *m, const uint16_t *s, size_t n);
+int hmm_class_find(const hmm_model *m, const int32_t *t, uint32_t n); /* -1 if absent */
+
+#endif
