@@ -41,6 +41,12 @@ struct hmm_model {
   uint16_t **ptag; /* "<name>" */
   uint32_t *ptag_len;
   int32_t any_char, any_tag; /* symbols of <ANY_CHAR>, <ANY_TAG>, 0 if absent */
+  /* lookup tables built at load: pattern tag name -> symbol, tag set ->
+   * class index (open addressing, power-of-two capacities, -1/0 empty) */
+  int32_t *ptag_hash;
+  uint32_t ptag_hash_cap;
+  int32_t *cls_hash;
+  uint32_t cls_hash_cap;
   uint32_t n_states, initial;
   uint32_t *first; /* n_states + 1 */
   int32_t *sym;    /* transitions sorted by symbol */

@@ -90,16 +90,78 @@ static int sets_equal(const int32_t *a, uint32_t na, const int32_t *b, uint32_t 
   return na == nb && (na == 0 || !memcmp(a, b, na * sizeof *a));
 }
 
-int hmm_class_find(const hmm_model *m, const int32_t *t, uint32_t n) {
+static uint32_t hash_bytes(const void *p, size_t n) {
+  const unsigned char *b = p;
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
+  return h;
+}
+
+/* Linear scans, used while the tables are being built. */
+static int class_scan(const hmm_model *m, const int32_t *t, uint32_t n) {
   for (uint32_t k = 0; k < m->n_cls; k++)
     if (sets_equal(m->cls[k].t, m->cls[k].n, t, n)) return (int)k;
   return -1;
 }
 
+int hmm_class_find(const hmm_model *m, const int32_t *t, uint32_t n) {
+  if (!m->cls_hash) return class_scan(m, t, n);
+  uint32_t mask = m->cls_hash_cap - 1;
+  for (uint32_t i = hash_bytes(t, n * sizeof *t) & mask;; i = (i + 1) & mask) {
+    int32_t k = m->cls_hash[i];
+    if (k < 0) return -1;
+    if (sets_equal(m->cls[k].t, m->cls[k].n, t, n)) return k;
+  }
+}
+
 int32_t hmm_ptag_find(const hmm_model *m, const uint16_t *s, size_t n) {
-  for (uint32_t i = m->n_ptags; i-- > 0;) /* a repeated name maps to its last index */
-    if (m->ptag_len[i] == n && !memcmp(m->ptag[i], s, n * sizeof *s)) return -(int32_t)i - 1;
-  return 0;
+  if (!m->ptag_hash) {
+    for (uint32_t i = m->n_ptags; i-- > 0;) /* a repeated name maps to its last index */
+      if (m->ptag_len[i] == n && !memcmp(m->ptag[i], s, n * sizeof *s)) return -(int32_t)i - 1;
+    return 0;
+  }
+  uint32_t mask = m->ptag_hash_cap - 1;
+  for (uint32_t i = hash_bytes(s, n * sizeof *s) & mask;; i = (i + 1) & mask) {
+    int32_t sym = m->ptag_hash[i];
+    if (!sym) return 0;
+    uint32_t k = (uint32_t)(-sym - 1);
+    if (m->ptag_len[k] == n && !memcmp(m->ptag[k], s, n * sizeof *s)) return sym;
+  }
+}
+
+static int build_tables(ld *L, hmm_model *m) {
+  uint32_t cap = 16;
+  while (cap < 2 * m->n_ptags + 2) cap *= 2;
+  int32_t *ph = calloc(cap, sizeof *ph);
+  uint32_t ccap = 16;
+  while (ccap < 2 * m->n_cls + 2) ccap *= 2;
+  int32_t *ch = malloc(ccap * sizeof *ch);
+  if (!ph || !ch) {
+    free(ph);
+    free(ch);
+    return pl_err_set(L->e, PL_ENOMEM, -1, "out of memory");
+  }
+  for (uint32_t i = 0; i < m->n_ptags; i++) {
+    int32_t sym = hmm_ptag_find(m, m->ptag[i], m->ptag_len[i]); /* linear: the last index of this name */
+    if (sym != -(int32_t)i - 1) continue;
+    for (uint32_t j = hash_bytes(m->ptag[i], m->ptag_len[i] * sizeof(uint16_t)) & (cap - 1);; j = (j + 1) & (cap - 1))
+      if (!ph[j]) {
+        ph[j] = sym;
+        break;
+      }
+  }
+  for (uint32_t i = 0; i < ccap; i++) ch[i] = -1;
+  for (uint32_t k = 0; k < m->n_cls; k++)
+    for (uint32_t j = hash_bytes(m->cls[k].t, m->cls[k].n * sizeof(int32_t)) & (ccap - 1);; j = (j + 1) & (ccap - 1))
+      if (ch[j] < 0) {
+        ch[j] = (int32_t)k;
+        break;
+      }
+  m->ptag_hash = ph;
+  m->ptag_hash_cap = cap;
+  m->cls_hash = ch;
+  m->cls_hash_cap = ccap;
+  return PL_OK;
 }
 
 static int compile_rule(ld *L, hmm_re *r, const ubuf *src) {
@@ -150,7 +212,7 @@ static int read_tagsets(ld *L, hmm_model *m) {
       return bad(L, "truncated");
     }
     make_set(&s);
-    if (hmm_class_find(m, s.t, s.n) >= 0) { /* Collection::add keeps the first */
+    if (class_scan(m, s.t, s.n) >= 0) { /* Collection::add keeps the first */
       free(s.t);
       continue;
     }
@@ -446,6 +508,7 @@ int hmm_load_buffer(hmm_model **out, const char *buf, size_t len, const char *na
   /* discard rules, only when something follows (Debian reads a count and
    * stops at the end of the file) */
   if (rd_left(&L.r) > 0 && (rc = read_rules(&L, &m->discard, &m->n_discard, "discard rule"))) goto fail;
+  if ((rc = build_tables(&L, m))) goto fail;
   ubuf_free(&s);
   *out = m;
   return PL_OK;
@@ -488,6 +551,8 @@ void hmm_free(hmm_model *m) {
     for (uint32_t i = 0; i < m->n_ptags; i++) free(m->ptag[i]);
   free(m->ptag);
   free(m->ptag_len);
+  free(m->ptag_hash);
+  free(m->cls_hash);
   free(m->first);
   free(m->sym);
   free(m->dest);
