@@ -10,6 +10,7 @@
 #include "base.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -349,5 +350,30 @@ int pl_read_file(const char *path, bbuf *out, pl_err *e) {
     }
   if (!rc && ferror(f)) rc = pl_err_set(e, PL_EIO, -1, "error reading '%s'", path ? path : "-");
   if (f != stdin) fclose(f);
+  return rc;
+}
+
+int pl_run_files(const char *prog, const char *in_path, const char *out_path, int in_fd, int out_fd, pl_stream_fn fn,
+                 void *arg, pl_err *e) {
+  int ifd = in_fd, ofd = out_fd, rc;
+  if (in_path && (ifd = open(in_path, O_RDONLY)) < 0)
+    return pl_err_set(e, PL_EIO, -1, "%s: cannot open '%s': %s", prog, in_path, strerror(errno));
+  if (out_path && (ofd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
+    rc = pl_err_set(e, PL_EIO, -1, "%s: cannot open '%s' for writing: %s", prog, out_path, strerror(errno));
+    if (ifd != in_fd) close(ifd);
+    return rc;
+  }
+  pl_in in;
+  pl_out out;
+  if ((rc = pl_in_init_fd(&in, ifd)) == PL_OK) {
+    pl_out_init_fd(&out, ofd);
+    rc = fn(&in, &out, arg, e);
+    pl_out_fini(&out);
+    pl_in_fini(&in);
+  } else {
+    rc = pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", prog);
+  }
+  if (ifd != in_fd) close(ifd);
+  if (ofd != out_fd) close(ofd);
   return rc;
 }

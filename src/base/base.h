@@ -215,6 +215,14 @@ static inline void out_u16(pl_out *o, const uint16_t *s, size_t n) {
 }
 static inline int pl_out_failed(const pl_out *o) { return o->b.failed || o->err; }
 
+/* The file arguments of a stage program: opens `in_path` (or uses in_fd)
+ * and `out_path` (or out_fd; created or truncated), runs fn over them and
+ * closes what it opened.  The input is opened first, so that a missing input
+ * never empties an existing output file. */
+typedef int (*pl_stream_fn)(pl_in *in, pl_out *out, void *arg, pl_err *e);
+int pl_run_files(const char *prog, const char *in_path, const char *out_path, int in_fd, int out_fd, pl_stream_fn fn,
+                 void *arg, pl_err *e);
+
 /* Reads a whole file (or stdin for "-"/NULL) into memory. */
 int pl_read_file(const char *path, bbuf *out, pl_err *e);
 

@@ -17,9 +17,7 @@
  * name is inverted in Debian too), -e ('~' separates compounds), -z (flush
  * at each NUL).
  */
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../base/args.h"
 #include "../base/u8in.h"
@@ -177,6 +175,8 @@ int ptx_run(pl_in *in, pl_out *out, const ptx_opts *o, pl_err *e) {
   return rc;
 }
 
+static int run_cb(pl_in *in, pl_out *out, void *arg, pl_err *e) { return ptx_run(in, out, arg, e); }
+
 static const arg_opt opts[] = {
     {'z', "null-flush", 0}, {'n', "no-surface-forms", 0}, {'e', "compounds", 0}, {'h', "help", 0}};
 
@@ -187,24 +187,6 @@ int ptx_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
   if (r.seen['h'])
     return pl_err_set(e, PL_EUSAGE, -1, "USAGE: apertium-pretransfer [-n] [-e] [-z] [input_file [output_file]]");
   ptx_opts o = {r.seen['z'] > 0, r.seen['n'] > 0, r.seen['e'] > 0};
-  int ifd = in_fd, ofd = out_fd;
-  if (r.n_files >= 1 && (ifd = open(r.files[0], O_RDONLY)) < 0)
-    return pl_err_set(e, PL_EIO, -1, "apertium-pretransfer: cannot open '%s'", r.files[0]);
-  if (r.n_files == 2 && (ofd = open(r.files[1], O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
-    if (ifd != in_fd) close(ifd);
-    return pl_err_set(e, PL_EIO, -1, "apertium-pretransfer: cannot open '%s' for writing", r.files[1]);
-  }
-  pl_in in;
-  pl_out out;
-  if ((rc = pl_in_init_fd(&in, ifd)) == PL_OK) {
-    pl_out_init_fd(&out, ofd);
-    rc = ptx_run(&in, &out, &o, e);
-    pl_out_fini(&out);
-    pl_in_fini(&in);
-  } else {
-    rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  }
-  if (ifd != in_fd) close(ifd);
-  if (ofd != out_fd) close(ofd);
-  return rc;
+  return pl_run_files("apertium-pretransfer", r.n_files >= 1 ? r.files[0] : NULL, r.n_files >= 2 ? r.files[1] : NULL,
+                      in_fd, out_fd, run_cb, &o, e);
 }

@@ -2,9 +2,7 @@
  * stage.c - the dispatcher behind `parley stage`: maps a Debian program name
  * to the parley implementation of that stage and wires its files.
  */
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../format/format.h"
 #include "../fst/fst.h"
@@ -12,19 +10,7 @@
 #include "../tagger/hmm.h"
 #include "stage.h"
 
-static int open_in(const char *path, int def, pl_err *e) {
-  if (!path) return def;
-  int fd = open(path, O_RDONLY);
-  if (fd < 0) pl_err_set(e, PL_EIO, -1, "cannot open '%s' for reading", path);
-  return fd;
-}
-
-static int open_out(const char *path, int def, pl_err *e) {
-  if (!path) return def;
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) pl_err_set(e, PL_EIO, -1, "cannot open '%s' for writing", path);
-  return fd;
-}
+static int ltproc_cb(pl_in *in, pl_out *out, void *arg, pl_err *e) { return fst_proc_run(arg, in, out, e); }
 
 static int ltproc_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
   fst_opts o;
@@ -32,31 +18,9 @@ static int ltproc_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) 
   if (rc) return rc;
   fst *f = NULL;
   fst_proc *p = NULL;
-  pl_in in;
-  pl_out out;
-  int ifd = -1, ofd = -1, have_in = 0;
   if ((rc = fst_load_file(&f, o.files[0], e))) return rc;
-  if ((rc = fst_proc_create(&p, f, &o, e))) goto done;
-  if ((ifd = open_in(o.files[1], in_fd, e)) < 0) {
-    rc = e->code;
-    goto done;
-  }
-  if ((ofd = open_out(o.files[2], out_fd, e)) < 0) {
-    rc = e->code;
-    goto done;
-  }
-  if ((rc = pl_in_init_fd(&in, ifd))) {
-    pl_err_set(e, rc, -1, "out of memory");
-    goto done;
-  }
-  have_in = 1;
-  pl_out_init_fd(&out, ofd);
-  rc = fst_proc_run(p, &in, &out, e);
-  pl_out_fini(&out);
-done:
-  if (have_in) pl_in_fini(&in);
-  if (ifd >= 0 && ifd != in_fd) close(ifd);
-  if (ofd >= 0 && ofd != out_fd) close(ofd);
+  if (!(rc = fst_proc_create(&p, f, &o, e)))
+    rc = pl_run_files("lt-proc", o.files[1], o.files[2], in_fd, out_fd, ltproc_cb, p, e);
   fst_proc_free(p);
   fst_free(f);
   return rc;

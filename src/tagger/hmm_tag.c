@@ -15,10 +15,8 @@
  * no logarithms (the Makefile forbids fused multiply-add), and ties go to the
  * later previous tag.
  */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../base/args.h"
 #include "../base/u8in.h"
@@ -394,19 +392,30 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
 #undef AT
 }
 
+/* The input ended (or a NUL came with -z) inside a word: what was read
+ * becomes ignored text and the word the end-of-file pseudo-word. */
+static void end_in_word(run *R, int iv, const ubuf *str) {
+  R->end_of_file = 1;
+  if (str->len) ubuf_append(&R->vw[iv]->ignored, str->p, str->len);
+  add_eof_tag(R, iv);
+}
+
+/* After a backslash: keeps it and the character it escapes. */
+static void push_escaped(run *R, ubuf *str) {
+  int32_t c = u8in_get(&R->r);
+  ubuf_push(str, '\\');
+  ubuf_put_cp(str, c);
+}
+
 static void read_rest_of_word(run *R, int *iv) {
   ubuf str = {0};
   for (;;) {
     int32_t c = u8in_get(&R->r);
     if (is_eof(R, c)) {
-      R->end_of_file = 1;
-      if (str.len) ubuf_append(&R->vw[*iv]->ignored, str.p, str.len);
-      add_eof_tag(R, *iv);
+      end_in_word(R, *iv, &str);
       goto out;
     } else if (c == '\\') {
-      c = u8in_get(&R->r);
-      ubuf_push(&str, '\\');
-      ubuf_put_cp(&str, c);
+      push_escaped(R, &str);
     } else if (c == '/') {
       ubuf_copy(&R->vw[*iv]->sf, &str);
       str.len = 0;
@@ -422,14 +431,10 @@ static void read_rest_of_word(run *R, int *iv) {
   for (;;) {
     int32_t c = u8in_get(&R->r);
     if (is_eof(R, c)) {
-      R->end_of_file = 1;
-      if (str.len) ubuf_append(&R->vw[*iv]->ignored, str.p, str.len);
-      add_eof_tag(R, *iv);
+      end_in_word(R, *iv, &str);
       goto out;
     } else if (c == '\\') {
-      c = u8in_get(&R->r);
-      ubuf_push(&str, '\\');
-      ubuf_put_cp(&str, c);
+      push_escaped(R, &str);
     } else if (c == '/') {
       lrlm_classify(R, &str, iv);
       str.len = 0;
@@ -704,6 +709,16 @@ done:
 
 /* ---------------- command line ---------------- */
 
+struct run_args {
+  const hmm_model *m;
+  const hmm_opts *o;
+};
+
+static int run_cb(pl_in *in, pl_out *out, void *arg, pl_err *e) {
+  const struct run_args *a = arg;
+  return hmm_run(a->m, a->o, in, out, e);
+}
+
 static const arg_opt opts[] = {
     {'g', "tagger", 0}, {'p', "show-superficial", 0}, {'m', "mark", 0}, {'f', "first", 0},
     {'z', "null-flush", 0}, {'d', "debug", 0},       {'h', "help", 0},
@@ -720,28 +735,9 @@ int hmm_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
   hmm_opts o = {r.seen['p'] > 0, r.seen['m'] > 0, r.seen['f'] > 0, r.seen['z'] > 0};
   hmm_model *m = NULL;
   if ((rc = hmm_load_file(&m, r.files[0], e))) return rc;
-  int ifd = in_fd, ofd = out_fd;
-  if (r.n_files >= 2 && (ifd = open(r.files[1], O_RDONLY)) < 0) {
-    hmm_free(m);
-    return pl_err_set(e, PL_EIO, -1, "apertium-tagger: cannot open '%s'", r.files[1]);
-  }
-  if (r.n_files >= 3 && (ofd = open(r.files[2], O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
-    if (ifd != in_fd) close(ifd);
-    hmm_free(m);
-    return pl_err_set(e, PL_EIO, -1, "apertium-tagger: cannot open '%s' for writing", r.files[2]);
-  }
-  pl_in in;
-  pl_out out;
-  if ((rc = pl_in_init_fd(&in, ifd)) == PL_OK) {
-    pl_out_init_fd(&out, ofd);
-    rc = hmm_run(m, &o, &in, &out, e);
-    pl_out_fini(&out);
-    pl_in_fini(&in);
-  } else {
-    rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  }
-  if (ifd != in_fd) close(ifd);
-  if (ofd != out_fd) close(ofd);
+  struct run_args ra = {m, &o};
+  rc = pl_run_files("apertium-tagger", r.n_files >= 2 ? r.files[1] : NULL, r.n_files >= 3 ? r.files[2] : NULL, in_fd,
+                    out_fd, run_cb, &ra, e);
   hmm_free(m);
   return rc;
 }
