@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../base/args.h"
+#include "../base/kvcache.h"
 #include "../base/u8in.h"
 #include "../fst/fst_int.h" /* uc_tolower */
 #include "hmm_int.h"
@@ -54,6 +55,9 @@ typedef struct run {
   int first, last;
   /* the open class, which find_similar_ambiguity_class overwrites */
   tagset open;
+  /* classification cache: reading text -> recorded operations */
+  kvcache cache;
+  bbuf *rec;
   int failed;
 } run;
 
@@ -324,6 +328,34 @@ static void plus_cut(run *R, int *iv) {
   ms_init(R);
 }
 
+/* The effects of classifying one reading, as a list of operations that
+ * can be replayed: a reading's classification depends only on its text, so
+ * it is cached per reading (kvcache) and replayed on the current words. */
+enum { OP_ADD = 1, OP_CUT = 2, OP_ROLLBACK = 3 };
+
+static void op_log(run *R, int32_t op, int32_t a, int32_t b, int32_t c) {
+  if (!R->rec) return;
+  int32_t w[4] = {op, a, b, c};
+  bbuf_append(R->rec, w, sizeof w);
+}
+
+static void op_add(run *R, int iv, int32_t tag, const ubuf *str, int off, int len) {
+  op_log(R, OP_ADD, tag, off, len);
+  tw_add_tag(R, R->vw[iv], tag, str->p + off, (size_t)len);
+}
+
+static void op_rollback(run *R, int *iv, int initial_iv, int32_t last_type, const ubuf *str) {
+  op_log(R, OP_ROLLBACK, last_type, 0, 0);
+  while (*iv > initial_iv) {
+    tw_free(R->vw[*iv]);
+    R->n_vw--;
+    (*iv)--;
+  }
+  R->vw[*iv]->plus_cut = 0;
+  tw_erase_tag(R->vw[*iv], last_type);
+  tw_add_tag(R, R->vw[*iv], last_type, str->p, str->len);
+}
+
 static void lrlm_classify(run *R, const ubuf *str, int *iv) {
   const hmm_model *m = R->m;
   int floor = 0, last_type = -1, last_pos = 0, initial_iv = *iv;
@@ -359,16 +391,17 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
     int dead = ms_size(R) == 0;
     if (dead || (i == limit - 1 && ms_classify(R) == -1)) {
       if (last_pos != floor) {
-        tw_add_tag(R, R->vw[*iv], last_type, s + floor, (size_t)(last_pos - floor + 1));
+        op_add(R, *iv, last_type, str, floor, last_pos - floor + 1);
         if (AT(last_pos + 1) == '+' && last_pos + 1 < limit) {
           floor = last_pos + 1;
           last_pos = dead ? floor + 1 : floor;
+          op_log(R, OP_CUT, 0, 0, 0);
           plus_cut(R, iv);
           if (R->failed) return;
         }
         i = floor++;
       } else {
-        tw_add_tag(R, R->vw[*iv], m->tag_undef, s + floor, (size_t)(limit - floor));
+        op_add(R, *iv, m->tag_undef, str, floor, limit - floor);
         return;
       }
     }
@@ -377,18 +410,11 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
   if (val == -1) {
     val = m->tag_undef;
     if (*iv > initial_iv) {
-      while (*iv > initial_iv) {
-        tw_free(R->vw[*iv]);
-        R->n_vw--;
-        (*iv)--;
-      }
-      R->vw[*iv]->plus_cut = 0;
-      tw_erase_tag(R->vw[*iv], last_type);
-      tw_add_tag(R, R->vw[*iv], last_type, s, (size_t)limit);
+      op_rollback(R, iv, initial_iv, last_type, str);
       return;
     }
   }
-  tw_add_tag(R, R->vw[*iv], val, s + floor, (size_t)(limit - floor));
+  op_add(R, *iv, val, str, floor, limit - floor);
 #undef AT
 }
 
@@ -405,6 +431,35 @@ static void push_escaped(run *R, ubuf *str) {
   int32_t c = u8in_get(&R->r);
   ubuf_push(str, '\\');
   ubuf_put_cp(str, c);
+}
+
+static void classify(run *R, const ubuf *str, int *iv) {
+  size_t klen = str->len * sizeof *str->p;
+  uint64_t h = kv_hash(str->p ? (const void *)str->p : (const void *)"", klen);
+  size_t vlen;
+  const char *v = kv_get(&R->cache, h, str->p ? (const void *)str->p : (const void *)"", klen, &vlen);
+  if (v) {
+    int initial_iv = *iv;
+    for (size_t k = 0; k + 16 <= vlen && !R->failed; k += 16) {
+      int32_t w[4];
+      memcpy(w, v + k, sizeof w);
+      if (w[0] == OP_ADD) tw_add_tag(R, R->vw[*iv], w[1], str->p + w[2], (size_t)w[3]);
+      else if (w[0] == OP_CUT) plus_cut(R, iv);
+      else if (w[0] == OP_ROLLBACK) {
+        bbuf *rec = R->rec;
+        R->rec = NULL;
+        op_rollback(R, iv, initial_iv, w[1], str);
+        R->rec = rec;
+      }
+    }
+    return;
+  }
+  bbuf rec = {0};
+  R->rec = &rec;
+  lrlm_classify(R, str, iv);
+  R->rec = NULL;
+  if (!rec.failed && !R->failed) kv_put(&R->cache, h, str->p ? (const void *)str->p : (const void *)"", klen, rec.p, rec.len);
+  bbuf_free(&rec);
 }
 
 static void read_rest_of_word(run *R, int *iv) {
@@ -436,11 +491,11 @@ static void read_rest_of_word(run *R, int *iv) {
     } else if (c == '\\') {
       push_escaped(R, &str);
     } else if (c == '/') {
-      lrlm_classify(R, &str, iv);
+      classify(R, &str, iv);
       str.len = 0;
       *iv = 0;
     } else if (c == '$') {
-      if (!(str.len && str.p[0] == '*')) lrlm_classify(R, &str, iv);
+      if (!(str.len && str.p[0] == '*')) classify(R, &str, iv);
       goto out;
     } else {
       ubuf_put_cp(&str, c);
@@ -700,6 +755,7 @@ done:
   free(R.prefer);
   free(R.discard);
   free(R.open.t);
+  kv_free(&R.cache);
   if (!rc) rc = u8in_check(&R.r, "apertium-tagger", e);
   if (!rc && (R.failed || out->b.failed)) rc = pl_err_set(e, PL_ENOMEM, -1, "apertium-tagger: out of memory");
   pl_out_flush(out);
