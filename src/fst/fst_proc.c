@@ -91,45 +91,20 @@ void sd_free(symdeque *d) {
 
 symvec *sd_at(symdeque *d, size_t i) { return &d->v[(d->head + i) % d->cap]; }
 
-static int sv_set(symvec *v, const int32_t *p, size_t n) {
-  if (n > v->cap) {
-    size_t cap = n < 16 ? 16 : n * 2;
-    int32_t *q = realloc(v->p, cap * sizeof *q);
-    if (!q) return -1;
-    v->p = q;
-    v->cap = cap;
-  }
-  if (n) memmove(v->p, p, n * sizeof *p);
-  v->n = n;
-  return 0;
-}
-
-void sv_push(symvec *v, int32_t c) {
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 32;
-    int32_t *q = v->failed ? NULL : realloc(v->p, cap * sizeof *q);
-    if (!q) {
-      v->failed = 1;
-      return;
-    }
-    v->p = q;
-    v->cap = cap;
-  }
-  v->p[v->n++] = c;
-}
-
 int sd_push_back(symdeque *d, const int32_t *p, size_t n) {
   if (sd_grow(d)) return -1;
   symvec *v = &d->v[(d->head + d->n) % d->cap];
   d->n++;
-  return sv_set(v, p, n);
+  if (i32vec_set(v, p, n)) d->failed = 1;
+  return d->failed ? -1 : 0;
 }
 
 int sd_push_front(symdeque *d, const int32_t *p, size_t n) {
   if (sd_grow(d)) return -1;
   d->head = (d->head + d->cap - 1) % d->cap;
   d->n++;
-  return sv_set(&d->v[d->head], p, n);
+  if (i32vec_set(&d->v[d->head], p, n)) d->failed = 1;
+  return d->failed ? -1 : 0;
 }
 
 void sd_pop_front(symdeque *d) {
@@ -1013,7 +988,7 @@ static int generation(struct fst_proc *p) {
       proc_sym_append(p, &sf, val);
     } else {
       proc_sym_append(p, &sf, val);
-      sv_push(&steps, val);
+      i32vec_push(&steps, val);
     }
   }
   if (steps.failed || sf.failed) p->E.failed = 1;

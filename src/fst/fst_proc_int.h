@@ -10,6 +10,7 @@
 #ifndef PL_FST_PROC_INT_H
 #define PL_FST_PROC_INT_H
 
+#include "../base/i32vec.h"
 #include "../base/kvcache.h"
 #include "acache.h"
 #include "fst_int.h"
@@ -21,14 +22,11 @@ typedef struct uqueue {
 } uqueue;
 
 /* A deque of symbol arrays (transliteration words). */
-typedef struct symvec {
-  int32_t *p;
-  size_t n, cap;
-  int failed; /* an append failed (sticky): the caller reports out of memory */
-} symvec;
+typedef i32vec symvec;
 typedef struct symdeque {
   symvec *v;
   size_t head, n, cap;
+  int failed; /* a push failed (sticky) */
 } symdeque;
 
 /* lttoolbox Buffer<int>: the circular replay buffer of analysis. */
@@ -86,7 +84,6 @@ symvec *sd_at(symdeque *d, size_t i);
 int sd_push_back(symdeque *d, const int32_t *p, size_t n);
 int sd_push_front(symdeque *d, const int32_t *p, size_t n);
 void sd_pop_front(symdeque *d);
-void sv_push(symvec *v, int32_t c);
 
 /* shared helpers */
 void proc_reset_state(struct fst_proc *p, fstate *s);

@@ -47,9 +47,9 @@ static int32_t read_tag(struct fst_proc *p) {
 /* One character of a word: a backslash takes the next character literally,
  * '<' starts a tag. */
 static void push_word_char(struct fst_proc *p, symvec *w, int32_t c) {
-  if (c == '\\') sv_push(w, u8in_get(&p->r));
-  else if (c == '<') sv_push(w, read_tag(p));
-  else sv_push(w, c);
+  if (c == '\\') i32vec_push(w, u8in_get(&p->r));
+  else if (c == '<') i32vec_push(w, read_tag(p));
+  else i32vec_push(w, c);
 }
 
 /* FSTProcessor::readTransliterationWord */
@@ -63,7 +63,7 @@ static int read_translit_word(struct fst_proc *p) {
     u_finish_wblank(&p->r, &wblank);
     while (!u8in_eof(&p->r)) {
       if (read_translit_blank(p)) {
-        sv_push(&word, ' ');
+        i32vec_push(&word, ' ');
         if (u8in_peek(&p->r) == '[') break;
       } else {
         int32_t c = u8in_get(&p->r);
@@ -122,11 +122,11 @@ static void tokenize(const fst *f, const uint16_t *s, size_t n, symvec *out) {
       }
       if (c == '>') {
         int32_t sym = fst_tag_find(f, s + i - 1, j - i + 1);
-        sv_push(out, sym ? sym : -1);
+        i32vec_push(out, sym ? sym : -1);
         i = j;
       }
     } else {
-      sv_push(out, c);
+      i32vec_push(out, c);
     }
   }
 }
@@ -192,13 +192,12 @@ int proc_transliteration(struct fst_proc *p) {
         }
         /* merge the first two words (and their word-bound blanks) */
         symvec *w0 = sd_at(&p->tq, 0);
-        word.n = 0;
-        for (size_t i = 0; i < w0->n; i++) sv_push(&word, w0->p[i]);
+        i32vec_set(&word, w0->p, w0->n);
         sd_pop_front(&p->tq);
-        sv_push(&word, ' ');
+        i32vec_push(&word, ' ');
         if (p->tq.n) {
           symvec *w1 = sd_at(&p->tq, 0);
-          for (size_t i = 0; i < w1->n; i++) sv_push(&word, w1->p[i]);
+          i32vec_append(&word, w1->p, w1->n);
         }
         sd_pop_front(&p->tq);
         sd_push_front(&p->tq, word.p, word.n);
@@ -256,8 +255,7 @@ int proc_transliteration(struct fst_proc *p) {
         tokenize(p->f, last_match.p + 1, last_match.len - 1, &match);
         last_match.len = 0;
         symvec *w0 = sd_at(&p->tq, 0);
-        word.n = 0;
-        for (size_t k = 0; k < w0->n; k++) sv_push(&word, w0->p[k]);
+        i32vec_set(&word, w0->p, w0->n);
         sd_pop_front(&p->tq);
         size_t i = 0;
         for (; i < match.n && i < match_pos - start_pos; i++)
@@ -266,9 +264,9 @@ int proc_transliteration(struct fst_proc *p) {
         new_word.n = 0;
         size_t sp = start_pos < word.n ? start_pos : word.n;
         size_t mp = match_pos < word.n ? match_pos : word.n;
-        for (size_t k = 0; k < sp; k++) sv_push(&new_word, word.p[k]);
-        for (size_t k = 0; k < match.n; k++) sv_push(&new_word, match.p[k]);
-        for (size_t k = mp; k < word.n; k++) sv_push(&new_word, word.p[k]);
+        i32vec_append(&new_word, word.p, sp);
+        i32vec_append(&new_word, match.p, match.n);
+        i32vec_append(&new_word, word.p + mp, word.n - mp);
         sd_push_front(&p->tq, new_word.p, new_word.n);
         space_diff += count_spaces(new_word.p, new_word.n) - count_spaces(word.p, word.n);
         size_t last_start = start_pos;
@@ -284,8 +282,7 @@ int proc_transliteration(struct fst_proc *p) {
         out_u16(p->out, wbf->p, wbf->len);
         uq_pop(&p->wblanks);
         symvec *w0 = sd_at(&p->tq, 0);
-        word.n = 0;
-        for (size_t k = 0; k < w0->n; k++) sv_push(&word, w0->p[k]);
+        i32vec_set(&word, w0->p, w0->n);
         sd_pop_front(&p->tq);
         int space_count = count_spaces(word.p, word.n), space_out = 0;
         out.len = 0;
@@ -327,6 +324,8 @@ int proc_transliteration(struct fst_proc *p) {
       proc_reset_state(p, &cur);
     }
   }
+  if (match.failed || word.failed || new_word.failed || p->tq.failed || last_match.failed || out.failed)
+    p->E.failed = 1;
   st_free(&cur);
   ubuf_free(&last_match);
   ubuf_free(&out);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../base/args.h"
+#include "../base/i32vec.h"
 #include "../base/kvcache.h"
 #include "../base/u8in.h"
 #include "../fst/fst_int.h" /* uc_tolower */
@@ -33,8 +34,7 @@ typedef struct lfent {
 
 typedef struct tword {
   ubuf sf, ignored;
-  int32_t *tags; /* sorted set */
-  uint32_t n_tags, cap_tags;
+  i32vec tags; /* sorted set */
   lfent *lfs; /* sorted by tag (std::map) */
   uint32_t n_lfs, cap_lfs;
   int plus_cut, prev_plus_cut;
@@ -58,6 +58,7 @@ typedef struct run {
   /* classification cache: reading text -> recorded operations */
   kvcache cache;
   bbuf *rec;
+  ubuf scratch;
   int failed;
 } run;
 
@@ -71,37 +72,31 @@ static void tw_free(tword *w) {
   if (!w) return;
   ubuf_free(&w->sf);
   ubuf_free(&w->ignored);
-  free(w->tags);
+  i32vec_free(&w->tags);
   for (uint32_t i = 0; i < w->n_lfs; i++) ubuf_free(&w->lfs[i].lf);
   free(w->lfs);
   free(w);
 }
 
 static int tw_has_tag(const tword *w, int32_t t) {
-  for (uint32_t i = 0; i < w->n_tags; i++)
-    if (w->tags[i] == t) return 1;
+  for (uint32_t i = 0; i < w->tags.n; i++)
+    if (w->tags.p[i] == t) return 1;
   return 0;
 }
 
 static void tw_insert_tag(run *R, tword *w, int32_t t) {
   if (tw_has_tag(w, t)) return;
-  if (w->n_tags == w->cap_tags) {
-    uint32_t cap = w->cap_tags ? w->cap_tags * 2 : 4;
-    int32_t *n = realloc(w->tags, cap * sizeof *n);
-    if (!n) {
-      R->failed = 1;
-      return;
-    }
-    w->tags = n;
-    w->cap_tags = cap;
+  i32vec_push(&w->tags, t); /* then moved down to its sorted place */
+  if (w->tags.failed) {
+    R->failed = 1;
+    return;
   }
-  uint32_t i = w->n_tags;
-  while (i > 0 && w->tags[i - 1] > t) {
-    w->tags[i] = w->tags[i - 1];
+  size_t i = w->tags.n - 1;
+  while (i > 0 && w->tags.p[i - 1] > t) {
+    w->tags.p[i] = w->tags.p[i - 1];
     i--;
   }
-  w->tags[i] = t;
-  w->n_tags++;
+  w->tags.p[i] = t;
 }
 
 /* lexical_forms[t] (std::map::operator[]: inserts an empty string). */
@@ -112,11 +107,10 @@ static ubuf *tw_lf(run *R, tword *w, int32_t t) {
   if (w->n_lfs == w->cap_lfs) {
     uint32_t cap = w->cap_lfs ? w->cap_lfs * 2 : 4;
     lfent *n = realloc(w->lfs, cap * sizeof *n);
-    if (!n) {
+    if (!n) { /* out of memory: reported at the end; write into scratch */
       R->failed = 1;
-      static ubuf dummy;
-      dummy.len = 0;
-      return &dummy;
+      R->scratch.len = 0;
+      return &R->scratch;
     }
     w->lfs = n;
     w->cap_lfs = cap;
@@ -156,10 +150,10 @@ static void tw_add_tag(run *R, tword *w, int32_t t, const uint16_t *lf, size_t n
 }
 
 static void tw_erase_tag(tword *w, int32_t t) {
-  for (uint32_t i = 0; i < w->n_tags; i++)
-    if (w->tags[i] == t) {
-      memmove(w->tags + i, w->tags + i + 1, (w->n_tags - i - 1) * sizeof *w->tags);
-      w->n_tags--;
+  for (size_t i = 0; i < w->tags.n; i++)
+    if (w->tags.p[i] == t) {
+      memmove(w->tags.p + i, w->tags.p + i + 1, (w->tags.n - i - 1) * sizeof *w->tags.p);
+      w->tags.n--;
       return;
     }
 }
@@ -168,7 +162,7 @@ static void tw_erase_tag(tword *w, int32_t t) {
  * restarts at the beginning and then skips it) and its final comparison,
  * which compares with the length of the rule's text. */
 static void tw_discard(run *R, tword *w, URegularExpression *re, uint32_t rule_len) {
-  if (w->n_tags <= 1 || !re) return;
+  if (w->tags.n <= 1 || !re) return;
   int32_t newset[256];
   uint32_t n_new = 0;
   uint32_t it = 0;
@@ -192,7 +186,7 @@ static void tw_discard(run *R, tword *w, URegularExpression *re, uint32_t rule_l
     it++;
   }
   if (rule_len != n_new) {
-    w->n_tags = 0;
+    w->tags.n = 0;
     for (uint32_t k = 0; k < n_new; k++) tw_insert_tag(R, w, newset[k]);
   }
 }
@@ -203,7 +197,7 @@ static void tw_print(run *R, tword *w, int32_t t) {
   ubuf_append(&ret, w->ignored.p, w->ignored.len);
   if (t == R->m->tag_eof) goto out;
   if (!w->prev_plus_cut) {
-    ubuf_put_ascii(&ret, R->o->mark && w->n_tags > 1 ? "^=" : "^");
+    ubuf_put_ascii(&ret, R->o->mark && w->tags.n > 1 ? "^=" : "^");
     if (R->o->show_sf && !R->o->first) {
       ubuf_append(&ret, w->sf.p, w->sf.len);
       ubuf_push(&ret, '/');
@@ -219,9 +213,9 @@ static void tw_print(run *R, tword *w, int32_t t) {
       ubuf_push(&ret, '/');
       ubuf_append(&ret, l->p, l->len);
       if (w->n_lfs > 1)
-        for (uint32_t i = 0; i < w->n_tags; i++)
-          if (w->tags[i] != t) {
-            ubuf *o = tw_lf(R, w, w->tags[i]);
+        for (uint32_t i = 0; i < w->tags.n; i++)
+          if (w->tags.p[i] != t) {
+            ubuf *o = tw_lf(R, w, w->tags.p[i]);
             ubuf_push(&ret, '/');
             ubuf_append(&ret, o->p, o->len);
           }
@@ -514,7 +508,7 @@ static tword *next_word(run *R) {
       tword *w = R->vw[0];
       memmove(R->vw, R->vw + 1, (R->n_vw - 1) * sizeof *R->vw);
       R->n_vw--;
-      if (w->n_tags > 1)
+      if (w->tags.n > 1)
         for (uint32_t i = 0; i < R->m->n_discard; i++) tw_discard(R, w, R->discard[i], R->m->discard[i].len);
       return w;
     }
@@ -583,39 +577,6 @@ static int set_includes(const tagset *a, const int32_t *b, uint32_t nb) { /* std
   return 1;
 }
 
-typedef struct path {
-  int32_t *t;
-  uint32_t n, cap;
-} path;
-
-static void path_set(run *R, path *dst, const path *src) {
-  if (src->n > dst->cap) {
-    int32_t *n = realloc(dst->t, src->n * 2 * sizeof *n);
-    if (!n) {
-      R->failed = 1;
-      return;
-    }
-    dst->t = n;
-    dst->cap = src->n * 2;
-  }
-  if (src->n) memcpy(dst->t, src->t, src->n * sizeof *dst->t);
-  dst->n = src->n;
-}
-
-static void path_push(run *R, path *p, int32_t t) {
-  if (p->n == p->cap) {
-    uint32_t cap = p->cap ? p->cap * 2 : 8;
-    int32_t *n = realloc(p->t, cap * sizeof *n);
-    if (!n) {
-      R->failed = 1;
-      return;
-    }
-    p->t = n;
-    p->cap = cap;
-  }
-  p->t[p->n++] = t;
-}
-
 int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_err *e) {
   run R;
   memset(&R, 0, sizeof R);
@@ -626,7 +587,7 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
   int rc = PL_OK;
   int32_t N = m->N;
   double *alpha[2] = {calloc((size_t)N, sizeof(double)), calloc((size_t)N, sizeof(double))};
-  path *best[2] = {calloc((size_t)N, sizeof(path)), calloc((size_t)N, sizeof(path))};
+  i32vec *best[2] = {calloc((size_t)N, sizeof(i32vec)), calloc((size_t)N, sizeof(i32vec))};
   tword **wpend = NULL;
   uint32_t n_wpend = 0, cap_wpend = 0;
   int32_t *tags = malloc(((size_t)N + 1) * sizeof *tags), *pretags = malloc(((size_t)N + 1) * sizeof *pretags);
@@ -669,12 +630,12 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
     int cur = (int)(n_wpend % 2), prev = 1 - cur;
     memcpy(pretags, tags, n_tags * sizeof *tags);
     n_pretags = n_tags;
-    if (word->n_tags == 0) { /* an unknown word: the open class */
+    if (word->tags.n == 0) { /* an unknown word: the open class */
       memcpy(tags, R.open.t, R.open.n * sizeof *tags);
       n_tags = R.open.n;
     } else {
       uint32_t k = 0;
-      for (uint32_t i = 0; i < word->n_tags && k < (uint32_t)N + 1; i++) tags[k++] = word->tags[i];
+      for (uint32_t i = 0; i < word->tags.n && k < (uint32_t)N + 1; i++) tags[k++] = word->tags.p[i];
       n_tags = k;
     }
     /* require_similar_ambiguity_class */
@@ -703,8 +664,9 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
         double bik = k >= 0 && k < m->M ? m->B[(size_t)i * (size_t)m->M + (size_t)k] : 0.0;
         double x = alpha[prev][j] * m->A[(size_t)j * (size_t)N + (size_t)i] * bik;
         if (alpha[cur][i] <= x) {
-          if (n_wpend > 1) path_set(&R, &best[cur][i], &best[prev][j]);
-          path_push(&R, &best[cur][i], i);
+          if (n_wpend > 1) i32vec_set(&best[cur][i], best[prev][j].p, best[prev][j].n);
+          i32vec_push(&best[cur][i], i);
+          if (best[cur][i].failed) R.failed = 1;
           alpha[cur][i] = x;
         }
       }
@@ -712,8 +674,8 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
     if (n_tags == 1) {
       int32_t tag = tags[0];
       if (tag >= 0 && tag < N) {
-        const path *p = &best[cur][tag];
-        for (uint32_t t = 0; t < p->n && t < n_wpend; t++) tw_print(&R, wpend[t], p->t[t]);
+        const i32vec *p = &best[cur][tag];
+        for (uint32_t t = 0; t < p->n && t < n_wpend; t++) tw_print(&R, wpend[t], p->p[t]);
         alpha[0][tag] = 1;
       }
       for (uint32_t t = 0; t < n_wpend; t++) tw_free(wpend[t]);
@@ -740,7 +702,7 @@ done:
   free(R.vw);
   for (int c = 0; c < 2; c++) {
     if (best[c])
-      for (int32_t i = 0; i < N; i++) free(best[c][i].t);
+      for (int32_t i = 0; i < N; i++) i32vec_free(&best[c][i]);
     free(best[c]);
     free(alpha[c]);
   }
@@ -756,6 +718,7 @@ done:
   free(R.discard);
   free(R.open.t);
   kv_free(&R.cache);
+  ubuf_free(&R.scratch);
   if (!rc) rc = u8in_check(&R.r, "apertium-tagger", e);
   if (!rc && (R.failed || out->b.failed)) rc = pl_err_set(e, PL_ENOMEM, -1, "apertium-tagger: out of memory");
   pl_out_flush(out);
