@@ -19,19 +19,7 @@
 #include "base/base.h"
 #include "fst/fst.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                  \
-  do {                                    \
-    if (cond) {                           \
-      passed++;                           \
-    } else {                              \
-      failed++;                           \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                \
-      printf("\n");                       \
-    }                                     \
-  } while (0)
+#include "check.h"
 
 /* ---- a writer for the format (the inverse of rd.h) ---- */
 typedef struct w {

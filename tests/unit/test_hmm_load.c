@@ -11,17 +11,7 @@
 #include "base/base.h"
 #include "tagger/hmm.h"
 
-static int passed, failed;
-#define CHECK(c, ...)                                  \
-  do {                                                 \
-    if (c) passed++;                                   \
-    else {                                             \
-      failed++;                                        \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);      \
-      printf(__VA_ARGS__);                             \
-      printf("\n");                                    \
-    }                                                  \
-  } while (0)
+#include "check.h"
 
 static int load(const char *b, size_t n, pl_err *e) {
   hmm_model *m = NULL;
