@@ -9,14 +9,16 @@
 CC      ?= cc
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
 ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc -licudata)
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes
 # -ffp-contract=off: no fused multiply-add, so floating-point results match
 # Apertium's bit for bit.
 # CFLAGS and LDFLAGS are the user's to set (make CFLAGS="-O3 -march=native");
 # what the build needs is added separately so it cannot be overridden away.
 CFLAGS  ?= -O2 -g
-PL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) -Iinclude -Isrc
-PL_LDLIBS := $(ICU_LIBS) -lm
+PL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) $(XML_CFLAGS) -Iinclude -Isrc
+PL_LDLIBS := $(ICU_LIBS) $(XML_LIBS) -lm
 
 ifdef SAN
 BUILD   ?= build-san
@@ -75,7 +77,7 @@ check-all:
 	PARLEY_FULL=1 bash tests/run.sh build build-san
 
 FUZZ_TARGETS := $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -ffp-contract=off $(ICU_CFLAGS) -Iinclude -Isrc
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -ffp-contract=off $(ICU_CFLAGS) $(XML_CFLAGS) -Iinclude -Isrc
 build-fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(PL_LDLIBS)

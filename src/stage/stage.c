@@ -8,6 +8,7 @@
 #include "../fst/fst.h"
 #include "../pretransfer/pretransfer.h"
 #include "../tagger/hmm.h"
+#include "../transfer/trx.h"
 #include "stage.h"
 
 static int ltproc_cb(pl_in *in, pl_out *out, void *arg, pl_err *e) { return fst_proc_run(arg, in, out, e); }
@@ -39,10 +40,14 @@ static const struct {
     {"apertium-wblank-detach", fmt_wblank_detach_main},
     {"apertium-pretransfer", ptx_main},
     {"apertium-tagger", hmm_main},
+    {"apertium-transfer", trx_transfer_main},
+    {"apertium-interchunk", trx_interchunk_main},
+    {"apertium-postchunk", trx_postchunk_main},
 };
 
 const char *const stage_programs[] = {"lt-proc", "apertium-destxt", "apertium-retxt", "apertium-wblank-attach",
-                                      "apertium-wblank-detach", "apertium-pretransfer", "apertium-tagger", NULL};
+                                      "apertium-wblank-detach", "apertium-pretransfer", "apertium-tagger",
+                                      "apertium-transfer", "apertium-interchunk", "apertium-postchunk", NULL};
 
 int stage_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
   if (argc < 1) return pl_err_set(e, PL_EUSAGE, -1, "stage: missing program name");

@@ -1,0 +1,129 @@
+/*
+ * trx_int.h - the internal form of a transfer rule set, shared by the
+ * loader (trx_load.c), the XML compiler (trx_xml.c) and the interpreter
+ * (trx_run.c).  Strings are UTF-16, as in Apertium, so that case rules that
+ * look at "the first and last character" see the same code units.
+ */
+#ifndef PL_TRX_INT_H
+#define PL_TRX_INT_H
+
+#include "trx.h"
+
+/* A string in the rule set's pool. */
+typedef struct trx_str {
+  uint32_t off, len;
+} trx_str;
+
+/* The pattern automaton (lttoolbox MatchExe): one sorted arc array per
+ * node, searched by binary search as lttoolbox's SortedVector does. */
+typedef struct trx_arc {
+  int32_t sym;
+  uint32_t to;
+} trx_arc;
+
+/* Attribute regular expressions (trx_re.c). */
+typedef struct trx_re trx_re;
+int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, const char *name);
+void trx_re_free(trx_re *re);
+/* Finds the first match in s[0..n) like ICU's RegexMatcher::find() with
+ * UREGEX_CASE_INSENSITIVE|UREGEX_DOTALL; sets [*b, *e).  Returns 1 if found. */
+int trx_re_find(trx_re *re, const uint16_t *s, size_t n, size_t *b, size_t *e);
+trx_re *trx_re_clone(const trx_re *re);
+
+typedef enum {
+  OP_NONE = 0,
+  /* instructions */
+  OP_CHOOSE, OP_WHEN, OP_OTHERWISE, OP_LET, OP_APPEND, OP_OUT, OP_CALL_MACRO, OP_MODIFY_CASE, OP_REJECT,
+  /* conditions */
+  OP_TEST, OP_AND, OP_OR, OP_NOT, OP_EQUAL, OP_BEGINS_WITH, OP_BEGINS_WITH_LIST, OP_ENDS_WITH,
+  OP_ENDS_WITH_LIST, OP_CONTAINS, OP_IN,
+  /* string expressions */
+  OP_CLIP, OP_LIT, OP_LIT_TAG, OP_VAR, OP_B, OP_GET_CASE_FROM, OP_CASE_OF, OP_CONCAT, OP_LU, OP_MLU,
+  OP_CHUNK, OP_LU_COUNT,
+  /* parts of other elements */
+  OP_TAGS, OP_TAG, OP_WITH_PARAM, OP_LIST, OP_OTHER
+} trx_op;
+
+enum { SIDE_TL = 0, SIDE_SL = 1, SIDE_REF = 2 };
+
+typedef struct trx_node {
+  uint8_t op;
+  uint8_t side;     /* clip, case-of */
+  uint8_t queue;    /* clip: queue="no" clears it */
+  uint8_t caseless; /* comparisons */
+  uint8_t shifting; /* reject-current-rule shifting="yes" */
+  uint8_t linkto;   /* clip has link-to (its text in s) */
+  int32_t pos;      /* word index, already adjusted as each program adjusts it */
+  int32_t attr;     /* attribute index, -1 if undefined (matches nothing) */
+  int32_t var;      /* variable (var, let, append, chunk namefrom), list (in ...), macro (call) */
+  int32_t var2;     /* chunk: case variable, -1 for none */
+  int32_t npar;     /* call-macro: the macro's npar */
+  trx_str s;        /* lit, lit-tag (as "<a><b>"), chunk name, link-to */
+  uint32_t kids, n_kids; /* child element nodes, in the kid array */
+  uint32_t line;
+} trx_node;
+
+typedef struct trx_list {
+  trx_str *items;    /* sorted, unique (std::set<UString>) */
+  uint32_t n;
+  trx_str *low;      /* lowercased, sorted, unique */
+  uint32_t n_low;
+} trx_list;
+
+struct trx_rules {
+  trx_kind kind;
+  char *xml_name;
+  int default_chunk; /* t1x root default="chunk" */
+
+  /* alphabet: tag name -> symbol */
+  uint16_t **tag;
+  uint32_t *tag_len;
+  uint32_t n_tags;
+  uint32_t *tag_hash; /* open addressing: index+1, 0 = empty */
+  uint32_t tag_hash_cap;
+  int32_t any_char, any_tag;
+
+  /* pattern automaton */
+  uint32_t n_nodes, initial;
+  uint32_t *first; /* n_nodes + 1 */
+  trx_arc *arc;
+  uint32_t n_arcs;
+  uint32_t *final_rule; /* per node: rule number (1-based) or 0 */
+
+  /* attributes, variables, lists, macros (names and values in the pool) */
+  uint16_t *pool;
+  size_t pool_len, pool_cap;
+  trx_str *attr_name;
+  trx_re **attr_re;
+  uint32_t n_attrs;
+  int32_t attr_lem; /* index of "lem", -1 if absent */
+  trx_str *var_name, *var_default;
+  uint32_t n_vars;
+  trx_str *list_name;
+  trx_list *list;
+  uint32_t n_lists;
+  trx_str *macro_name;
+  uint32_t *macro_index; /* .bin index into the XML's def-macro order */
+  uint32_t n_macros_bin;
+
+  /* compiled XML */
+  trx_node *node;
+  uint32_t n_node, cap_node;
+  uint32_t *kid;
+  uint32_t n_kid, cap_kid;
+  uint32_t *rule;  /* action node per rule (rule number - 1) */
+  uint32_t *rule_line;
+  uint32_t n_rules;
+  uint32_t *macro; /* def-macro node per XML macro */
+  uint32_t n_macros;
+};
+
+int trx_load_bin(trx_rules *r, const char *buf, size_t len, const char *name, pl_err *e);
+int trx_compile_xml(trx_rules *r, const char *buf, size_t len, const char *name, pl_err *e);
+int trx_pool_add(trx_rules *r, const uint16_t *s, size_t n, trx_str *out);
+int32_t trx_tag_symbol(const trx_rules *r, const uint16_t *s, size_t n);
+int32_t trx_find_name(const trx_rules *r, const trx_str *names, uint32_t n, const uint16_t *s, size_t len);
+
+static inline const uint16_t *trx_s(const trx_rules *r, trx_str s) { return r->pool + s.off; }
+
+#endif

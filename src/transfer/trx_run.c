@@ -1,0 +1,1943 @@
+/*
+ * trx_run.c - the matcher and interpreter of the three transfer programs,
+ * ported loop for loop from apertium/transfer.cc, interchunk.cc,
+ * postchunk.cc and transfer_base.cc (Debian's apertium 3.8.3) so that the
+ * output is byte-identical, quirks included:
+ *
+ *   - tokens live in a 2048-slot ring (lttoolbox Buffer) and are replayed
+ *     after a rule; tmpword/tmpblank point into it;
+ *   - the pattern automaton is run as lttoolbox's MatchState (a 1024-entry
+ *     ring of alive nodes); the lowest rule number among the final nodes
+ *     reached wins, and since that check runs after every token the longest
+ *     match is kept;
+ *   - <b/> pops the blank queue in order whatever its pos; blanks left in
+ *     the queue that are not a single space are written after the rule;
+ *   - variables persist for the whole run (reset per segment with -z);
+ *   - postchunk splits a matched chunk into its words and imposes the
+ *     chunk name's case and its tags (<1>, <2>...) on them.
+ *
+ * Where Debian reads past the end of a string or loops for ever (an unclosed
+ * "[" or "{" at the end of input), this code stops at the end and keeps the
+ * text; DIVERGENCES.md lists it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+
+#include "../base/args.h"
+#include "../base/u8in.h"
+#include "trx_int.h"
+
+#define TOK_RING 2048
+#define MS_RING 1024
+
+enum { TT_WORD, TT_BLANK, TT_EOF };
+
+typedef struct tok {
+  int type;
+  ubuf s;
+} tok;
+
+typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chunk, t = queue, wb) */
+  ubuf s, t, r, wb;
+} tword;
+
+typedef struct run {
+  const trx_rules *R;
+  const trx_opts *o;
+  trx_kind kind;
+  u8in in;
+  pl_out *out;
+  pl_err *e;
+  int err; /* a runtime error was recorded in e */
+
+  /* lttoolbox Buffer<TransferToken> */
+  tok ring[TOK_RING];
+  uint32_t cur, lastpos;
+
+  /* MatchState */
+  uint32_t ms[MS_RING];
+  int ms_first, ms_last;
+
+  ubuf **tmpword, **tmpblank;
+  size_t n_tw, cap_tw, n_tb, cap_tb;
+
+  /* words of the rule being applied */
+  tword *wpool;
+  size_t cap_wpool;
+  tword **word; /* NULL inside an npar <= 0 macro */
+  int lword, last_lword;
+  tword **wordarr;
+  size_t cap_wordarr;
+
+  /* postchunk: the words and blanks split out of a chunk */
+  ubuf **split;
+  size_t n_split, cap_split;
+
+  ubuf *var, *var_wb;
+  ubuf *bq; /* blank queue */
+  size_t bq_head, bq_len, bq_cap;
+
+  int in_lu, in_let_var, in_out, var_val;
+  ubuf out_wblank;
+  int in_wblank, inword, internal_null_flush, null_flush;
+
+  trx_re **re;   /* per-run clones of the attribute patterns */
+  uint8_t *lemma_attr, *content_attr;
+  uint8_t *banned;
+  int32_t *banned_list;
+  size_t n_banned;
+
+  ubuf **tmp; /* stack of scratch strings */
+  size_t n_tmp, cap_tmp;
+} run;
+
+/* ---- small string helpers ---- */
+
+static ubuf *tmp_get(run *R) { /* each scratch string is allocated once, so pointers stay valid */
+  if (R->n_tmp == R->cap_tmp) {
+    size_t cap = R->cap_tmp ? R->cap_tmp * 2 : 32;
+    ubuf **p = pl_realloc_array(R->tmp, cap, sizeof *p);
+    if (!p) return NULL;
+    memset(p + R->cap_tmp, 0, (cap - R->cap_tmp) * sizeof *p);
+    R->tmp = p;
+    R->cap_tmp = cap;
+  }
+  if (!R->tmp[R->n_tmp] && !(R->tmp[R->n_tmp] = calloc(1, sizeof(ubuf)))) return NULL;
+  ubuf *b = R->tmp[R->n_tmp++];
+  ubuf_reset(b);
+  return b;
+}
+static void tmp_put(run *R, size_t n) { R->n_tmp -= n; }
+
+static int nomem(run *R) {
+  if (!R->err) pl_err_set(R->e, PL_ENOMEM, -1, "transfer: out of memory");
+  R->err = 1;
+  return -1;
+}
+
+static int rt_error(run *R, const trx_node *n, const char *what) {
+  if (!R->err)
+    pl_err_set(R->e, PL_ECORRUPT, n ? (long long)n->line : -1, "%s:%u: %s", R->R->xml_name, n ? n->line : 0, what);
+  R->err = 1;
+  return -1;
+}
+
+static void put(ubuf *b, const uint16_t *s, size_t n) { ubuf_append(b, s, n); }
+static void puts16(ubuf *b, const ubuf *s) { ubuf_append(b, s->p, s->len); }
+static void putc16(ubuf *b, uint16_t c) { ubuf_push(b, c); }
+static void set16(ubuf *b, const uint16_t *s, size_t n) {
+  ubuf_reset(b);
+  ubuf_append(b, s, n);
+}
+static size_t nul_len(const uint16_t *s, size_t n) { /* ICU sees the string up to its first NUL */
+  for (size_t i = 0; i < n; i++)
+    if (!s[i]) return i;
+  return n;
+}
+static uint16_t at(const ubuf *b, size_t i) { return i < b->len ? b->p[i] : 0; }
+static int eq16(const uint16_t *a, size_t na, const uint16_t *b, size_t nb) {
+  return na == nb && (!na || !memcmp(a, b, na * sizeof *a));
+}
+
+typedef int32_t (*icu_case_fn)(UChar *, int32_t, const UChar *, int32_t, const char *, UErrorCode *);
+static int32_t to_title(UChar *d, int32_t cap, const UChar *s, int32_t n, const char *loc, UErrorCode *err) {
+  return u_strToTitle(d, cap, s, n, NULL, loc, err);
+}
+
+/* Appends the ICU full-string case mapping of s (default locale) to dst. */
+static void map_case(ubuf *dst, const uint16_t *s, size_t n, icu_case_fn fn) {
+  if (!n) return;
+  if (n > INT32_MAX / 4) return;
+  if (ubuf_reserve(dst, n * 2 + 1)) return;
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t m = fn((UChar *)dst->p + dst->len, (int32_t)(dst->cap - dst->len), (const UChar *)s, (int32_t)n, NULL, &err);
+  if (err == U_BUFFER_OVERFLOW_ERROR) {
+    if (ubuf_reserve(dst, (size_t)m + 1)) return;
+    err = U_ZERO_ERROR;
+    m = fn((UChar *)dst->p + dst->len, (int32_t)(dst->cap - dst->len), (const UChar *)s, (int32_t)n, NULL, &err);
+  }
+  if (U_SUCCESS(err) || err == U_STRING_NOT_TERMINATED_WARNING) dst->len += (size_t)m;
+}
+static void lower(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, u_strToLower); }
+static void upper(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, u_strToUpper); }
+static void title(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, to_title); }
+
+static UChar32 cp_at(const uint16_t *s, size_t n, size_t i) {
+  UChar32 c = s[i];
+  if (U16_IS_LEAD(c) && i + 1 < n && U16_IS_TRAIL(s[i + 1])) c = U16_GET_SUPPLEMENTARY(c, s[i + 1]);
+  return c;
+}
+static UChar32 last_cp(const uint16_t *s, size_t n) {
+  UChar32 c = s[n - 1];
+  if (U16_IS_TRAIL(c) && n >= 2 && U16_IS_LEAD(s[n - 2])) c = U16_GET_SUPPLEMENTARY(s[n - 2], c);
+  return c;
+}
+static size_t cp_len(const uint16_t *s, size_t n) { /* units of the first code point */
+  return U16_IS_LEAD(s[0]) && n > 1 && U16_IS_TRAIL(s[1]) ? 2 : 1;
+}
+
+/* StringUtils::getcase: "aa", "Aa" (first upper), "AA" (first and last upper). */
+static void getcase(const uint16_t *s, size_t n, uint16_t out[2]) {
+  out[0] = 'a';
+  out[1] = 'a';
+  if (!n) return;
+  if (u_isupper(cp_at(s, n, 0))) {
+    out[0] = 'A';
+    if (cp_len(s, n) < n && u_isupper(last_cp(s, n))) out[1] = 'A';
+  }
+}
+
+/* StringUtils::copycase(source, target), appended to dst. */
+static void copycase(ubuf *dst, const uint16_t *src, size_t ns, const uint16_t *t, size_t nt) {
+  if (!ns || !nt) {
+    put(dst, t, nt);
+    return;
+  }
+  int first = u_isupper(cp_at(src, ns, 0));
+  int all = first && cp_len(src, ns) < ns && u_isupper(last_cp(src, ns));
+  if (first && all) upper(dst, t, nt);
+  else if (first) title(dst, t, nt);
+  else lower(dst, t, nt);
+}
+
+/* TransferBase::copycase: the case of src on the text before the first '<'
+ * of dest; the tags are kept; text after the last '>' follows the second
+ * letter of src's case. */
+static void tcopycase(ubuf *dst, const uint16_t *src, size_t ns, const uint16_t *d, size_t nd) {
+  size_t loc = nd, loc2 = nd;
+  for (size_t i = 0; i < nd; i++)
+    if (d[i] == '<') {
+      loc = i;
+      break;
+    }
+  for (size_t i = nd; i-- > 0;)
+    if (d[i] == '>') {
+      loc2 = i;
+      break;
+    }
+  if (loc == nd || loc2 == nd) {
+    copycase(dst, src, ns, d, nd);
+    return;
+  }
+  uint16_t cs[2];
+  getcase(src, ns, cs);
+  copycase(dst, cs, 2, d, loc);
+  size_t tl = loc2 >= loc ? loc2 - loc + 1 : nd - loc;
+  put(dst, d + loc, tl);
+  if (loc2 + 1 < nd) {
+    if (u_isupper(cs[1])) upper(dst, d + loc2 + 1, nd - loc2 - 1);
+    else lower(dst, d + loc2 + 1, nd - loc2 - 1);
+  }
+}
+
+/* ---- attribute patterns ---- */
+
+static int re_find(run *R, int32_t attr, const uint16_t *s, size_t n, size_t *b, size_t *e) {
+  if (attr < 0 || !R->re[attr]) return 0;
+  return trx_re_find(R->re[attr], s, nul_len(s, n), b, e);
+}
+
+/* ApertiumRE::match: the first match, or nothing. */
+static void re_match(run *R, int32_t attr, const uint16_t *s, size_t n, ubuf *dst) {
+  size_t b, e;
+  if (re_find(R, attr, s, n, &b, &e)) put(dst, s + b, e - b);
+}
+
+/* ApertiumRE::replace on a string: the first match is replaced by v. */
+static void re_replace(run *R, int32_t attr, ubuf *s, const ubuf *v) {
+  size_t b, e;
+  if (!re_find(R, attr, s->p, s->len, &b, &e)) return;
+  ubuf *t = tmp_get(R);
+  if (!t) {
+    nomem(R);
+    return;
+  }
+  put(t, s->p, b);
+  puts16(t, v);
+  put(t, s->p + e, s->len - e);
+  ubuf_copy(s, t);
+  tmp_put(R, 1);
+}
+
+/* InterchunkWord::chunkPart */
+static void chunk_part(run *R, int32_t attr, tword *w, ubuf *dst) {
+  size_t b, e;
+  if (!re_find(R, attr, w->s.p, w->s.len, &b, &e) || b == e) {
+    if (re_find(R, attr, w->t.p, w->t.len, &b, &e) && e - b == w->t.len) put(dst, w->t.p + b, e - b);
+    return;
+  }
+  if (e - b == w->s.len) {
+    ubuf *t = tmp_get(R);
+    if (!t) {
+      nomem(R);
+      return;
+    }
+    puts16(t, &w->s);
+    puts16(t, &w->t);
+    re_match(R, attr, t->p, t->len, dst);
+    tmp_put(R, 1);
+    return;
+  }
+  put(dst, w->s.p + b, e - b);
+}
+
+/* TransferBase::combineWblanks, into `first`. */
+static void combine_wblanks(run *R, ubuf *first, const ubuf *second) {
+  if (!first->len) {
+    ubuf_copy(first, second);
+    return;
+  }
+  if (!second->len) return;
+  ubuf *r = tmp_get(R);
+  if (!r) {
+    nomem(R);
+    return;
+  }
+  size_t n = first->len;
+  if (n >= 2 && first->p[n - 1] == ']' && first->p[n - 2] == ']') {
+    if (n > 2) {
+      size_t i = n - 3;
+      int esc = 0;
+      while (first->p[i] == '\\') {
+        esc = !esc;
+        if (i == 0) break;
+        i--;
+      }
+      put(r, first->p, esc ? n : n - 2);
+    } else {
+      put(r, first->p, n - 2);
+    }
+  } else {
+    put(r, first->p, n);
+  }
+  putc16(r, ';');
+  putc16(r, ' ');
+  if (second->len >= 2 && second->p[0] == '[' && second->p[1] == '[') put(r, second->p + 2, second->len - 2);
+  else puts16(r, second);
+  ubuf_copy(first, r);
+  tmp_put(R, 1);
+}
+
+/* ---- the pattern matcher (MatchState) ---- */
+
+static void ms_init(run *R) {
+  R->ms_first = 0;
+  R->ms_last = 1;
+  R->ms[0] = R->R->initial;
+}
+static int ms_size(const run *R) {
+  return R->ms_last >= R->ms_first ? R->ms_last - R->ms_first : R->ms_last + MS_RING - R->ms_first;
+}
+static void ms_apply(run *R, uint32_t node, int32_t sym) {
+  const trx_rules *T = R->R;
+  const trx_arc *a = T->arc + T->first[node];
+  int left = 0, right = (int)(T->first[node + 1] - T->first[node]) - 1;
+  while (left <= right) { /* lttoolbox SortedVector::search */
+    int mid = (left + right) / 2;
+    if (a[mid].sym == sym) {
+      R->ms[R->ms_last] = a[mid].to;
+      R->ms_last = (R->ms_last + 1) % MS_RING;
+      return;
+    }
+    if (a[mid].sym > sym) right = mid - 1;
+    else left = mid + 1;
+  }
+}
+static void ms_step(run *R, int32_t sym) {
+  int mylast = R->ms_last;
+  for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) ms_apply(R, R->ms[i], sym);
+  R->ms_first = mylast;
+}
+static void ms_step2(run *R, int32_t sym, int32_t alt) {
+  int mylast = R->ms_last;
+  for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) {
+    ms_apply(R, R->ms[i], sym);
+    ms_apply(R, R->ms[i], alt);
+  }
+  R->ms_first = mylast;
+}
+static int ms_classify(const run *R) {
+  uint32_t best = UINT32_MAX;
+  for (int i = R->ms_first; i != R->ms_last; i = (i + 1) % MS_RING) {
+    uint32_t rule = R->R->final_rule[R->ms[i]];
+    if (rule && rule < best && !R->banned[rule]) best = rule;
+  }
+  return best == UINT32_MAX ? -1 : (int)best;
+}
+static void ban(run *R, int rule) {
+  if (rule <= 0 || R->banned[rule]) return;
+  R->banned[rule] = 1;
+  R->banned_list[R->n_banned++] = rule;
+}
+static void unban_all(run *R) {
+  while (R->n_banned) R->banned[R->banned_list[--R->n_banned]] = 0;
+}
+
+/* ---- token ring (lttoolbox Buffer) ---- */
+
+static tok *ring_add(run *R) {
+  if (R->lastpos == TOK_RING) R->lastpos = 0;
+  tok *t = &R->ring[R->lastpos++];
+  R->cur = R->lastpos;
+  ubuf_reset(&t->s);
+  return t;
+}
+static tok *ring_last(run *R) { return &R->ring[R->lastpos ? R->lastpos - 1 : TOK_RING - 1]; }
+static tok *ring_next(run *R) {
+  if (R->cur != R->lastpos) {
+    if (R->cur == TOK_RING) R->cur = 0;
+    return &R->ring[R->cur++];
+  }
+  return ring_last(R);
+}
+static void ring_setpos(run *R, uint32_t p) { R->cur = p % TOK_RING; }
+
+static int push_ptr(run *R, ubuf ***arr, size_t *n, size_t *cap, ubuf *p) {
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 64;
+    ubuf **q = pl_realloc_array(*arr, c, sizeof *q);
+    if (!q) return nomem(R);
+    *arr = q;
+    *cap = c;
+  }
+  (*arr)[(*n)++] = p;
+  return 0;
+}
+static int tw_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpword, &R->n_tw, &R->cap_tw, p); }
+static int tb_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpblank, &R->n_tb, &R->cap_tb, p); }
+
+/* ---- reading tokens ---- */
+
+/* The end of input inside a bracket: Debian loops for ever there; we end
+ * the token, keeping its text. */
+#define AT_EOF(R, c) ((c) == U8IN_EOF && u8in_eof(&(R)->in))
+
+static tok *read_token_transfer(run *R) {
+  if (R->cur != R->lastpos) return ring_next(R);
+  ubuf content = {0};
+  tok *t;
+  for (;;) {
+    int32_t val = u8in_get(&R->in);
+    if (u8in_eof(&R->in) || (val == 0 && R->internal_null_flush)) {
+      R->in_wblank = 0;
+      goto eof;
+    }
+    if (R->in_wblank) {
+      put(&content, (const uint16_t[]){'[', '['}, 2);
+      ubuf_put_cp(&content, val);
+      for (;;) {
+        int32_t v3 = u8in_get(&R->in);
+        if (AT_EOF(R, v3)) {
+          R->in_wblank = 0;
+          goto eof;
+        }
+        if (v3 == '\\') {
+          putc16(&content, '\\');
+          ubuf_put_cp(&content, u8in_get(&R->in));
+        } else if (v3 == '$') {
+          R->in_wblank = 0;
+          t = ring_add(R);
+          t->type = TT_WORD;
+          goto done;
+        } else if (v3 == 0 && R->null_flush) {
+          R->in_wblank = 0;
+          pl_out_flush(R->out);
+        } else {
+          ubuf_put_cp(&content, v3);
+        }
+      }
+    }
+    if (val == '\\') {
+      putc16(&content, '\\');
+      ubuf_put_cp(&content, u8in_get(&R->in));
+    } else if (val == '[') {
+      putc16(&content, '[');
+      for (;;) {
+        int32_t v2 = u8in_get(&R->in);
+        if (AT_EOF(R, v2)) goto eof;
+        if (v2 == '\\') {
+          putc16(&content, '\\');
+          ubuf_put_cp(&content, u8in_get(&R->in));
+        } else if (v2 == '[') {
+          R->in_wblank = 1;
+          content.len--;
+          t = ring_add(R);
+          t->type = TT_BLANK;
+          goto done;
+        } else if (v2 == ']') {
+          putc16(&content, ']');
+          break;
+        } else {
+          ubuf_put_cp(&content, v2);
+        }
+      }
+    } else if (val == '$') {
+      t = ring_add(R);
+      t->type = TT_WORD;
+      goto done;
+    } else if (val == '^') {
+      t = ring_add(R);
+      t->type = TT_BLANK;
+      goto done;
+    } else if (val == 0 && R->null_flush) {
+      R->in_wblank = 0;
+      pl_out_flush(R->out);
+    } else {
+      ubuf_put_cp(&content, val);
+    }
+  }
+eof:
+  t = ring_add(R);
+  t->type = TT_EOF;
+done:
+  if (content.failed) nomem(R);
+  ubuf_copy(&t->s, &content);
+  ubuf_free(&content);
+  return t;
+}
+
+static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
+  if (R->cur != R->lastpos) return ring_next(R);
+  ubuf content = {0};
+  tok *t;
+  for (;;) {
+    int32_t val = u8in_get(&R->in);
+    if (u8in_eof(&R->in) || (R->internal_null_flush && val == 0)) goto eof;
+    if (val == '\\') {
+      putc16(&content, '\\');
+      ubuf_put_cp(&content, u8in_get(&R->in));
+    } else if (val == '[') {
+      putc16(&content, '[');
+      for (;;) {
+        int32_t v2 = u8in_get(&R->in);
+        if (AT_EOF(R, v2)) goto eof;
+        if (v2 == '\\') {
+          putc16(&content, '\\');
+          ubuf_put_cp(&content, u8in_get(&R->in));
+        } else if (v2 == ']') {
+          putc16(&content, ']');
+          break;
+        } else {
+          ubuf_put_cp(&content, v2);
+        }
+      }
+    } else if (R->inword && val == '{') {
+      putc16(&content, '{');
+      for (;;) {
+        int32_t v2 = u8in_get(&R->in);
+        if (AT_EOF(R, v2)) goto eof;
+        if (v2 == '\\') {
+          putc16(&content, '\\');
+          ubuf_put_cp(&content, u8in_get(&R->in));
+        } else if (v2 == '}') {
+          int32_t v3 = u8in_peek(&R->in);
+          putc16(&content, '}');
+          if (v3 == '$') break;
+        } else {
+          ubuf_put_cp(&content, v2);
+        }
+      }
+    } else if (R->inword && val == '$') {
+      R->inword = 0;
+      t = ring_add(R);
+      t->type = TT_WORD;
+      goto done;
+    } else if (val == '^') {
+      R->inword = 1;
+      t = ring_add(R);
+      t->type = TT_BLANK;
+      goto done;
+    } else {
+      ubuf_put_cp(&content, val);
+    }
+  }
+eof:
+  t = ring_add(R);
+  t->type = TT_EOF;
+done:
+  if (content.failed) nomem(R);
+  ubuf_copy(&t->s, &content);
+  ubuf_free(&content);
+  return t;
+}
+
+/* ---- stepping words through the patterns ---- */
+
+static void step_char(run *R, uint16_t c) { ms_step2(R, (int32_t)u_tolower(c), R->R->any_char); }
+
+/* A tag "<...>" starting at s[i]: steps it and returns the index of its '>',
+ * or i unchanged (and nothing stepped) when there is no '>'. */
+static size_t step_tag(run *R, const uint16_t *s, size_t n, size_t i) {
+  for (size_t j = i + 1; j < n; j++) {
+    if (s[j] == '>') {
+      int32_t sym = trx_tag_symbol(R->R, s + i, j - i + 1);
+      if (sym) ms_step2(R, sym, R->R->any_tag);
+      else ms_step(R, R->R->any_tag);
+      return j;
+    }
+  }
+  return i;
+}
+
+static void apply_word(run *R, const ubuf *w) {
+  const uint16_t *s = w->p;
+  size_t n = w->len;
+  ms_step(R, '^');
+  for (size_t i = 0; i < n; i++) {
+    switch (s[i]) {
+    case '\\':
+      i++;
+      step_char(R, at(w, i));
+      break;
+    case '[':
+      if (R->kind == TRX_TRANSFER) {
+        if (at(w, i + 1) == '[') {
+          for (; i < n; i++) { /* skip the word-bound blank "[[...]]" up to its '^' */
+            if (s[i] == '\\') i++;
+            else if (i >= 4 && s[i] == '^' && s[i - 1] == ']' && s[i - 2] == ']') break;
+          }
+        } else {
+          step_char(R, s[i]);
+        }
+        break;
+      }
+      step_char(R, s[i]);
+      break;
+    case '/':
+      if (R->kind == TRX_TRANSFER) {
+        i = n;
+        break;
+      }
+      step_char(R, s[i]);
+      break;
+    case '<':
+      if (R->kind == TRX_POSTCHUNK) {
+        ms_step(R, '$');
+        return;
+      }
+      i = step_tag(R, s, n, i);
+      break;
+    case '{':
+      if (R->kind != TRX_TRANSFER) {
+        ms_step(R, '$');
+        return;
+      }
+      step_char(R, s[i]);
+      break;
+    default:
+      step_char(R, s[i]);
+      break;
+    }
+  }
+  ms_step(R, '$');
+}
+
+/* ---- words ---- */
+
+static tword *word_slot(run *R, size_t i) {
+  if (i >= R->cap_wpool) {
+    size_t cap = R->cap_wpool ? R->cap_wpool * 2 : 64;
+    while (cap <= i) cap *= 2;
+    tword *p = pl_realloc_array(R->wpool, cap, sizeof *p);
+    if (!p) return NULL;
+    memset(p + R->cap_wpool, 0, (cap - R->cap_wpool) * sizeof *p);
+    R->wpool = p;
+    R->cap_wpool = cap;
+  }
+  tword *w = &R->wpool[i];
+  ubuf_reset(&w->s);
+  ubuf_reset(&w->t);
+  ubuf_reset(&w->r);
+  ubuf_reset(&w->wb);
+  return w;
+}
+
+static int word_array(run *R, size_t n) {
+  if (n > R->cap_wordarr) {
+    size_t cap = R->cap_wordarr ? R->cap_wordarr : 64;
+    while (cap < n) cap *= 2;
+    tword **p = pl_realloc_array(R->wordarr, cap, sizeof *p);
+    if (!p) return nomem(R);
+    R->wordarr = p;
+    R->cap_wordarr = cap;
+  }
+  return 0;
+}
+
+/* apertium-transfer -b: "sl/tl/ref" with a leading "[[...]]" word-bound
+ * blank (Transfer::applyRule). */
+static void split_bilingual(const ubuf *in, ubuf *sl, ubuf *tl, ubuf *ref, ubuf *wb) {
+  const uint16_t *s = in->p;
+  size_t n = in->len;
+  int seen = 0;
+  for (size_t i = 0; i < n; i++) {
+    ubuf *side = seen == 0 ? sl : seen == 1 ? tl : ref;
+    uint16_t c = s[i];
+    if (c == '\\') {
+      putc16(side, c);
+      i++;
+      putc16(side, at(in, i));
+      continue;
+    }
+    if (c == '[') {
+      if (at(in, i + 1) == '[') {
+        for (; i < n; i++) {
+          if (s[i] == '\\') {
+            putc16(wb, s[i]);
+            i++;
+            putc16(wb, at(in, i));
+          } else if (s[i] == '^' && i >= 2 && s[i - 1] == ']' && s[i - 2] == ']') {
+            break;
+          } else {
+            putc16(wb, s[i]);
+          }
+        }
+      } else {
+        putc16(side, c);
+      }
+      continue;
+    }
+    if (c == '/') {
+      seen++;
+      ubuf_reset(ref);
+      continue;
+    }
+    putc16(side, c);
+  }
+}
+
+/* InterchunkWord::init */
+static void chunk_word(tword *w, const uint16_t *s, size_t n) {
+  size_t b_end = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\\') {
+      i++;
+    } else if (s[i] == '{') {
+      set16(&w->s, s, i);
+      set16(&w->t, s + i, n - i);
+      return;
+    } else if (s[i] == ']' && i > 0 && s[i - 1] == ']') {
+      b_end = i + 1;
+    }
+  }
+  if (b_end > 0) {
+    set16(&w->wb, s, b_end);
+    set16(&w->s, s + b_end, n - b_end);
+  } else {
+    set16(&w->s, s, n);
+  }
+  ubuf_reset(&w->t);
+}
+
+/* ---- the interpreter ---- */
+
+static const trx_node *kid(const run *R, const trx_node *n, uint32_t i) {
+  return &R->R->node[R->R->kid[n->kids + i]];
+}
+
+static int eval(run *R, const trx_node *n, ubuf *dst);
+
+static int check_index(run *R, int pos) {
+  if (pos < 0) return 0;
+  if (R->kind == TRX_POSTCHUNK ? pos > R->lword : pos >= R->lword) return 0;
+  return R->word && R->word[pos] != NULL;
+}
+
+static ubuf *side_of(tword *w, int side) { return side == SIDE_SL ? &w->s : side == SIDE_REF ? &w->r : &w->t; }
+
+static void note_wblank(run *R, tword *w) {
+  if (R->in_lu) combine_wblanks(R, &R->out_wblank, &w->wb);
+  else if (R->in_let_var) combine_wblanks(R, &R->var_wb[R->var_val], &w->wb);
+}
+
+static int eval_clip(run *R, const trx_node *n, ubuf *dst) {
+  if (!check_index(R, n->pos)) return 0;
+  tword *w = R->word[n->pos];
+  if (R->kind == TRX_TRANSFER) {
+    if (n->linkto) {
+      ubuf *t = tmp_get(R);
+      if (!t) return nomem(R);
+      ubuf *s = side_of(w, n->side);
+      re_match(R, n->attr, s->p, s->len, t);
+      if (t->len) {
+        putc16(dst, '<');
+        put(dst, trx_s(R->R, n->s), n->s.len);
+        putc16(dst, '>');
+      }
+      tmp_put(R, 1);
+      return 0;
+    }
+    if (n->side != SIDE_REF && n->attr >= 0 && R->lemma_attr[n->attr] && R->last_lword > 1) note_wblank(R, w);
+    ubuf *s = side_of(w, n->side);
+    re_match(R, n->attr, s->p, s->len, dst);
+    return 0;
+  }
+  if (R->kind == TRX_POSTCHUNK && n->attr >= 0 && R->lemma_attr[n->attr] && R->lword > 1) note_wblank(R, w);
+  if (R->kind == TRX_INTERCHUNK && n->attr >= 0 && R->content_attr[n->attr]) {
+    ubuf *t = tmp_get(R);
+    if (!t) return nomem(R);
+    chunk_part(R, n->attr, w, t);
+    if (t->len >= 2) put(dst, t->p + 1, t->len - 2);
+    tmp_put(R, 1);
+    return 0;
+  }
+  chunk_part(R, n->attr, w, dst);
+  return 0;
+}
+
+/* The value of a clip on a word (for case-of, get-case-from, modify-case). */
+static void clip_value(run *R, tword *w, int side, int32_t attr, ubuf *dst) {
+  if (R->kind == TRX_TRANSFER) {
+    ubuf *s = side_of(w, side);
+    re_match(R, attr, s->p, s->len, dst);
+  } else {
+    chunk_part(R, attr, w, dst);
+  }
+}
+
+static int eval_lu(run *R, const trx_node *n, ubuf *dst) {
+  R->in_lu = 1;
+  ubuf_reset(&R->out_wblank);
+  ubuf *w = tmp_get(R);
+  if (!w) return nomem(R);
+  for (uint32_t i = 0; i < n->n_kids; i++)
+    if (eval(R, kid(R, n, i), w)) return -1;
+  R->in_lu = 0;
+  if (R->kind == TRX_TRANSFER) {
+    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &R->word[0]->wb);
+  } else if (R->lword == 1 && R->word && R->word[1]) {
+    ubuf_copy(&R->out_wblank, &R->word[1]->wb);
+  }
+  if (w->len) {
+    if (R->kind == TRX_POSTCHUNK || at(w, 0) != '[' || at(w, 1) != '[') {
+      puts16(dst, &R->out_wblank);
+      putc16(dst, '^');
+    }
+    puts16(dst, w);
+    putc16(dst, '$');
+  }
+  tmp_put(R, 1);
+  return 0;
+}
+
+static int eval_mlu(run *R, const trx_node *n, ubuf *dst) {
+  ubuf *value = tmp_get(R), *w = tmp_get(R);
+  if (!value || !w) return nomem(R);
+  int first = 1;
+  ubuf_reset(&R->out_wblank);
+  R->in_lu = 1;
+  for (uint32_t i = 0; i < n->n_kids; i++) {
+    const trx_node *c = kid(R, n, i);
+    ubuf_reset(w);
+    for (uint32_t j = 0; j < c->n_kids; j++)
+      if (eval(R, kid(R, c, j), w)) return -1;
+    if (!first) {
+      if (w->len && w->p[0] != '#') putc16(value, '+');
+    } else if (w->len) {
+      first = 0;
+    }
+    puts16(value, w);
+  }
+  if (R->kind == TRX_POSTCHUNK) R->in_lu = 0; /* transfer leaves it set */
+  if (R->kind == TRX_TRANSFER) {
+    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &R->word[0]->wb);
+  } else if (R->lword == 1 && R->word && R->word[1]) {
+    ubuf_copy(&R->out_wblank, &R->word[1]->wb);
+  }
+  if (value->len) {
+    puts16(dst, &R->out_wblank);
+    putc16(dst, '^');
+    puts16(dst, value);
+    putc16(dst, '$');
+  }
+  tmp_put(R, 2);
+  return 0;
+}
+
+static int eval_chunk(run *R, const trx_node *n, ubuf *dst) {
+  putc16(dst, '^');
+  if (R->kind == TRX_INTERCHUNK) {
+    for (uint32_t i = 0; i < n->n_kids; i++)
+      if (eval(R, kid(R, n, i), dst)) return -1;
+    putc16(dst, '$');
+    return 0;
+  }
+  const uint16_t *name;
+  size_t nlen;
+  if (n->linkto) {
+    name = trx_s(R->R, n->s);
+    nlen = n->s.len;
+  } else {
+    name = R->var[n->var].p;
+    nlen = R->var[n->var].len;
+  }
+  if (n->var2 >= 0) {
+    ubuf *c = &R->var[n->var2];
+    ubuf *t = tmp_get(R);
+    if (!t) return nomem(R);
+    put(t, name, nlen); /* the name may be the case variable itself */
+    copycase(dst, c->p, c->len, t->p, t->len);
+    tmp_put(R, 1);
+  } else {
+    put(dst, name, nlen);
+  }
+  for (uint32_t i = 0; i < n->n_kids; i++) {
+    const trx_node *c = kid(R, n, i);
+    if (c->op == OP_TAGS) {
+      for (uint32_t j = 0; j < c->n_kids; j++) {
+        const trx_node *tg = kid(R, c, j);
+        if (tg->op != OP_TAG) continue;
+        for (uint32_t k = 0; k < tg->n_kids; k++)
+          if (eval(R, kid(R, tg, k), dst)) return -1;
+      }
+      putc16(dst, '{');
+    } else if (eval(R, c, dst)) {
+      return -1;
+    }
+  }
+  putc16(dst, '}');
+  putc16(dst, '$');
+  return 0;
+}
+
+static int eval(run *R, const trx_node *n, ubuf *dst) {
+  if (R->err) return -1;
+  switch ((trx_op)n->op) {
+  case OP_CLIP:
+    return eval_clip(R, n, dst);
+  case OP_LIT:
+  case OP_LIT_TAG:
+    put(dst, trx_s(R->R, n->s), n->s.len);
+    return 0;
+  case OP_VAR:
+    if (R->kind == TRX_TRANSFER ? R->last_lword > 1 : R->kind == TRX_POSTCHUNK && R->lword > 1)
+      combine_wblanks(R, &R->out_wblank, &R->var_wb[n->var]);
+    puts16(dst, &R->var[n->var]);
+    return 0;
+  case OP_B:
+    if (R->bq_len) {
+      puts16(dst, &R->bq[R->bq_head]);
+      if (R->in_out) {
+        R->bq_head++;
+        R->bq_len--;
+      }
+    } else {
+      putc16(dst, ' ');
+    }
+    return 0;
+  case OP_GET_CASE_FROM: {
+    if (!check_index(R, n->pos)) return 0;
+    ubuf *src = tmp_get(R), *v = tmp_get(R);
+    if (!src || !v) return nomem(R);
+    clip_value(R, R->word[n->pos], SIDE_SL, n->attr, src);
+    if (eval(R, kid(R, n, 0), v)) return -1;
+    tcopycase(dst, src->p, src->len, v->p, v->len);
+    tmp_put(R, 2);
+    return 0;
+  }
+  case OP_CASE_OF: {
+    if (!check_index(R, n->pos)) return 0;
+    ubuf *v = tmp_get(R);
+    if (!v) return nomem(R);
+    clip_value(R, R->word[n->pos], n->side, n->attr, v);
+    uint16_t cs[2];
+    getcase(v->p, v->len, cs);
+    put(dst, cs, 2);
+    tmp_put(R, 1);
+    return 0;
+  }
+  case OP_CONCAT:
+    for (uint32_t i = 0; i < n->n_kids; i++)
+      if (eval(R, kid(R, n, i), dst)) return -1;
+    return 0;
+  case OP_LU:
+    if (R->kind == TRX_INTERCHUNK) break;
+    return eval_lu(R, n, dst);
+  case OP_MLU:
+    if (R->kind == TRX_INTERCHUNK) break;
+    return eval_mlu(R, n, dst);
+  case OP_CHUNK:
+    if (R->kind == TRX_POSTCHUNK) break;
+    return eval_chunk(R, n, dst);
+  case OP_LU_COUNT: {
+    if (R->kind != TRX_POSTCHUNK) break;
+    char num[24];
+    int k = snprintf(num, sizeof num, "%zu", R->n_tw);
+    for (int i = 0; i < k; i++) putc16(dst, (uint16_t)num[i]);
+    return 0;
+  }
+  default:
+    break;
+  }
+  return rt_error(R, n, "unexpected expression in a string context");
+}
+
+static int test(run *R, const trx_node *n);
+
+static int compare(run *R, const trx_node *n) {
+  ubuf *a = tmp_get(R), *b = tmp_get(R);
+  if (!a || !b) return nomem(R);
+  if (eval(R, kid(R, n, 0), a) || eval(R, kid(R, n, 1), b)) return -1;
+  if (n->caseless) {
+    ubuf *la = tmp_get(R), *lb = tmp_get(R);
+    if (!la || !lb) return nomem(R);
+    lower(la, a->p, nul_len(a->p, a->len));
+    lower(lb, b->p, nul_len(b->p, b->len));
+    ubuf_copy(a, la);
+    ubuf_copy(b, lb);
+    tmp_put(R, 2);
+  }
+  int r = 0;
+  switch ((trx_op)n->op) {
+  case OP_EQUAL:
+    r = eq16(a->p, a->len, b->p, b->len);
+    break;
+  case OP_BEGINS_WITH:
+    r = a->len >= b->len && eq16(a->p, b->len, b->p, b->len);
+    break;
+  case OP_ENDS_WITH:
+    r = a->len >= b->len && eq16(a->p + a->len - b->len, b->len, b->p, b->len);
+    break;
+  case OP_CONTAINS:
+    if (!b->len) r = 1;
+    for (size_t i = 0; !r && i + b->len <= a->len; i++) r = !memcmp(a->p + i, b->p, b->len * sizeof *b->p);
+    break;
+  default:
+    break;
+  }
+  tmp_put(R, 2);
+  return r;
+}
+
+static int cmp_pool(const trx_rules *T, trx_str s, const uint16_t *p, size_t n) {
+  const uint16_t *x = trx_s(T, s);
+  size_t m = s.len < n ? s.len : n;
+  for (size_t i = 0; i < m; i++)
+    if (x[i] != p[i]) return x[i] < p[i] ? -1 : 1;
+  return s.len < n ? -1 : s.len > n;
+}
+
+static int list_test(run *R, const trx_node *n) {
+  ubuf *v = tmp_get(R);
+  if (!v) return nomem(R);
+  if (eval(R, kid(R, n, 0), v)) return -1;
+  const trx_list *li = &R->R->list[kid(R, n, 1)->var];
+  const trx_str *items = li->items;
+  uint32_t cnt = li->n;
+  if (n->caseless) {
+    ubuf *l = tmp_get(R);
+    if (!l) return nomem(R);
+    lower(l, v->p, nul_len(v->p, v->len));
+    ubuf_copy(v, l);
+    tmp_put(R, 1);
+    items = li->low;
+    cnt = li->n_low;
+  }
+  int r = 0;
+  if (n->op == OP_IN) {
+    uint32_t lo = 0, hi = cnt;
+    while (lo < hi && !r) {
+      uint32_t mid = (lo + hi) / 2;
+      int c = cmp_pool(R->R, items[mid], v->p, v->len);
+      if (!c) r = 1;
+      else if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+  } else {
+    for (uint32_t i = 0; i < cnt && !r; i++) {
+      size_t m = items[i].len;
+      if (m > v->len) continue;
+      const uint16_t *p = n->op == OP_BEGINS_WITH_LIST ? v->p : v->p + v->len - m;
+      r = eq16(p, m, trx_s(R->R, items[i]), m);
+    }
+  }
+  tmp_put(R, 1);
+  return r;
+}
+
+/* processLogical: 1 true, 0 false, -1 error */
+static int test(run *R, const trx_node *n) {
+  if (R->err) return -1;
+  int r;
+  switch ((trx_op)n->op) {
+  case OP_EQUAL:
+  case OP_BEGINS_WITH:
+  case OP_ENDS_WITH:
+  case OP_CONTAINS:
+    return compare(R, n);
+  case OP_BEGINS_WITH_LIST:
+  case OP_ENDS_WITH_LIST:
+  case OP_IN:
+    return list_test(R, n);
+  case OP_OR:
+    for (uint32_t i = 0; i < n->n_kids; i++)
+      if ((r = test(R, kid(R, n, i)))) return r;
+    return 0;
+  case OP_AND:
+    for (uint32_t i = 0; i < n->n_kids; i++)
+      if ((r = test(R, kid(R, n, i))) != 1) return r;
+    return 1;
+  case OP_NOT:
+    if (!n->n_kids) return 0;
+    r = test(R, kid(R, n, 0));
+    return r < 0 ? r : !r;
+  default:
+    return 0;
+  }
+}
+
+static int instr(run *R, const trx_node *n);
+
+static int do_let(run *R, const trx_node *n, int modify) {
+  const trx_node *l = kid(R, n, 0), *rs = kid(R, n, 1);
+  ubuf *v = tmp_get(R);
+  if (!v) return nomem(R);
+  if (l->op == OP_VAR) {
+    if (modify) {
+      if (eval(R, rs, v)) return -1;
+      ubuf *t = tmp_get(R);
+      if (!t) return nomem(R);
+      copycase(t, v->p, v->len, R->var[l->var].p, R->var[l->var].len);
+      ubuf_copy(&R->var[l->var], t);
+      tmp_put(R, 2);
+      return 0;
+    }
+    int uses_wb = R->kind != TRX_INTERCHUNK;
+    if (uses_wb) {
+      R->in_let_var = 1;
+      R->var_val = l->var;
+      ubuf_reset(&R->var_wb[l->var]);
+    }
+    if (eval(R, rs, v)) return -1;
+    if (uses_wb) R->in_let_var = 0;
+    ubuf_copy(&R->var[l->var], v);
+    tmp_put(R, 1);
+    return 0;
+  }
+  /* a clip */
+  if (!check_index(R, l->pos)) {
+    tmp_put(R, 1);
+    return 0;
+  }
+  if (eval(R, rs, v)) return -1;
+  tword *w = R->word[l->pos];
+  ubuf *target = R->kind == TRX_TRANSFER ? side_of(w, l->side) : &w->s;
+  if (modify) {
+    ubuf *cur = tmp_get(R), *res = tmp_get(R);
+    if (!cur || !res) return nomem(R);
+    clip_value(R, w, l->side, l->attr, cur);
+    copycase(res, v->p, v->len, cur->p, cur->len);
+    re_replace(R, l->attr, target, res);
+    tmp_put(R, 2);
+  } else {
+    re_replace(R, l->attr, target, v);
+  }
+  tmp_put(R, 1);
+  return 0;
+}
+
+static int call_macro(run *R, const trx_node *n) {
+  const trx_node *m = &R->R->node[R->R->macro[n->var]];
+  int npar = n->npar;
+  tword **saved = R->word;
+  int saved_l = R->lword;
+  tword *local[64];
+  tword **arr = NULL;
+  int ok = 1;
+  if (R->kind == TRX_POSTCHUNK) {
+    if (npar <= 0) return rt_error(R, n, "postchunk macro called with npar <= 0");
+    arr = (size_t)npar + 1 <= 64 ? local : malloc(((size_t)npar + 1) * sizeof *arr);
+    if (!arr) return nomem(R);
+    for (int i = 0; i <= npar; i++) arr[i] = NULL;
+    arr[0] = R->word ? R->word[0] : NULL;
+    for (uint32_t i = 0; i < n->n_kids && (int)i < npar; i++) {
+      int pos = kid(R, n, i)->pos;
+      if (!check_index(R, pos)) {
+        ok = 0;
+        pos = 1;
+      }
+      arr[i + 1] = R->word && pos <= R->lword ? R->word[pos] : NULL;
+    }
+  } else if (npar > 0) {
+    arr = (size_t)npar <= 64 ? local : malloc((size_t)npar * sizeof *arr);
+    if (!arr) return nomem(R);
+    for (int i = 0; i < npar; i++) arr[i] = NULL;
+    for (uint32_t i = 0; i < n->n_kids && (int)i < npar; i++) {
+      int pos = kid(R, n, i)->pos;
+      arr[i] = R->word && pos >= 0 && pos < R->lword ? R->word[pos] : NULL;
+    }
+  }
+  R->word = arr;
+  R->lword = npar;
+  int rc = 0;
+  if (ok)
+    for (uint32_t i = 0; i < m->n_kids && !rc; i++)
+      if (instr(R, kid(R, m, i)) < -1) rc = -1; /* a reject inside a macro is ignored */
+  R->word = saved;
+  R->lword = saved_l;
+  if (arr != local) free(arr);
+  return R->err ? -2 : 0;
+}
+
+/* processInstruction: -1 go on, 0 reject, 1 reject and shift, -2 error. */
+static int instr(run *R, const trx_node *n) {
+  if (R->err) return -2;
+  switch ((trx_op)n->op) {
+  case OP_CHOOSE: {
+    int r = -1;
+    for (uint32_t i = 0; i < n->n_kids; i++) {
+      const trx_node *opt = kid(R, n, i);
+      if (opt->op == OP_WHEN) {
+        int picked = 0;
+        for (uint32_t j = 0; j < opt->n_kids; j++) {
+          const trx_node *c = kid(R, opt, j);
+          if (c->op == OP_TEST) {
+            int t = c->n_kids ? test(R, kid(R, c, 0)) : 0;
+            if (t < 0) return -2;
+            if (!t) break;
+            picked = 1;
+          } else {
+            r = instr(R, c);
+            if (r != -1) return r;
+          }
+        }
+        if (picked) return r;
+      } else if (opt->op == OP_OTHERWISE) {
+        for (uint32_t j = 0; j < opt->n_kids; j++) {
+          r = instr(R, kid(R, opt, j));
+          if (r != -1) return r;
+        }
+      }
+    }
+    return r;
+  }
+  case OP_LET:
+    return do_let(R, n, 0) ? -2 : -1;
+  case OP_MODIFY_CASE:
+    return do_let(R, n, 1) ? -2 : -1;
+  case OP_APPEND:
+    for (uint32_t i = 0; i < n->n_kids; i++) {
+      ubuf *v = tmp_get(R);
+      if (!v) return nomem(R), -2;
+      if (R->kind != TRX_INTERCHUNK) {
+        R->in_let_var = 1;
+        R->var_val = n->var;
+      }
+      if (eval(R, kid(R, n, i), v)) return -2;
+      R->in_let_var = 0;
+      puts16(&R->var[n->var], v);
+      tmp_put(R, 1);
+    }
+    return -1;
+  case OP_OUT: {
+    R->in_out = 1;
+    ubuf *v = tmp_get(R);
+    if (!v) return nomem(R), -2;
+    for (uint32_t i = 0; i < n->n_kids; i++) {
+      ubuf_reset(v);
+      if (eval(R, kid(R, n, i), v)) return -2;
+      out_u16(R->out, v->p, v->len);
+    }
+    tmp_put(R, 1);
+    R->in_out = 0;
+    return -1;
+  }
+  case OP_CALL_MACRO:
+    return call_macro(R, n) ? -2 : -1;
+  case OP_REJECT:
+    return n->shifting ? 1 : 0;
+  default:
+    return -1;
+  }
+}
+
+static int process_rule(run *R, uint32_t rule) {
+  const trx_node *a = &R->R->node[R->R->rule[rule]];
+  int r = -1;
+  for (uint32_t i = 0; i < a->n_kids; i++) {
+    r = instr(R, kid(R, a, i));
+    if (r != -1) break;
+  }
+  for (; R->bq_len; R->bq_head++, R->bq_len--) {
+    ubuf *b = &R->bq[R->bq_head];
+    if (!(b->len == 1 && b->p[0] == ' ')) out_u16(R->out, b->p, b->len);
+  }
+  R->bq_head = 0;
+  return r;
+}
+
+static int bq_push(run *R, const ubuf *b) {
+  size_t end = R->bq_head + R->bq_len;
+  if (end == R->bq_cap) {
+    size_t cap = R->bq_cap ? R->bq_cap * 2 : 64;
+    ubuf *p = pl_realloc_array(R->bq, cap, sizeof *p);
+    if (!p) return nomem(R);
+    memset(p + R->bq_cap, 0, (cap - R->bq_cap) * sizeof *p);
+    R->bq = p;
+    R->bq_cap = cap;
+  }
+  ubuf_copy(&R->bq[end], b);
+  R->bq_len++;
+  return 0;
+}
+
+/* ---- postchunk: splitting a chunk ---- */
+
+static ubuf *split_new(run *R) { /* allocated once each: tmpword/tmpblank point at them */
+  if (R->n_split == R->cap_split) {
+    size_t cap = R->cap_split ? R->cap_split * 2 : 64;
+    ubuf **p = pl_realloc_array(R->split, cap, sizeof *p);
+    if (!p) return NULL;
+    memset(p + R->cap_split, 0, (cap - R->cap_split) * sizeof *p);
+    R->split = p;
+    R->cap_split = cap;
+  }
+  if (!R->split[R->n_split] && !(R->split[R->n_split] = calloc(1, sizeof(ubuf)))) return NULL;
+  ubuf *b = R->split[R->n_split++];
+  ubuf_reset(b);
+  return b;
+}
+
+typedef struct chunkinfo {
+  size_t tags_b[64], tags_e[64]; /* the chunk's tags (getVecTags), first 64 */
+  size_t n_tags;
+  int upper_all, upper_first;
+  size_t begin, end;
+} chunkinfo;
+
+static void chunk_info(const uint16_t *s, size_t n, chunkinfo *ci) {
+  ci->n_tags = 0;
+  for (size_t i = 0; i < n; i++) { /* getVecTags */
+    if (s[i] == '\\') {
+      i++;
+    } else if (s[i] == '<') {
+      size_t b = i;
+      while (i < n && s[i] != '>') i++;
+      if (ci->n_tags < 64) {
+        ci->tags_b[ci->n_tags] = b;
+        ci->tags_e[ci->n_tags] = i < n ? i + 1 : n;
+        ci->n_tags++;
+      }
+    } else if (s[i] == '{') {
+      break;
+    }
+  }
+  size_t pl = 0; /* pseudolemma: up to the first '<' or '{' ("" if none) */
+  int found = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\\') i++;
+    else if (s[i] == '<' || s[i] == '{') {
+      pl = i;
+      found = 1;
+      break;
+    }
+  }
+  uint16_t cs[2];
+  getcase(s, found ? pl : 0, cs);
+  ci->upper_all = cs[0] == 'A' && cs[1] == 'A';
+  ci->upper_first = cs[0] == 'A' && cs[1] == 'a';
+  ci->begin = n;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '\\') i++;
+    else if (s[i] == '{') {
+      ci->begin = i + 1;
+      break;
+    }
+  }
+  ci->end = n >= 2 ? n - 2 : 0;
+}
+
+/* "<N>" at s[i]: the chunk's N-th tag.  Returns the index of the '>'. */
+static size_t tag_ref(const uint16_t *s, size_t n, size_t i, const chunkinfo *ci, const uint16_t *chunk, ubuf *dst) {
+  size_t j = i + 1;
+  long long v = 0;
+  int neg = 0, any = 0;
+  if (j < n && (s[j] == '-' || s[j] == '+')) neg = s[j++] == '-';
+  while (j < n && s[j] >= '0' && s[j] <= '9') {
+    if (v < 100000000) v = v * 10 + (s[j] - '0');
+    j++;
+    any = 1;
+  }
+  if (any) {
+    unsigned long value = (unsigned long)((neg ? -v : v) - 1);
+    if (value < ci->n_tags) put(dst, chunk + ci->tags_b[value], ci->tags_e[value] - ci->tags_b[value]);
+  }
+  size_t k = i + 1;
+  while (k < n && s[k] != '>') k++;
+  return k;
+}
+
+/* A word's inside from s[i] (just after '^' or the wblank) to its '$', with
+ * case and tag substitution; returns the index of the '$'. */
+static size_t unchunk_word(const uint16_t *s, size_t n, size_t i, chunkinfo *ci, ubuf *dst) {
+  while (++i < n && s[i] != '$') {
+    if (s[i] == '\\') {
+      putc16(dst, '\\');
+      i++;
+      putc16(dst, i < n ? s[i] : 0);
+    } else if (s[i] == '<') {
+      if (i + 1 < n && u_isdigit(s[i + 1])) {
+        i = tag_ref(s, n, i, ci, s, dst);
+      } else {
+        putc16(dst, '<');
+        while (++i < n && s[i] != '>') putc16(dst, s[i]);
+        putc16(dst, '>');
+      }
+    } else if (ci->upper_all) {
+      putc16(dst, (uint16_t)u_toupper(s[i]));
+    } else if (ci->upper_first && u_isalnum(s[i])) {
+      putc16(dst, (uint16_t)u_toupper(s[i]));
+      ci->upper_first = 0;
+    } else {
+      putc16(dst, s[i]);
+    }
+  }
+  return i;
+}
+
+/* Postchunk::unchunk: an unmatched chunk's words, written out. */
+static void unchunk(run *R, const ubuf *c) {
+  const uint16_t *s = c->p;
+  size_t n = c->len;
+  chunkinfo ci;
+  chunk_info(s, n, &ci);
+  ubuf *o = tmp_get(R);
+  if (!o) {
+    nomem(R);
+    return;
+  }
+  for (size_t i = ci.begin; i < ci.end && i < n; i++) {
+    if (s[i] == '\\') {
+      putc16(o, '\\');
+      i++;
+      putc16(o, i < n ? s[i] : 0);
+    } else if (s[i] == '^') {
+      putc16(o, '^');
+      i = unchunk_word(s, n, i, &ci, o);
+      putc16(o, '$');
+    } else if (s[i] == '[') {
+      putc16(o, '[');
+      while (++i < n && s[i] != ']') {
+        if (s[i] == '\\') {
+          putc16(o, '\\');
+          i++;
+          putc16(o, i < n ? s[i] : 0);
+        } else {
+          putc16(o, s[i]);
+        }
+      }
+      putc16(o, ']');
+    } else {
+      putc16(o, s[i]);
+    }
+  }
+  out_u16(R->out, o->p, o->len);
+  tmp_put(R, 1);
+}
+
+/* Postchunk::splitWordsAndBlanks: appends the chunk's words to tmpword and
+ * its blanks to tmpblank (whose last entry may be extended in place, as in
+ * Debian). */
+static int split_chunk(run *R, const ubuf *c) {
+  const uint16_t *s = c->p;
+  size_t n = c->len;
+  chunkinfo ci;
+  chunk_info(s, n, &ci);
+  int lastblank = 1;
+  for (size_t i = ci.begin; i < ci.end && i < n; i++) {
+    if (s[i] == '^' || (s[i] == '[' && i + 1 < n && s[i + 1] == '[')) {
+      if (!lastblank) {
+        ubuf *b = split_new(R);
+        if (!b || tb_push(R, b)) return nomem(R);
+      }
+      lastblank = 0;
+      ubuf *w = split_new(R);
+      if (!w) return nomem(R);
+      if (s[i] == '[') { /* the word-bound blank, up to "]]", then the word */
+        for (; i < n; i++) {
+          if (s[i] == '\\') {
+            putc16(w, '\\');
+            i++;
+            putc16(w, i < n ? s[i] : 0);
+          } else if (s[i] == ']' && i > 0 && s[i - 1] == ']') {
+            putc16(w, s[i]);
+            i++;
+            break;
+          } else {
+            putc16(w, s[i]);
+          }
+        }
+      }
+      i = unchunk_word(s, n, i, &ci, w);
+      if (tw_push(R, w)) return -1;
+    } else if (s[i] == '[') {
+      if (!(lastblank && R->n_tb)) {
+        ubuf *b = split_new(R);
+        if (!b || tb_push(R, b)) return nomem(R);
+      }
+      ubuf *b = R->tmpblank[R->n_tb - 1];
+      putc16(b, '[');
+      while (++i < n && s[i] != ']') {
+        if (s[i] == '\\') {
+          putc16(b, '\\');
+          i++;
+          putc16(b, i < n ? s[i] : 0);
+        } else {
+          putc16(b, s[i]);
+        }
+      }
+      putc16(b, i < n ? s[i] : 0);
+      lastblank = 1;
+    } else {
+      if (!lastblank || !R->n_tb) {
+        ubuf *b = split_new(R);
+        if (!b || tb_push(R, b)) return nomem(R);
+      }
+      ubuf *b = R->tmpblank[R->n_tb - 1];
+      if (s[i] == '\\') {
+        putc16(b, '\\');
+        i++;
+        putc16(b, i < n ? s[i] : 0);
+      } else {
+        putc16(b, s[i]);
+      }
+      lastblank = 1;
+    }
+  }
+  return 0;
+}
+
+/* ---- applying a rule ---- */
+
+static int apply_rule(run *R, int rule) {
+  size_t limit = R->n_tw;
+  int r;
+  R->n_split = 0;
+  if (R->kind == TRX_POSTCHUNK) {
+    ubuf *chunk = tmp_get(R);
+    if (!chunk) return nomem(R), -2;
+    ubuf_copy(chunk, R->tmpword[0]);
+    R->n_tw = 0;
+    if (split_chunk(R, chunk)) return -2;
+    if (word_array(R, R->n_tw + 1)) return -2;
+    R->word = R->wordarr;
+    R->lword = (int)R->n_tw;
+    tword *w0 = word_slot(R, 0);
+    if (!w0) return nomem(R), -2;
+    size_t z = 0; /* wordzero: up to '{', or "" */
+    int found = 0;
+    for (size_t i = 0; i < chunk->len; i++) {
+      if (chunk->p[i] == '\\') i++;
+      else if (chunk->p[i] == '{') {
+        z = i;
+        found = 1;
+        break;
+      }
+    }
+    chunk_word(w0, chunk->p, found ? z : 0);
+    R->word[0] = w0;
+    for (size_t i = 1; i <= R->n_tw; i++) {
+      if (i != 1 && i - 1 < R->n_tb && bq_push(R, R->tmpblank[i - 1])) return -2;
+      tword *w = word_slot(R, i);
+      if (!w) return nomem(R), -2;
+      chunk_word(w, R->tmpword[i - 1]->p, R->tmpword[i - 1]->len);
+      R->word[i] = w;
+    }
+    tmp_put(R, 1);
+  } else {
+    if (word_array(R, limit ? limit : 1)) return -2;
+    R->word = R->wordarr;
+    R->lword = (int)limit;
+    for (size_t i = 0; i < limit; i++) {
+      if (i > 0 && (long)R->bq_len < (long)R->last_lword - 1 && i - 1 < R->n_tb &&
+          bq_push(R, R->tmpblank[i - 1]))
+        return -2;
+      tword *w = word_slot(R, i);
+      if (!w) return nomem(R), -2;
+      if (R->kind == TRX_INTERCHUNK) chunk_word(w, R->tmpword[i]->p, R->tmpword[i]->len);
+      else if (R->o->pre_bilingual) split_bilingual(R->tmpword[i], &w->s, &w->t, &w->r, &w->wb);
+      else {
+        ubuf_copy(&w->s, R->tmpword[i]);
+        ubuf_copy(&w->t, R->tmpword[i]);
+      }
+      R->word[i] = w;
+    }
+  }
+  r = process_rule(R, (uint32_t)rule);
+  R->word = NULL;
+  R->n_tw = 0;
+  R->n_tb = 0;
+  ms_init(R);
+  return R->err ? -2 : r;
+}
+
+/* The output of an unmatched word. */
+static void default_output(run *R, const ubuf *w) {
+  pl_out *out = R->out;
+  if (R->kind == TRX_INTERCHUNK) {
+    out_byte(out, '^');
+    out_u16(out, w->p, w->len);
+    out_byte(out, '$');
+    return;
+  }
+  if (R->kind == TRX_POSTCHUNK) {
+    unchunk(R, w);
+    return;
+  }
+  ubuf *tr = tmp_get(R), *wb = tmp_get(R);
+  if (!tr || !wb) {
+    nomem(R);
+    return;
+  }
+  if (R->o->pre_bilingual) {
+    ubuf *sl = tmp_get(R), *ref = tmp_get(R);
+    if (!sl || !ref) {
+      nomem(R);
+      return;
+    }
+    split_bilingual(w, sl, tr, ref, wb);
+    tmp_put(R, 2);
+  } else {
+    ubuf_copy(tr, w);
+  }
+  if (tr->len) {
+    if (!R->R->default_chunk) {
+      if (at(tr, 0) != '[' || at(tr, 1) != '[') {
+        out_u16(out, wb->p, wb->len);
+        out_byte(out, '^');
+      }
+      out_u16(out, tr->p, tr->len);
+      out_byte(out, '$');
+    } else {
+      out_str(out, tr->p[0] == '*' ? "^unknown<unknown>{" : "^default<default>{");
+      out_u16(out, wb->p, wb->len);
+      out_byte(out, '^');
+      out_u16(out, tr->p, tr->len);
+      out_str(out, "$}$");
+    }
+  }
+  tmp_put(R, 2);
+}
+
+/* One call of Transfer::transfer / Interchunk::interchunk /
+ * Postchunk::postchunk after the null-flush wrapper. */
+static int segment(run *R) {
+  uint32_t last = R->cur, prev_last = last;
+  int lastrule = -1; /* 0-based rule index, -1 none */
+  int lastrule_id = -1;
+  unban_all(R);
+  if (R->kind == TRX_TRANSFER) R->in_wblank = 0;
+  ms_init(R);
+  for (;;) {
+    if (R->err) return -1;
+    pl_out_maybe_spill(R->out);
+    if (ms_size(R) == 0) {
+      if (lastrule >= 0) {
+        int n = apply_rule(R, lastrule);
+        lastrule = -1;
+        if (n == -2) return -1;
+        if (n < 0) {
+          unban_all(R);
+          ring_setpos(R, last);
+        } else if (n > 0) {
+          unban_all(R);
+          ring_setpos(R, prev_last >= TOK_RING ? 0 : prev_last + 1);
+          for (int consumed = 0; consumed < n;) {
+            tok *t = ring_next(R);
+            if (t->type == TT_WORD) consumed++;
+            if (R->cur == R->lastpos && t->type != TT_WORD) break; /* Debian would spin on the last token */
+          }
+        } else {
+          ban(R, lastrule_id);
+          ring_setpos(R, prev_last);
+          ring_next(R);
+          last = R->cur;
+        }
+        lastrule_id = -1;
+      } else if (R->n_tw) {
+        default_output(R, R->tmpword[0]);
+        if (R->err) return -1;
+        unban_all(R);
+        R->n_tw = 0;
+        ring_setpos(R, last);
+        ring_next(R);
+        prev_last = last;
+        last = R->cur;
+        ms_init(R);
+      } else if (R->n_tb) {
+        ubuf *b = R->tmpblank[0];
+        out_u16(R->out, b->p, b->len);
+        R->n_tb = 0;
+        prev_last = last;
+        last = R->cur;
+        ms_init(R);
+      }
+    }
+    int val = ms_classify(R);
+    if (val != -1) {
+      lastrule = val - 1;
+      lastrule_id = val;
+      last = R->cur;
+      if (R->kind != TRX_POSTCHUNK) R->last_lword = (int)R->n_tw;
+    }
+    tok *t = R->kind == TRX_TRANSFER ? read_token_transfer(R) : read_token_chunk(R);
+    if (R->err) return -1;
+    switch (t->type) {
+    case TT_WORD:
+      apply_word(R, &t->s);
+      if (tw_push(R, &t->s)) return -1;
+      break;
+    case TT_BLANK:
+      ms_step(R, ' ');
+      if (tb_push(R, &t->s)) return -1;
+      break;
+    default:
+      if (R->n_tw) {
+        if (tb_push(R, &t->s)) return -1;
+        R->ms_first = R->ms_last = 0;
+      } else {
+        out_u16(R->out, t->s.p, t->s.len);
+        if (R->kind == TRX_INTERCHUNK) R->n_tb = 0;
+        return 0;
+      }
+    }
+  }
+}
+
+static void reset_vars(run *R) {
+  for (uint32_t i = 0; i < R->R->n_vars; i++) {
+    set16(&R->var[i], trx_s(R->R, R->R->var_default[i]), R->R->var_default[i].len);
+  }
+}
+
+static void run_free(run *R) {
+  for (size_t i = 0; i < TOK_RING; i++) ubuf_free(&R->ring[i].s);
+  for (size_t i = 0; i < R->cap_wpool; i++) {
+    ubuf_free(&R->wpool[i].s);
+    ubuf_free(&R->wpool[i].t);
+    ubuf_free(&R->wpool[i].r);
+    ubuf_free(&R->wpool[i].wb);
+  }
+  free(R->wpool);
+  free(R->wordarr);
+  for (size_t i = 0; i < R->cap_split; i++)
+    if (R->split[i]) {
+      ubuf_free(R->split[i]);
+      free(R->split[i]);
+    }
+  free(R->split);
+  if (R->var)
+    for (uint32_t i = 0; i < R->R->n_vars; i++) {
+      ubuf_free(&R->var[i]);
+      ubuf_free(&R->var_wb[i]);
+    }
+  free(R->var);
+  free(R->var_wb);
+  for (size_t i = 0; i < R->bq_cap; i++) ubuf_free(&R->bq[i]);
+  free(R->bq);
+  ubuf_free(&R->out_wblank);
+  if (R->re)
+    for (uint32_t i = 0; i < R->R->n_attrs; i++) trx_re_free(R->re[i]);
+  free(R->re);
+  free(R->lemma_attr);
+  free(R->content_attr);
+  free(R->banned);
+  free(R->banned_list);
+  for (size_t i = 0; i < R->cap_tmp; i++)
+    if (R->tmp[i]) {
+      ubuf_free(R->tmp[i]);
+      free(R->tmp[i]);
+    }
+  free(R->tmp);
+  free(R->tmpword);
+  free(R->tmpblank);
+}
+
+static int name_is(const trx_rules *T, trx_str s, const char *lit) {
+  size_t n = strlen(lit);
+  if (s.len != n) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (trx_s(T, s)[i] != (unsigned char)lit[i]) return 0;
+  return 1;
+}
+
+int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_err *e) {
+  run *R = calloc(1, sizeof *R);
+  if (!R) return pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
+  R->R = T;
+  R->o = o;
+  R->kind = T->kind;
+  R->out = out;
+  R->e = e;
+  u8in_init(&R->in, in);
+  int rc = PL_OK;
+  R->var = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var);
+  R->var_wb = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var_wb);
+  R->re = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->re);
+  R->lemma_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
+  R->content_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
+  R->banned = calloc((size_t)T->n_rules + 1, 1);
+  R->banned_list = calloc((size_t)T->n_rules + 1, sizeof *R->banned_list);
+  if (!R->var || !R->var_wb || !R->re || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
+    rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
+    goto out;
+  }
+  for (uint32_t i = 0; i < T->n_attrs; i++) {
+    if (T->attr_re[i] && !(R->re[i] = trx_re_clone(T->attr_re[i]))) {
+      rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
+      goto out;
+    }
+    R->lemma_attr[i] =
+        name_is(T, T->attr_name[i], "lem") || name_is(T, T->attr_name[i], "lemh") || name_is(T, T->attr_name[i], "whole");
+    R->content_attr[i] = name_is(T, T->attr_name[i], "content");
+  }
+  reset_vars(R);
+  if (o->null_flush) {
+    R->internal_null_flush = 1;
+    while (!u8in_eof(&R->in)) {
+      if (T->kind == TRX_TRANSFER) {
+        R->n_tb = R->n_tw = 0;
+        reset_vars(R);
+      }
+      if (segment(R)) break;
+      out_byte(out, 0);
+      pl_out_flush(out);
+      if (T->kind != TRX_TRANSFER) reset_vars(R);
+    }
+    R->internal_null_flush = 0;
+    R->null_flush = 1;
+  }
+  if (!R->err) segment(R);
+  if (R->err) rc = e->code ? e->code : PL_ECORRUPT;
+  if (!rc) rc = u8in_check(&R->in, T->kind == TRX_TRANSFER ? "apertium-transfer"
+                                    : T->kind == TRX_INTERCHUNK ? "apertium-interchunk" : "apertium-postchunk", e);
+out:
+  pl_out_flush(out);
+  if (!rc && out->b.failed) rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
+  if (!rc && out->err) rc = pl_err_set(e, PL_EIO, -1, "transfer: error writing output");
+  run_free(R);
+  free(R);
+  return rc;
+}
+
+/* ---- loading and the stage programs ---- */
+
+void trx_free(trx_rules *t) {
+  if (!t) return;
+  for (uint32_t i = 0; i < t->n_tags; i++) free(t->tag[i]);
+  free(t->tag);
+  free(t->tag_len);
+  free(t->tag_hash);
+  free(t->first);
+  free(t->arc);
+  free(t->final_rule);
+  for (uint32_t i = 0; i < t->n_attrs; i++) trx_re_free(t->attr_re[i]);
+  free(t->attr_re);
+  free(t->attr_name);
+  free(t->var_name);
+  free(t->var_default);
+  for (uint32_t i = 0; i < t->n_lists; i++) {
+    free(t->list[i].items);
+    free(t->list[i].low);
+  }
+  free(t->list);
+  free(t->list_name);
+  free(t->macro_name);
+  free(t->macro_index);
+  free(t->node);
+  free(t->kid);
+  free(t->rule);
+  free(t->rule_line);
+  free(t->macro);
+  free(t->pool);
+  free(t->xml_name);
+  free(t);
+}
+
+int trx_load_buffers(trx_rules **out, trx_kind kind, const char *xml, size_t xml_len, const char *bin, size_t bin_len,
+                     pl_err *e) {
+  return trx_load_named(out, kind, xml, xml_len, "rules.xml", bin, bin_len, "rules.bin", e);
+}
+
+int trx_load_named(trx_rules **out, trx_kind kind, const char *xml, size_t xml_len, const char *xml_name,
+                   const char *bin, size_t bin_len, const char *bin_name, pl_err *e) {
+  *out = NULL;
+  trx_rules *t = calloc(1, sizeof *t);
+  if (!t) return pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
+  t->kind = kind;
+  t->xml_name = strdup(xml_name);
+  int rc = t->xml_name ? PL_OK : pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
+  if (!rc) rc = trx_load_bin(t, bin, bin_len, bin_name, e);
+  if (!rc) rc = trx_compile_xml(t, xml, xml_len, xml_name, e);
+  if (rc) {
+    trx_free(t);
+    return rc;
+  }
+  *out = t;
+  return PL_OK;
+}
+
+int trx_load(trx_rules **out, trx_kind kind, const char *xml_path, const char *bin_path, pl_err *e) {
+  bbuf x = {0}, b = {0};
+  int rc = pl_read_file(xml_path, &x, e);
+  if (!rc) rc = pl_read_file(bin_path, &b, e);
+  if (!rc) rc = trx_load_named(out, kind, x.p, x.len, xml_path, b.p, b.len, bin_path, e);
+  bbuf_free(&x);
+  bbuf_free(&b);
+  return rc;
+}
+
+typedef struct stage_ctx {
+  const trx_rules *r;
+  trx_opts o;
+} stage_ctx;
+
+static int run_cb(pl_in *in, pl_out *out, void *arg, pl_err *e) {
+  stage_ctx *c = arg;
+  return trx_run(c->r, &c->o, in, out, e);
+}
+
+static const arg_opt t_opts[] = {{'b', "from-bilingual", 0}, {'n', "no-bilingual", 0}, {'x', "extended", 1},
+                                 {'c', "case-sensitive", 0}, {'z', "null-flush", 0},  {'t', "trace", 0},
+                                 {'T', "trace_att", 0},      {'h', "help", 0}};
+static const arg_opt c_opts[] = {{'z', "null-flush", 0}, {'t', "trace", 0}, {'h', "help", 0}};
+
+static int stage(trx_kind kind, const char *prog, int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
+  arg_result a;
+  int transfer = kind == TRX_TRANSFER;
+  int rc = args_parse(prog, argc, argv, transfer ? t_opts : c_opts, transfer ? 8 : 3, 4, &a, e);
+  if (rc) return rc;
+  if (a.seen['h'])
+    return pl_err_set(e, PL_EUSAGE, -1, "USAGE: %s%s [-z] rules_file data_file [input_file [output_file]]", prog,
+                      transfer ? " -b|-n" : "");
+  if (a.seen['t'] || a.seen['T'] || a.seen['x'] || a.seen['c'])
+    return pl_err_set(e, PL_EUNSUPPORTED, -1, "%s: options -t, -T, -x and -c are not supported by parley", prog);
+  if (transfer && !a.seen['b'] && !a.seen['n'])
+    return pl_err_set(e, PL_EUNSUPPORTED, -1,
+                      "%s: only -b and -n are supported (apertium-wblank-mode rewrites the three-file form into "
+                      "lt-proc -b | %s -b)",
+                      prog, prog);
+  if (a.n_files < 2) return pl_err_set(e, PL_EUSAGE, -1, "%s: needs a rules file and a data file", prog);
+  stage_ctx c = {NULL, {transfer && a.seen['b'] > 0, a.seen['z'] > 0}};
+  trx_rules *r;
+  if ((rc = trx_load(&r, kind, a.files[0], a.files[1], e))) return rc;
+  c.r = r;
+  rc = pl_run_files(prog, a.n_files >= 3 ? a.files[2] : NULL, a.n_files >= 4 ? a.files[3] : NULL, in_fd, out_fd,
+                    run_cb, &c, e);
+  trx_free(r);
+  return rc;
+}
+
+int trx_transfer_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
+  return stage(TRX_TRANSFER, "apertium-transfer", argc, argv, in_fd, out_fd, e);
+}
+int trx_interchunk_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
+  return stage(TRX_INTERCHUNK, "apertium-interchunk", argc, argv, in_fd, out_fd, e);
+}
+int trx_postchunk_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
+  return stage(TRX_POSTCHUNK, "apertium-postchunk", argc, argv, in_fd, out_fd, e);
+}
