@@ -38,7 +38,7 @@ CACHE = os.environ.get("PARLEY_TEST_CACHE", os.path.join(REPO, "build", "test-ca
 # Programs parley implements as stages (grows with the project).
 IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
                "apertium-wblank-attach", "apertium-wblank-detach", "apertium-pretransfer",
-               "apertium-tagger"}
+               "apertium-tagger", "apertium-transfer", "apertium-interchunk", "apertium-postchunk"}
 # Programs that mark a mode as needing more than the core (modes.md).
 NON_CORE = {"cg-proc", "lsx-proc", "rtx-proc", "apertium-anaphora",
             "apertium-posttransfer", "lt-proc-j", "apertium-transfer-j",
@@ -205,6 +205,30 @@ TAGGER_EDGES = [
     ("nul", b"^a/a<det><ind><sg>$ ^dog/dog<n><sg>$\0^it/prpers<prn><subj><p3><nt><sg>$\0\0^b/b<n><sg>$"),
     ("multiword", b"^New York/New York<np><loc><sg>$ ^bank/bank<n><sg># of the river/bank<vblex><inf># of the river$^./.<sent>$[]"),
 ]
+
+
+TRANSFER_FAMILY = {"apertium-transfer", "apertium-interchunk", "apertium-postchunk"}
+
+
+def transfer_variants(argv, data):
+    """The real stream of a transfer stage, changed in ways the pipeline can
+    produce: -z with a NUL after every line (apertium -z), cut after the
+    tenth unit (no trailing blank), word-bound blanks in front of units (what
+    apertium-wblank-attach makes of [[...]] markup), and a superblank between
+    units."""
+    top = b"$[\n]" if argv[0] == "apertium-transfer" else b"}$[\n]"  # not inside a chunk
+    yield "nul-segments", [argv[0], "-z"] + argv[1:], data.replace(top, top + b"\0")
+    end = b"$" if argv[0] == "apertium-transfer" else b"}$"
+    ends = [i for i in range(len(data)) if data[i:i + len(end)] == end][:10]
+    if ends:
+        yield "cut", argv, data[:ends[-1] + len(end)]
+    if argv[0] == "apertium-transfer":
+        parts = data.split(b" ^")
+        marked = b" ^".join(p if i % 3 else p.replace(b"^", b"[[t:b:x1]]^", 1) if i == 0 else p
+                           for i, p in enumerate(parts))
+        marked = b" [[t:i:y2; t:b:z3]]^".join(marked.split(b" ^", 5))
+        yield "wblank", argv, marked
+    yield "superblank", argv, data.replace(b"$ ^", b"$ [<b>\\]x] ^", 7)
 
 
 def edge_cases(stages):
@@ -408,6 +432,10 @@ def main():
                 label = "%s %s stage %d %s" % (mode, opt1, k, argv[0])
                 if argv[0] in IMPLEMENTED:
                     compare(a.parley, argv, data, label, results, a.v, seen)
+                if argv[0] in TRANSFER_FAMILY and opt1 == "-g":
+                    for vname, vargv, vdata in transfer_variants(argv, data):
+                        compare(a.parley, vargv, vdata, "%s variant %s" % (label, vname),
+                                results, a.v, seen)
                 key = "chain:%s:%s:%d:%s" % (mode, opt1, k, hashlib.sha1(data).hexdigest())
                 data = cached(key, lambda: run(argv, data)[1])
         for argv, name, data in edge_cases(base):
