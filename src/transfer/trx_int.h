@@ -30,6 +30,7 @@ void trx_re_free(trx_re *re);
 int trx_re_find(trx_re *re, const uint16_t *s, size_t n, size_t *b, size_t *e);
 trx_re *trx_re_clone(const trx_re *re);
 
+
 typedef enum {
   OP_NONE = 0,
   /* instructions */

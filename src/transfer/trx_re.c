@@ -2,19 +2,327 @@
  * trx_re.c - the attribute patterns of transfer rules ("lem", "tags", "a_nom"
  * = "(<(?:n|np)>)" ...), with Apertium's semantics (apertium_re.cc): an ICU
  * pattern compiled with UREGEX_CASE_INSENSITIVE | UREGEX_DOTALL, and "match"
- * is the first find() in the subject.  The pattern is compiled once; a
- * matcher is reused for every subject instead of being created per call.
- * Apertium hands ICU the subject as a NUL-terminated string, so the subject
- * ends at its first NUL; trx_run.c does the same.
+ * is the first find() in the subject.
+ *
+ * The patterns the rule compiler writes use a small part of ICU's syntax:
+ * literals, "\x" escapes of punctuation, ".", "[...]" and "[^...]" classes,
+ * "(...)" and "(?:...)" groups, "|", the greedy quantifiers "?", "*", "+",
+ * and "^".  Those are compiled here to a tree and run by a backtracking
+ * matcher with ICU's leftmost-first semantics, which avoids ICU's per-call
+ * set-up (most of the cost of transfer in Debian).  A pattern that uses
+ * anything else is handed to ICU itself.  Case-insensitivity compares
+ * simple case folds, and classes accept a character if it, its fold, or its
+ * upper- or lowercase form is in the class.
+ *
+ * PARLEY_RE_VERIFY=1 in the environment runs ICU beside every match and
+ * aborts on any difference (the differential tests use it).
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
 #include <unicode/uregex.h>
 
 #include "trx_int.h"
 
+enum { A_CHAR, A_ANY, A_CLASS, A_GROUP, A_BOL };
+
+typedef struct atom {
+  uint8_t kind;
+  uint8_t neg;       /* class: [^...] */
+  uint16_t min, max; /* max 0xFFFF = unbounded */
+  int32_t c;         /* char: folded code point */
+  uint32_t a, n;     /* class: ranges [a, a+n); group: alternatives [a, a+n) */
+} atom;
+
+typedef struct seq {
+  uint32_t a, n; /* atoms [a, a+n) */
+} seq;
+
 struct trx_re {
-  URegularExpression *re;
+  URegularExpression *icu; /* always compiled: fallback and verification */
+  int native;
+  atom *at;
+  uint32_t n_at;
+  seq *alt;
+  uint32_t n_alt;
+  int32_t (*rng)[2];
+  uint32_t n_rng;
+  uint32_t top; /* alternatives of the whole pattern: alt[top..] */
+  uint32_t n_top;
+  int anchored;  /* every alternative starts with ^ */
+  int32_t first; /* literal first code unit every match starts with, or -1 */
+  int verify;
 };
+
+
+
+#define UNB 0xFFFF
+
+/* ---- parser ---- */
+
+typedef struct rp {
+  const uint16_t *s;
+  size_t n, i;
+  trx_re *re;
+  int bad;
+} rp;
+
+static int32_t fold(int32_t c) { return (int32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT); }
+
+static int add_atom(rp *P, atom a, uint32_t *out) {
+  trx_re *r = P->re;
+  atom *p = pl_realloc_array(r->at, (size_t)r->n_at + 1, sizeof *p);
+  if (!p) return P->bad = 1, -1;
+  r->at = p;
+  r->at[r->n_at] = a;
+  *out = r->n_at++;
+  return 0;
+}
+
+static int32_t next_cp(rp *P) {
+  int32_t c = P->s[P->i++];
+  if (U16_IS_LEAD(c) && P->i < P->n && U16_IS_TRAIL(P->s[P->i])) c = U16_GET_SUPPLEMENTARY(c, P->s[P->i++]);
+  return c;
+}
+
+/* An escaped character: only punctuation escapes are literal; letters and
+ * digits (\d, \w, \u, \1 ...) are left to ICU. */
+static int32_t escaped(rp *P) {
+  if (P->i >= P->n) return P->bad = 1, -1;
+  int32_t c = next_cp(P);
+  if (c < 128 && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return P->bad = 1, -1;
+  return c;
+}
+
+static void parse_alts(rp *P, uint32_t *first, uint32_t *count);
+
+static void parse_class(rp *P, atom *a) {
+  trx_re *r = P->re;
+  a->kind = A_CLASS;
+  if (P->i < P->n && P->s[P->i] == '^') {
+    a->neg = 1;
+    P->i++;
+  }
+  /* ranges are appended at the end of rng; a class is contiguous */
+  a->a = r->n_rng;
+  int firstc = 1;
+  for (;;) {
+    if (P->i >= P->n) {
+      P->bad = 1;
+      return;
+    }
+    int32_t c = P->s[P->i];
+    if (c == ']' && !firstc) {
+      P->i++;
+      break;
+    }
+    firstc = 0;
+    if (c == '[' || c == '&' || (c == '-' && P->i + 1 < P->n && P->s[P->i + 1] == '[')) { /* set operations */
+      P->bad = 1;
+      return;
+    }
+    P->i++;
+    if (c == '\\') {
+      c = escaped(P);
+      if (P->bad) return;
+    } else if (U16_IS_LEAD(c)) {
+      P->i--;
+      c = next_cp(P);
+    }
+    int32_t hi = c;
+    if (P->i + 1 < P->n && P->s[P->i] == '-' && P->s[P->i + 1] != ']') {
+      P->i++;
+      hi = next_cp(P);
+      if (hi == '\\') {
+        hi = escaped(P);
+        if (P->bad) return;
+      } else if (hi == '[') {
+        P->bad = 1;
+        return;
+      }
+      if (hi < c) {
+        P->bad = 1;
+        return;
+      }
+    }
+    int32_t(*p)[2] = pl_realloc_array(r->rng, (size_t)r->n_rng + 1, sizeof *p);
+    if (!p) {
+      P->bad = 1;
+      return;
+    }
+    r->rng = p;
+    r->rng[r->n_rng][0] = c;
+    r->rng[r->n_rng][1] = hi;
+    r->n_rng++;
+  }
+  a->n = r->n_rng - a->a;
+}
+
+/* One sequence, up to '|' or ')' or the end. */
+static void parse_seq(rp *P, seq *out) {
+  trx_re *r = P->re;
+  /* atoms of a sequence must be contiguous: collect indices, then copy */
+  atom *tmp = NULL;
+  size_t nt = 0, ct = 0;
+  while (!P->bad && P->i < P->n && P->s[P->i] != '|' && P->s[P->i] != ')') {
+    atom a = {0};
+    a.min = a.max = 1;
+    int32_t c = next_cp(P);
+    if (c == '(') {
+      if (P->i + 1 < P->n && P->s[P->i] == '?') {
+        if (P->s[P->i + 1] != ':') {
+          P->bad = 1;
+          break;
+        }
+        P->i += 2;
+      }
+      a.kind = A_GROUP;
+      parse_alts(P, &a.a, &a.n);
+      if (P->bad || P->i >= P->n || P->s[P->i] != ')') {
+        P->bad = 1;
+        break;
+      }
+      P->i++;
+    } else if (c == '[') {
+      parse_class(P, &a);
+    } else if (c == '.') {
+      a.kind = A_ANY;
+    } else if (c == '^') {
+      a.kind = A_BOL;
+    } else if (c == '\\') {
+      a.kind = A_CHAR;
+      a.c = fold(escaped(P));
+    } else if (c == '$' || c == '*' || c == '+' || c == '?' || c == '{' || c == '}') {
+      P->bad = 1; /* anchors and stray quantifiers are left to ICU */
+      break;
+    } else {
+      a.kind = A_CHAR;
+      a.c = fold(c);
+    }
+    if (P->bad) break;
+    if (P->i < P->n) {
+      uint16_t q = P->s[P->i];
+      if (q == '?' || q == '*' || q == '+') {
+        if (a.kind == A_BOL) {
+          P->bad = 1;
+          break;
+        }
+        P->i++;
+        a.min = q == '+';
+        a.max = q == '?' ? 1 : UNB;
+        if (P->i < P->n && (P->s[P->i] == '?' || P->s[P->i] == '+' || P->s[P->i] == '{')) {
+          P->bad = 1; /* lazy or possessive */
+          break;
+        }
+      } else if (q == '{') {
+        P->bad = 1;
+        break;
+      }
+    }
+    if (nt == ct) {
+      ct = ct ? ct * 2 : 8;
+      atom *p = pl_realloc_array(tmp, ct, sizeof *p);
+      if (!p) {
+        P->bad = 1;
+        break;
+      }
+      tmp = p;
+    }
+    tmp[nt++] = a;
+  }
+  out->a = r->n_at;
+  out->n = (uint32_t)nt;
+  for (size_t k = 0; k < nt && !P->bad; k++) {
+    uint32_t id;
+    add_atom(P, tmp[k], &id);
+  }
+  free(tmp);
+}
+
+static void parse_alts(rp *P, uint32_t *first, uint32_t *count) {
+  trx_re *r = P->re;
+  seq *tmp = NULL;
+  size_t nt = 0, ct = 0;
+  for (;;) {
+    seq s;
+    parse_seq(P, &s);
+    if (P->bad) break;
+    if (nt == ct) {
+      ct = ct ? ct * 2 : 4;
+      seq *p = pl_realloc_array(tmp, ct, sizeof *p);
+      if (!p) {
+        P->bad = 1;
+        break;
+      }
+      tmp = p;
+    }
+    tmp[nt++] = s;
+    if (P->i < P->n && P->s[P->i] == '|') {
+      P->i++;
+      continue;
+    }
+    break;
+  }
+  if (!P->bad) {
+    seq *p = pl_realloc_array(r->alt, (size_t)r->n_alt + nt + 1, sizeof *p);
+    if (!p) P->bad = 1;
+    else {
+      r->alt = p;
+      *first = r->n_alt;
+      *count = (uint32_t)nt;
+      memcpy(r->alt + r->n_alt, tmp, nt * sizeof *tmp);
+      r->n_alt += (uint32_t)nt;
+    }
+  }
+  free(tmp);
+}
+
+/* The literal code unit every match must start with, or -1. */
+static int32_t first_unit(const trx_re *r, uint32_t alts, uint32_t n) {
+  int32_t f = -2;
+  for (uint32_t k = 0; k < n; k++) {
+    const seq *s = &r->alt[alts + k];
+    if (!s->n) return -1;
+    const atom *a = &r->at[s->a];
+    int32_t g;
+    if (a->min == 0) return -1;
+    if (a->kind == A_CHAR && a->c < 0x80 && !u_isalpha(a->c)) g = a->c;
+    else if (a->kind == A_GROUP) g = first_unit(r, a->a, a->n);
+    else return -1;
+    if (g < 0 || (f != -2 && f != g)) return -1;
+    f = g;
+  }
+  return f == -2 ? -1 : f;
+}
+
+static void native_free(trx_re *r) {
+  free(r->at);
+  free(r->alt);
+  free(r->rng);
+  r->at = NULL;
+  r->alt = NULL;
+  r->rng = NULL;
+  r->n_at = r->n_alt = r->n_rng = 0;
+  r->native = 0;
+}
+
+static void compile_native(trx_re *r, const uint16_t *pat, size_t len) {
+  rp P = {pat, len, 0, r, 0};
+  parse_alts(&P, &r->top, &r->n_top);
+  if (P.bad || P.i != len) {
+    native_free(r);
+    return;
+  }
+  r->native = 1;
+  r->anchored = 1;
+  for (uint32_t k = 0; k < r->n_top; k++) {
+    const seq *s = &r->alt[r->top + k];
+    if (!s->n || r->at[s->a].kind != A_BOL) r->anchored = 0;
+  }
+  r->first = first_unit(r, r->top, r->n_top);
+}
 
 int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, const char *name) {
   UErrorCode err = U_ZERO_ERROR;
@@ -27,12 +335,15 @@ int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, con
     return pl_err_set(e, PL_ECORRUPT, -1, "%s: invalid attribute regular expression (%s at offset %d)", name,
                       u_errorName(err), (int)pe.offset);
   }
-  trx_re *r = malloc(sizeof *r);
+  trx_re *r = calloc(1, sizeof *r);
   if (!r) {
     uregex_close(re);
     return pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", name);
   }
-  r->re = re;
+  r->icu = re;
+  compile_native(r, pat, len);
+  const char *v = getenv("PARLEY_RE_VERIFY");
+  r->verify = v && *v && *v != '0';
   *out = r;
   return PL_OK;
 }
@@ -40,33 +351,216 @@ int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, con
 trx_re *trx_re_clone(const trx_re *src) {
   if (!src) return NULL;
   UErrorCode err = U_ZERO_ERROR;
-  URegularExpression *re = uregex_clone(src->re, &err);
+  URegularExpression *re = uregex_clone(src->icu, &err);
   if (U_FAILURE(err)) return NULL;
-  trx_re *r = malloc(sizeof *r);
-  if (!r) {
-    uregex_close(re);
-    return NULL;
+  trx_re *r = calloc(1, sizeof *r);
+  if (!r) goto fail;
+  *r = *src;
+  r->icu = re;
+  r->at = NULL;
+  r->alt = NULL;
+  r->rng = NULL;
+  if (src->native) {
+    r->at = malloc((src->n_at ? src->n_at : 1) * sizeof *r->at);
+    r->alt = malloc((src->n_alt ? src->n_alt : 1) * sizeof *r->alt);
+    r->rng = malloc((src->n_rng ? src->n_rng : 1) * sizeof *r->rng);
+    if (!r->at || !r->alt || !r->rng) {
+      native_free(r);
+      free(r);
+      goto fail;
+    }
+    memcpy(r->at, src->at, src->n_at * sizeof *r->at);
+    memcpy(r->alt, src->alt, src->n_alt * sizeof *r->alt);
+    memcpy(r->rng, src->rng, src->n_rng * sizeof *r->rng);
   }
-  r->re = re;
   return r;
+fail:
+  uregex_close(re);
+  return NULL;
 }
 
 void trx_re_free(trx_re *r) {
   if (!r) return;
-  uregex_close(r->re);
+  uregex_close(r->icu);
+  native_free(r);
   free(r);
 }
 
-int trx_re_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e) {
+/* ---- matcher ---- */
+
+typedef struct cont {
+  const seq *s;
+  uint32_t i;     /* next atom in s */
+  uint32_t count; /* repetition: iterations done of atom i */
+  size_t start;   /* repetition: where this iteration started */
+  int rep;
+  const struct cont *next;
+} cont;
+
+typedef struct mt {
+  trx_re *r;
+  const uint16_t *s;
+  size_t n;
+  size_t end;
+  long budget; /* steps left before giving up to ICU */
+} mt;
+
+static int32_t cp_at(const mt *M, size_t p, size_t *len) {
+  int32_t c = M->s[p];
+  *len = 1;
+  if (U16_IS_LEAD(c) && p + 1 < M->n && U16_IS_TRAIL(M->s[p + 1])) {
+    c = U16_GET_SUPPLEMENTARY(c, M->s[p + 1]);
+    *len = 2;
+  }
+  return c;
+}
+
+static int in_class(const trx_re *r, const atom *a, int32_t c) {
+  int32_t v[4] = {c, fold(c), (int32_t)u_toupper(c), (int32_t)u_tolower(c)};
+  int in = 0;
+  for (uint32_t k = 0; k < a->n && !in; k++) {
+    const int32_t *g = r->rng[a->a + k];
+    for (int j = 0; j < 4 && !in; j++) in = v[j] >= g[0] && v[j] <= g[1];
+  }
+  return in != a->neg;
+}
+
+/* Width of one match of a single-character atom at p (0 = no match). */
+static size_t one(const mt *M, const atom *a, size_t p) {
+  if (p >= M->n) return 0;
+  size_t len;
+  int32_t c = cp_at(M, p, &len);
+  switch (a->kind) {
+  case A_ANY:
+    return len;
+  case A_CHAR:
+    return (c == a->c || fold(c) == a->c) ? len : 0;
+  case A_CLASS:
+    return in_class(M->r, a, c) ? len : 0;
+  default:
+    return 0;
+  }
+}
+
+static int m_seq(mt *M, const seq *s, uint32_t i, size_t p, const cont *k);
+
+static int m_rep(mt *M, const seq *s, uint32_t i, uint32_t count, size_t p, const cont *k) {
+  const atom *a = &M->r->at[s->a + i];
+  if (count < a->max) {
+    cont c = {s, i, count + 1, p, 1, k};
+    for (uint32_t j = 0; j < a->n; j++)
+      if (m_seq(M, &M->r->alt[a->a + j], 0, p, &c)) return 1;
+  }
+  if (count >= a->min) return m_seq(M, s, i + 1, p, k);
+  return 0;
+}
+
+static int m_seq(mt *M, const seq *s, uint32_t i, size_t p, const cont *k) {
+  if (--M->budget < 0) return 0;
+  if (i == s->n) {
+    if (!k) {
+      M->end = p;
+      return 1;
+    }
+    if (k->rep) {
+      if (p == k->start && k->count > M->r->at[k->s->a + k->i].min) return 0; /* an empty iteration */
+      return m_rep(M, k->s, k->i, k->count, p, k->next);
+    }
+    return m_seq(M, k->s, k->i, p, k->next);
+  }
+  const atom *a = &M->r->at[s->a + i];
+  if (a->kind == A_BOL) return p == 0 && m_seq(M, s, i + 1, p, k);
+  if (a->kind == A_GROUP) return m_rep(M, s, i, 0, p, k);
+  if (a->min == 1 && a->max == 1) {
+    size_t w = one(M, a, p);
+    return w && m_seq(M, s, i + 1, p + w, k);
+  }
+  /* greedy repetition of a single character: take as many as possible,
+   * then give them back one at a time */
+  size_t cnt = 0, q = p, cap = 64;
+  size_t local[64], *stack = local;
+  stack[cnt++] = q;
+  while (cnt - 1 < a->max) {
+    size_t w = one(M, a, q);
+    if (!w) break;
+    q += w;
+    if (cnt == cap) {
+      size_t nc = cap * 2;
+      size_t *ns = malloc(nc * sizeof *ns);
+      if (!ns) break;
+      memcpy(ns, stack, cnt * sizeof *ns);
+      if (stack != local) free(stack);
+      stack = ns;
+      cap = nc;
+    }
+    stack[cnt++] = q;
+  }
+  int ok = 0;
+  for (size_t j = cnt; j-- > 0;) {
+    if (j < a->min) break;
+    if (m_seq(M, s, i + 1, stack[j], k)) {
+      ok = 1;
+      break;
+    }
+  }
+  if (stack != local) free(stack);
+  return ok;
+}
+
+static int native_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e, int *gave_up) {
+  mt M = {r, s, n, 0, 200000};
+  *gave_up = 0;
+  for (size_t p = 0; p <= n;) {
+    if (r->first >= 0) {
+      while (p < n && s[p] != r->first) p++;
+      if (p >= n) return 0;
+    }
+    for (uint32_t k = 0; k < r->n_top; k++) {
+      if (m_seq(&M, &r->alt[r->top + k], 0, p, NULL)) {
+        *b = p;
+        *e = M.end;
+        return 1;
+      }
+    }
+    if (M.budget < 0) {
+      *gave_up = 1;
+      return 0;
+    }
+    if (r->anchored || p == n) break;
+    p += (U16_IS_LEAD(s[p]) && p + 1 < n && U16_IS_TRAIL(s[p + 1])) ? 2 : 1;
+  }
+  return 0;
+}
+
+static int icu_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e) {
   static const UChar empty[1] = {0};
   UErrorCode err = U_ZERO_ERROR;
   if (n > INT32_MAX) n = INT32_MAX;
-  uregex_setText(r->re, n ? (const UChar *)s : empty, (int32_t)n, &err);
+  uregex_setText(r->icu, n ? (const UChar *)s : empty, (int32_t)n, &err);
   if (U_FAILURE(err)) return 0;
-  if (!uregex_findNext(r->re, &err) || U_FAILURE(err)) return 0;
-  int32_t st = uregex_start(r->re, 0, &err), en = uregex_end(r->re, 0, &err);
+  if (!uregex_findNext(r->icu, &err) || U_FAILURE(err)) return 0;
+  int32_t st = uregex_start(r->icu, 0, &err), en = uregex_end(r->icu, 0, &err);
   if (U_FAILURE(err) || st < 0 || en < st) return 0;
   *b = (size_t)st;
   *e = (size_t)en;
   return 1;
 }
+
+static int find_uncached(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e) {
+  if (!r->native) return icu_find(r, s, n, b, e);
+  int gave_up;
+  int found = native_find(r, s, n, b, e, &gave_up);
+  if (gave_up) return icu_find(r, s, n, b, e);
+  if (r->verify) {
+    size_t b2 = 0, e2 = 0;
+    int f2 = icu_find(r, s, n, &b2, &e2);
+    if (f2 != found || (found && (b2 != *b || e2 != *e))) {
+      fprintf(stderr, "parley: regex mismatch (native %d %zu-%zu, ICU %d %zu-%zu) on a string of %zu units\n", found,
+              found ? *b : 0, found ? *e : 0, f2, b2, e2, n);
+      abort();
+    }
+  }
+  return found;
+}
+
+int trx_re_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e) { return find_uncached(r, s, n, b, e); }

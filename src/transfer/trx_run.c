@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ubrk.h>
 #include <unicode/uchar.h>
+#include <unicode/uloc.h>
 #include <unicode/ustring.h>
 
 #include "../base/args.h"
@@ -43,6 +45,12 @@ typedef struct tok {
 
 typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chunk, t = queue, wb) */
   ubuf s, t, r, wb;
+  /* match cache: for string k (0 s, 1 t, 2 r) and attribute a, slot
+   * k * n_attrs + a holds the span found when the string had version cver */
+  uint32_t ver[3];
+  struct sent *ent[3]; /* the string table entry of string k, valid while ever[k] == ver[k] */
+  uint32_t ever[3];
+  uint32_t epoch; /* of the string table when ent was set */
 } tword;
 
 typedef struct run {
@@ -83,6 +91,7 @@ typedef struct run {
 
   int in_lu, in_let_var, in_out, var_val;
   ubuf out_wblank;
+  ubuf tokscratch;
   int in_wblank, inword, internal_null_flush, null_flush;
 
   trx_re **re;   /* per-run clones of the attribute patterns */
@@ -92,6 +101,11 @@ typedef struct run {
   size_t n_banned;
 
   ubuf **tmp; /* stack of scratch strings */
+  uint32_t gen; /* versions of word strings */
+  struct sent **st; /* table of results by string */
+  size_t st_used;
+  uint32_t st_epoch;
+  int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   size_t n_tmp, cap_tmp;
 } run;
 
@@ -144,8 +158,17 @@ static int eq16(const uint16_t *a, size_t na, const uint16_t *b, size_t nb) {
 }
 
 typedef int32_t (*icu_case_fn)(UChar *, int32_t, const UChar *, int32_t, const char *, UErrorCode *);
+/* u_strToTitle with no iterator builds a word break iterator for the
+ * default locale on every call; one per thread is built here instead (the
+ * same iterator ICU would build). */
+static _Thread_local UBreakIterator *title_bi;
 static int32_t to_title(UChar *d, int32_t cap, const UChar *s, int32_t n, const char *loc, UErrorCode *err) {
-  return u_strToTitle(d, cap, s, n, NULL, loc, err);
+  if (!title_bi) {
+    UErrorCode e2 = U_ZERO_ERROR;
+    title_bi = ubrk_open(UBRK_WORD, loc, NULL, 0, &e2);
+    if (U_FAILURE(e2)) title_bi = NULL;
+  }
+  return u_strToTitle(d, cap, s, n, title_bi, loc, err);
 }
 
 /* Appends the ICU full-string case mapping of s (default locale) to dst. */
@@ -247,10 +270,95 @@ static void re_match(run *R, int32_t attr, const uint16_t *s, size_t n, ubuf *ds
   if (re_find(R, attr, s, n, &b, &e)) put(dst, s + b, e - b);
 }
 
-/* ApertiumRE::replace on a string: the first match is replaced by v. */
-static void re_replace(run *R, int32_t attr, ubuf *s, const ubuf *v) {
+/* ---- results by string ----
+ * The same lemma and tag strings come back word after word, and a rule
+ * clips each of them with many attributes.  Every distinct word string
+ * seen gets an entry holding the match of each attribute, computed on first
+ * use; the table is emptied when it fills up. */
+#define ST_CAP 32768 /* slots; at most half are used */
+#define UNKNOWN_SPAN 0xFFFFFFFEu
+#define NOT_FOUND 0xFFFFFFFFu
+
+typedef struct sent {
+  uint32_t hash, len;
+  uint32_t *span; /* per attribute: b << 16 | e, NOT_FOUND or UNKNOWN_SPAN (in the same block) */
+  uint16_t *s;
+} sent;
+
+static uint32_t hash16(const uint16_t *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  return h;
+}
+
+static void st_clear(run *R) {
+  for (size_t i = 0; i < ST_CAP; i++) {
+    free(R->st[i]);
+    R->st[i] = NULL;
+  }
+  R->st_used = 0;
+  R->st_epoch++;
+}
+
+static sent *st_get(run *R, const uint16_t *s, size_t n) {
+  if (!R->st && !(R->st = calloc(ST_CAP, sizeof *R->st))) return NULL;
+  uint32_t h = hash16(s, n);
+  for (size_t j = h & (ST_CAP - 1);; j = (j + 1) & (ST_CAP - 1)) {
+    sent *e = R->st[j];
+    if (!e) break;
+    if (e->hash == h && e->len == n && !memcmp(e->s, s, n * sizeof *s)) return e;
+  }
+  if (R->st_used >= ST_CAP / 2) st_clear(R);
+  size_t na = R->R->n_attrs;
+  sent *e = malloc(sizeof *e + na * sizeof(uint32_t) + n * sizeof *s);
+  if (!e) return NULL;
+  e->hash = h;
+  e->len = (uint32_t)n;
+  e->span = (uint32_t *)(e + 1);
+  e->s = (uint16_t *)(e->span + na);
+  for (size_t i = 0; i < na; i++) e->span[i] = UNKNOWN_SPAN;
+  if (n) memcpy(e->s, s, n * sizeof *s);
+  size_t j = h & (ST_CAP - 1);
+  while (R->st[j]) j = (j + 1) & (ST_CAP - 1);
+  R->st[j] = e;
+  R->st_used++;
+  return e;
+}
+
+static ubuf *wstr(tword *w, int k) { return k == 0 ? &w->s : k == 1 ? &w->t : &w->r; }
+static int side_k(int side) { return side == SIDE_SL ? 0 : side == SIDE_REF ? 2 : 1; }
+
+/* re_find on string k of a word, through the table of results by string. */
+static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e) {
+  if (attr < 0 || !R->re[attr]) return 0;
+  sent *en = w->ever[k] == w->ver[k] && R->st_epoch == w->epoch ? w->ent[k] : NULL;
+  if (!en) {
+    ubuf *u = wstr(w, k);
+    size_t n = nul_len(u->p, u->len);
+    if (n >= 0xFFFF || !(en = st_get(R, u->p, n))) return re_find(R, attr, u->p, n, b, e);
+    w->ent[k] = en;
+    w->ever[k] = w->ver[k];
+    w->epoch = R->st_epoch;
+  }
+  uint32_t sp = en->span[attr];
+  if (sp == UNKNOWN_SPAN) sp = en->span[attr] = re_find(R, attr, en->s, en->len, b, e) ? (uint32_t)(*b << 16 | *e) : NOT_FOUND;
+  if (sp == NOT_FOUND) return 0;
+  *b = sp >> 16;
+  *e = sp & 0xFFFF;
+  return 1;
+}
+
+static void re_match_w(run *R, int32_t attr, tword *w, int k, ubuf *dst) {
   size_t b, e;
-  if (!re_find(R, attr, s->p, s->len, &b, &e)) return;
+  if (re_find_w(R, attr, w, k, &b, &e)) put(dst, wstr(w, k)->p + b, e - b);
+}
+
+/* ApertiumRE::replace on string k of a word: the first match is replaced
+ * by v. */
+static void re_replace_w(run *R, int32_t attr, tword *w, int k, const ubuf *v) {
+  size_t b, e;
+  if (!re_find_w(R, attr, w, k, &b, &e)) return;
+  ubuf *s = wstr(w, k);
   ubuf *t = tmp_get(R);
   if (!t) {
     nomem(R);
@@ -261,13 +369,14 @@ static void re_replace(run *R, int32_t attr, ubuf *s, const ubuf *v) {
   put(t, s->p + e, s->len - e);
   ubuf_copy(s, t);
   tmp_put(R, 1);
+  w->ver[k] = ++R->gen;
 }
 
 /* InterchunkWord::chunkPart */
 static void chunk_part(run *R, int32_t attr, tword *w, ubuf *dst) {
   size_t b, e;
-  if (!re_find(R, attr, w->s.p, w->s.len, &b, &e) || b == e) {
-    if (re_find(R, attr, w->t.p, w->t.len, &b, &e) && e - b == w->t.len) put(dst, w->t.p + b, e - b);
+  if (!re_find_w(R, attr, w, 0, &b, &e) || b == e) {
+    if (re_find_w(R, attr, w, 1, &b, &e) && e - b == w->t.len) put(dst, w->t.p + b, e - b);
     return;
   }
   if (e - b == w->s.len) {
@@ -418,7 +527,8 @@ static int tb_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpblank, &R->n_tb,
 
 static tok *read_token_transfer(run *R) {
   if (R->cur != R->lastpos) return ring_next(R);
-  ubuf content = {0};
+  ubuf content = R->tokscratch; /* reused: its storage comes back below */
+  content.len = 0;
   tok *t;
   for (;;) {
     int32_t val = u8in_get(&R->in);
@@ -496,13 +606,14 @@ eof:
 done:
   if (content.failed) nomem(R);
   ubuf_copy(&t->s, &content);
-  ubuf_free(&content);
+  R->tokscratch = content;
   return t;
 }
 
 static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
   if (R->cur != R->lastpos) return ring_next(R);
-  ubuf content = {0};
+  ubuf content = R->tokscratch; /* reused: its storage comes back below */
+  content.len = 0;
   tok *t;
   for (;;) {
     int32_t val = u8in_get(&R->in);
@@ -561,7 +672,7 @@ eof:
 done:
   if (content.failed) nomem(R);
   ubuf_copy(&t->s, &content);
-  ubuf_free(&content);
+  R->tokscratch = content;
   return t;
 }
 
@@ -649,6 +760,7 @@ static tword *word_slot(run *R, size_t i) {
     R->cap_wpool = cap;
   }
   tword *w = &R->wpool[i];
+  for (int k = 0; k < 3; k++) w->ver[k] = ++R->gen;
   ubuf_reset(&w->s);
   ubuf_reset(&w->t);
   ubuf_reset(&w->r);
@@ -747,7 +859,6 @@ static int check_index(run *R, int pos) {
   return R->word && R->word[pos] != NULL;
 }
 
-static ubuf *side_of(tword *w, int side) { return side == SIDE_SL ? &w->s : side == SIDE_REF ? &w->r : &w->t; }
 
 static void note_wblank(run *R, tword *w) {
   if (R->in_lu) combine_wblanks(R, &R->out_wblank, &w->wb);
@@ -761,8 +872,7 @@ static int eval_clip(run *R, const trx_node *n, ubuf *dst) {
     if (n->linkto) {
       ubuf *t = tmp_get(R);
       if (!t) return nomem(R);
-      ubuf *s = side_of(w, n->side);
-      re_match(R, n->attr, s->p, s->len, t);
+      re_match_w(R, n->attr, w, side_k(n->side), t);
       if (t->len) {
         putc16(dst, '<');
         put(dst, trx_s(R->R, n->s), n->s.len);
@@ -772,8 +882,7 @@ static int eval_clip(run *R, const trx_node *n, ubuf *dst) {
       return 0;
     }
     if (n->side != SIDE_REF && n->attr >= 0 && R->lemma_attr[n->attr] && R->last_lword > 1) note_wblank(R, w);
-    ubuf *s = side_of(w, n->side);
-    re_match(R, n->attr, s->p, s->len, dst);
+    re_match_w(R, n->attr, w, side_k(n->side), dst);
     return 0;
   }
   if (R->kind == TRX_POSTCHUNK && n->attr >= 0 && R->lemma_attr[n->attr] && R->lword > 1) note_wblank(R, w);
@@ -792,8 +901,7 @@ static int eval_clip(run *R, const trx_node *n, ubuf *dst) {
 /* The value of a clip on a word (for case-of, get-case-from, modify-case). */
 static void clip_value(run *R, tword *w, int side, int32_t attr, ubuf *dst) {
   if (R->kind == TRX_TRANSFER) {
-    ubuf *s = side_of(w, side);
-    re_match(R, attr, s->p, s->len, dst);
+    re_match_w(R, attr, w, side_k(side), dst);
   } else {
     chunk_part(R, attr, w, dst);
   }
@@ -978,38 +1086,106 @@ static int eval(run *R, const trx_node *n, ubuf *dst) {
 
 static int test(run *R, const trx_node *n);
 
-static int compare(run *R, const trx_node *n) {
-  ubuf *a = tmp_get(R), *b = tmp_get(R);
-  if (!a || !b) return nomem(R);
-  if (eval(R, kid(R, n, 0), a) || eval(R, kid(R, n, 1), b)) return -1;
-  if (n->caseless) {
-    ubuf *la = tmp_get(R), *lb = tmp_get(R);
-    if (!la || !lb) return nomem(R);
-    lower(la, a->p, nul_len(a->p, a->len));
-    lower(lb, b->p, nul_len(b->p, b->len));
-    ubuf_copy(a, la);
-    ubuf_copy(b, lb);
-    tmp_put(R, 2);
-  }
-  int r = 0;
+typedef struct view {
+  const uint16_t *p;
+  size_t n;
+} view;
+
+/* The value of a string expression without copying it where it already
+ * exists (literals, variables, transfer clips); otherwise evaluated into
+ * `scratch`.  Side effects are those of eval(). */
+static int eval_view(run *R, const trx_node *n, view *v, ubuf *scratch) {
   switch ((trx_op)n->op) {
-  case OP_EQUAL:
-    r = eq16(a->p, a->len, b->p, b->len);
-    break;
-  case OP_BEGINS_WITH:
-    r = a->len >= b->len && eq16(a->p, b->len, b->p, b->len);
-    break;
-  case OP_ENDS_WITH:
-    r = a->len >= b->len && eq16(a->p + a->len - b->len, b->len, b->p, b->len);
-    break;
-  case OP_CONTAINS:
-    if (!b->len) r = 1;
-    for (size_t i = 0; !r && i + b->len <= a->len; i++) r = !memcmp(a->p + i, b->p, b->len * sizeof *b->p);
+  case OP_LIT:
+  case OP_LIT_TAG:
+    v->p = trx_s(R->R, n->s);
+    v->n = n->s.len;
+    return 0;
+  case OP_VAR:
+    if (R->kind == TRX_TRANSFER ? R->last_lword > 1 : R->kind == TRX_POSTCHUNK && R->lword > 1)
+      combine_wblanks(R, &R->out_wblank, &R->var_wb[n->var]);
+    v->p = R->var[n->var].p;
+    v->n = R->var[n->var].len;
+    return 0;
+  case OP_CLIP:
+    if (R->kind == TRX_TRANSFER && !n->linkto) {
+      v->p = NULL;
+      v->n = 0;
+      if (!check_index(R, n->pos)) return 0;
+      tword *w = R->word[n->pos];
+      if (n->side != SIDE_REF && n->attr >= 0 && R->lemma_attr[n->attr] && R->last_lword > 1) note_wblank(R, w);
+      size_t b, e;
+      int k = side_k(n->side);
+      if (re_find_w(R, n->attr, w, k, &b, &e)) {
+        v->p = wstr(w, k)->p + b;
+        v->n = e - b;
+      }
+      return 0;
+    }
     break;
   default:
     break;
   }
-  tmp_put(R, 2);
+  ubuf_reset(scratch);
+  if (eval(R, n, scratch)) return -1;
+  v->p = scratch->p;
+  v->n = scratch->len;
+  return 0;
+}
+
+/* StringUtils::tolower for a comparison (the value ends at a NUL, as the
+ * C string Apertium builds does).  ASCII goes without ICU where the default
+ * locale lowercases ASCII as ASCII. */
+static void lower_view(run *R, view *v, ubuf *dst) {
+  size_t n = nul_len(v->p, v->n);
+  ubuf_reset(dst);
+  size_t i = 0;
+  if (R->ascii_lower) {
+    if (ubuf_reserve(dst, n)) return;
+    while (i < n && v->p[i] < 0x80) {
+      uint16_t c = v->p[i];
+      dst->p[i++] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+    }
+    dst->len = i;
+  }
+  if (i < n) {
+    dst->len = 0;
+    lower(dst, v->p, n);
+  }
+  v->p = dst->p;
+  v->n = dst->len;
+}
+
+static int compare(run *R, const trx_node *n) {
+  ubuf *sa = tmp_get(R), *sb = tmp_get(R);
+  if (!sa || !sb) return nomem(R);
+  view a, b;
+  if (eval_view(R, kid(R, n, 0), &a, sa) || eval_view(R, kid(R, n, 1), &b, sb)) return -1;
+  ubuf *la = NULL, *lb = NULL;
+  if (n->caseless) {
+    if (!(la = tmp_get(R)) || !(lb = tmp_get(R))) return nomem(R);
+    lower_view(R, &a, la);
+    lower_view(R, &b, lb);
+  }
+  int r = 0;
+  switch ((trx_op)n->op) {
+  case OP_EQUAL:
+    r = eq16(a.p, a.n, b.p, b.n);
+    break;
+  case OP_BEGINS_WITH:
+    r = a.n >= b.n && eq16(a.p, b.n, b.p, b.n);
+    break;
+  case OP_ENDS_WITH:
+    r = a.n >= b.n && eq16(a.p + a.n - b.n, b.n, b.p, b.n);
+    break;
+  case OP_CONTAINS:
+    if (!b.n) r = 1;
+    for (size_t i = 0; !r && i + b.n <= a.n; i++) r = !memcmp(a.p + i, b.p, b.n * sizeof *b.p);
+    break;
+  default:
+    break;
+  }
+  tmp_put(R, n->caseless ? 4 : 2);
   return r;
 }
 
@@ -1022,18 +1198,15 @@ static int cmp_pool(const trx_rules *T, trx_str s, const uint16_t *p, size_t n) 
 }
 
 static int list_test(run *R, const trx_node *n) {
-  ubuf *v = tmp_get(R);
-  if (!v) return nomem(R);
-  if (eval(R, kid(R, n, 0), v)) return -1;
+  ubuf *sv = tmp_get(R), *lv = tmp_get(R);
+  if (!sv || !lv) return nomem(R);
+  view v;
+  if (eval_view(R, kid(R, n, 0), &v, sv)) return -1;
   const trx_list *li = &R->R->list[kid(R, n, 1)->var];
   const trx_str *items = li->items;
   uint32_t cnt = li->n;
   if (n->caseless) {
-    ubuf *l = tmp_get(R);
-    if (!l) return nomem(R);
-    lower(l, v->p, nul_len(v->p, v->len));
-    ubuf_copy(v, l);
-    tmp_put(R, 1);
+    lower_view(R, &v, lv);
     items = li->low;
     cnt = li->n_low;
   }
@@ -1042,7 +1215,7 @@ static int list_test(run *R, const trx_node *n) {
     uint32_t lo = 0, hi = cnt;
     while (lo < hi && !r) {
       uint32_t mid = (lo + hi) / 2;
-      int c = cmp_pool(R->R, items[mid], v->p, v->len);
+      int c = cmp_pool(R->R, items[mid], v.p, v.n);
       if (!c) r = 1;
       else if (c < 0) lo = mid + 1;
       else hi = mid;
@@ -1050,12 +1223,12 @@ static int list_test(run *R, const trx_node *n) {
   } else {
     for (uint32_t i = 0; i < cnt && !r; i++) {
       size_t m = items[i].len;
-      if (m > v->len) continue;
-      const uint16_t *p = n->op == OP_BEGINS_WITH_LIST ? v->p : v->p + v->len - m;
+      if (m > v.n) continue;
+      const uint16_t *p = n->op == OP_BEGINS_WITH_LIST ? v.p : v.p + v.n - m;
       r = eq16(p, m, trx_s(R->R, items[i]), m);
     }
   }
-  tmp_put(R, 1);
+  tmp_put(R, 2);
   return r;
 }
 
@@ -1125,16 +1298,16 @@ static int do_let(run *R, const trx_node *n, int modify) {
   }
   if (eval(R, rs, v)) return -1;
   tword *w = R->word[l->pos];
-  ubuf *target = R->kind == TRX_TRANSFER ? side_of(w, l->side) : &w->s;
+  int target = R->kind == TRX_TRANSFER ? side_k(l->side) : 0;
   if (modify) {
     ubuf *cur = tmp_get(R), *res = tmp_get(R);
     if (!cur || !res) return nomem(R);
     clip_value(R, w, l->side, l->attr, cur);
     copycase(res, v->p, v->len, cur->p, cur->len);
-    re_replace(R, l->attr, target, res);
+    re_replace_w(R, l->attr, w, target, res);
     tmp_put(R, 2);
   } else {
-    re_replace(R, l->attr, target, v);
+    re_replace_w(R, l->attr, w, target, v);
   }
   tmp_put(R, 1);
   return 0;
@@ -1723,6 +1896,8 @@ static void run_free(run *R) {
     ubuf_free(&R->wpool[i].wb);
   }
   free(R->wpool);
+  if (R->st) st_clear(R);
+  free(R->st);
   free(R->wordarr);
   for (size_t i = 0; i < R->cap_split; i++)
     if (R->split[i]) {
@@ -1740,6 +1915,7 @@ static void run_free(run *R) {
   for (size_t i = 0; i < R->bq_cap; i++) ubuf_free(&R->bq[i]);
   free(R->bq);
   ubuf_free(&R->out_wblank);
+  ubuf_free(&R->tokscratch);
   if (R->re)
     for (uint32_t i = 0; i < R->R->n_attrs; i++) trx_re_free(R->re[i]);
   free(R->re);
@@ -1794,6 +1970,10 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
     R->lemma_attr[i] =
         name_is(T, T->attr_name[i], "lem") || name_is(T, T->attr_name[i], "lemh") || name_is(T, T->attr_name[i], "whole");
     R->content_attr[i] = name_is(T, T->attr_name[i], "content");
+  }
+  {
+    const char *loc = uloc_getDefault();
+    R->ascii_lower = !(loc && (!strncmp(loc, "tr", 2) || !strncmp(loc, "az", 2) || !strncmp(loc, "lt", 2)));
   }
   reset_vars(R);
   if (o->null_flush) {
