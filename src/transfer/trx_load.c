@@ -120,10 +120,12 @@ int32_t trx_find_name(const trx_rules *r, const trx_str *names, uint32_t n, cons
 
 static int read_alphabet(bl *L) {
   trx_rules *t = L->t;
-  if (bl_count(L, &t->n_tags, 1, "tag")) return L->e->code;
-  t->tag = calloc(t->n_tags ? t->n_tags : 1, sizeof *t->tag);
-  t->tag_len = calloc(t->n_tags ? t->n_tags : 1, sizeof *t->tag_len);
+  uint32_t n_tags;
+  if (bl_count(L, &n_tags, 1, "tag")) return L->e->code;
+  t->tag = calloc(n_tags ? n_tags : 1, sizeof *t->tag);
+  t->tag_len = calloc(n_tags ? n_tags : 1, sizeof *t->tag_len);
   if (!t->tag || !t->tag_len) return bl_nomem(L);
+  t->n_tags = n_tags;
   for (uint32_t i = 0; i < t->n_tags; i++) {
     trx_str s;
     if (bl_str(L, &s)) return L->e->code;

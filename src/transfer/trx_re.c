@@ -69,7 +69,10 @@ typedef struct rp {
   int bad;
 } rp;
 
-static int32_t fold(int32_t c) { return (int32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT); }
+static int32_t fold(int32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c; /* ASCII folds to ASCII lowercase */
+  return (int32_t)u_foldCase(c, U_FOLD_CASE_DEFAULT);
+}
 
 static int add_atom(rp *P, atom a, uint32_t *out) {
   trx_re *r = P->re;
@@ -158,6 +161,12 @@ static void parse_class(rp *P, atom *a) {
     r->n_rng++;
   }
   a->n = r->n_rng - a->a;
+  /* a->c = 1: every range is ASCII without letters */
+  a->c = 1;
+  for (uint32_t k = a->a; k < r->n_rng; k++) {
+    int32_t lo = r->rng[k][0], hi = r->rng[k][1];
+    if (hi >= 0x80 || (lo <= 'Z' && hi >= 'A') || (lo <= 'z' && hi >= 'a')) a->c = 0;
+  }
 }
 
 /* One sequence, up to '|' or ')' or the end. */
@@ -272,7 +281,7 @@ static void parse_alts(rp *P, uint32_t *first, uint32_t *count) {
       r->alt = p;
       *first = r->n_alt;
       *count = (uint32_t)nt;
-      memcpy(r->alt + r->n_alt, tmp, nt * sizeof *tmp);
+      if (nt) memcpy(r->alt + r->n_alt, tmp, nt * sizeof *tmp);
       r->n_alt += (uint32_t)nt;
     }
   }
@@ -369,9 +378,9 @@ trx_re *trx_re_clone(const trx_re *src) {
       free(r);
       goto fail;
     }
-    memcpy(r->at, src->at, src->n_at * sizeof *r->at);
-    memcpy(r->alt, src->alt, src->n_alt * sizeof *r->alt);
-    memcpy(r->rng, src->rng, src->n_rng * sizeof *r->rng);
+    if (src->n_at) memcpy(r->at, src->at, src->n_at * sizeof *r->at);
+    if (src->n_alt) memcpy(r->alt, src->alt, src->n_alt * sizeof *r->alt);
+    if (src->n_rng) memcpy(r->rng, src->rng, src->n_rng * sizeof *r->rng);
   }
   return r;
 fail:
@@ -416,8 +425,14 @@ static int32_t cp_at(const mt *M, size_t p, size_t *len) {
 }
 
 static int in_class(const trx_re *r, const atom *a, int32_t c) {
-  int32_t v[4] = {c, fold(c), (int32_t)u_toupper(c), (int32_t)u_tolower(c)};
   int in = 0;
+  if (a->c) { /* no cased letter in the class: case variants cannot matter */
+    for (uint32_t k = 0; k < a->n && !in; k++) in = c >= r->rng[a->a + k][0] && c <= r->rng[a->a + k][1];
+    if (!in && c >= 0x80) goto slow; /* a non-ASCII c could fold into the class */
+    return in != a->neg;
+  }
+slow:;
+  int32_t v[4] = {c, fold(c), (int32_t)u_toupper(c), (int32_t)u_tolower(c)};
   for (uint32_t k = 0; k < a->n && !in; k++) {
     const int32_t *g = r->rng[a->a + k];
     for (int j = 0; j < 4 && !in; j++) in = v[j] >= g[0] && v[j] <= g[1];

@@ -102,7 +102,7 @@ typedef struct run {
 
   ubuf **tmp; /* stack of scratch strings */
   uint32_t gen; /* versions of word strings */
-  struct sent **st; /* table of results by string */
+  struct stslot *st; /* table of results by string */
   size_t st_used;
   uint32_t st_epoch;
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
@@ -279,6 +279,11 @@ static void re_match(run *R, int32_t attr, const uint16_t *s, size_t n, ubuf *ds
 #define UNKNOWN_SPAN 0xFFFFFFFEu
 #define NOT_FOUND 0xFFFFFFFFu
 
+typedef struct stslot {
+  uint32_t hash;
+  struct sent *e;
+} stslot;
+
 typedef struct sent {
   uint32_t hash, len;
   uint32_t *span; /* per attribute: b << 16 | e, NOT_FOUND or UNKNOWN_SPAN (in the same block) */
@@ -293,8 +298,8 @@ static uint32_t hash16(const uint16_t *s, size_t n) {
 
 static void st_clear(run *R) {
   for (size_t i = 0; i < ST_CAP; i++) {
-    free(R->st[i]);
-    R->st[i] = NULL;
+    free(R->st[i].e);
+    R->st[i].e = NULL;
   }
   R->st_used = 0;
   R->st_epoch++;
@@ -304,9 +309,9 @@ static sent *st_get(run *R, const uint16_t *s, size_t n) {
   if (!R->st && !(R->st = calloc(ST_CAP, sizeof *R->st))) return NULL;
   uint32_t h = hash16(s, n);
   for (size_t j = h & (ST_CAP - 1);; j = (j + 1) & (ST_CAP - 1)) {
-    sent *e = R->st[j];
+    sent *e = R->st[j].e;
     if (!e) break;
-    if (e->hash == h && e->len == n && !memcmp(e->s, s, n * sizeof *s)) return e;
+    if (R->st[j].hash == h && e->len == n && !memcmp(e->s, s, n * sizeof *s)) return e;
   }
   if (R->st_used >= ST_CAP / 2) st_clear(R);
   size_t na = R->R->n_attrs;
@@ -319,8 +324,9 @@ static sent *st_get(run *R, const uint16_t *s, size_t n) {
   for (size_t i = 0; i < na; i++) e->span[i] = UNKNOWN_SPAN;
   if (n) memcpy(e->s, s, n * sizeof *s);
   size_t j = h & (ST_CAP - 1);
-  while (R->st[j]) j = (j + 1) & (ST_CAP - 1);
-  R->st[j] = e;
+  while (R->st[j].e) j = (j + 1) & (ST_CAP - 1);
+  R->st[j].hash = h;
+  R->st[j].e = e;
   R->st_used++;
   return e;
 }
@@ -678,7 +684,10 @@ done:
 
 /* ---- stepping words through the patterns ---- */
 
-static void step_char(run *R, uint16_t c) { ms_step2(R, (int32_t)u_tolower(c), R->R->any_char); }
+static void step_char(run *R, uint16_t c) {
+  int32_t l = c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : (int32_t)u_tolower(c); /* u_tolower is locale-free */
+  ms_step2(R, l, R->R->any_char);
+}
 
 /* A tag "<...>" starting at s[i]: steps it and returns the index of its '>',
  * or i unchanged (and nothing stepped) when there is no '>'. */

@@ -23,52 +23,98 @@
 
 #include "trx_int.h"
 
+typedef struct nm_ent { /* name -> index memo (0 key = empty slot) */
+  uint32_t h;
+  int tbl;
+  int32_t val;
+  char *key;
+} nm_ent;
+
 typedef struct xc {
   trx_rules *r;
   const char *name;
   pl_err *e;
+  nm_ent *nm;
+  uint32_t nm_cap, nm_used;
 } xc;
+
+enum { TBL_ATTR, TBL_VAR, TBL_LIST, TBL_MACRO };
+
+/* The memo slot of (table, name), created with val -3 if new; NULL when out
+ * of memory. */
+static int32_t *nm_slot(xc *X, int tbl, const char *s) {
+  if (X->nm_used * 2 >= X->nm_cap) {
+    uint32_t cap = X->nm_cap ? X->nm_cap * 2 : 1024;
+    nm_ent *t = calloc(cap, sizeof *t);
+    if (!t) return NULL;
+    for (uint32_t i = 0; i < X->nm_cap; i++) {
+      if (!X->nm[i].key) continue;
+      uint32_t j = X->nm[i].h & (cap - 1);
+      while (t[j].key) j = (j + 1) & (cap - 1);
+      t[j] = X->nm[i];
+    }
+    free(X->nm);
+    X->nm = t;
+    X->nm_cap = cap;
+  }
+  uint32_t h = 2166136261u ^ (uint32_t)tbl;
+  for (const char *p = s; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+  uint32_t j = h & (X->nm_cap - 1);
+  for (; X->nm[j].key; j = (j + 1) & (X->nm_cap - 1))
+    if (X->nm[j].h == h && X->nm[j].tbl == tbl && !strcmp(X->nm[j].key, s)) return &X->nm[j].val;
+  if (!(X->nm[j].key = strdup(s))) return NULL;
+  X->nm[j].h = h;
+  X->nm[j].tbl = tbl;
+  X->nm[j].val = -3;
+  X->nm_used++;
+  return &X->nm[j].val;
+}
+
+static void nm_free(xc *X) {
+  for (uint32_t i = 0; i < X->nm_cap; i++) free(X->nm[i].key);
+  free(X->nm);
+}
 
 static const struct {
   const char *name;
   trx_op op;
-} ops[] = {
-    {"choose", OP_CHOOSE},
-    {"when", OP_WHEN},
-    {"otherwise", OP_OTHERWISE},
-    {"let", OP_LET},
-    {"append", OP_APPEND},
-    {"out", OP_OUT},
-    {"call-macro", OP_CALL_MACRO},
-    {"modify-case", OP_MODIFY_CASE},
-    {"reject-current-rule", OP_REJECT},
-    {"test", OP_TEST},
+} ops[] = { /* sorted by name (strcmp) */
     {"and", OP_AND},
-    {"or", OP_OR},
-    {"not", OP_NOT},
-    {"equal", OP_EQUAL},
+    {"append", OP_APPEND},
+    {"b", OP_B},
     {"begins-with", OP_BEGINS_WITH},
     {"begins-with-list", OP_BEGINS_WITH_LIST},
+    {"call-macro", OP_CALL_MACRO},
+    {"case-of", OP_CASE_OF},
+    {"choose", OP_CHOOSE},
+    {"chunk", OP_CHUNK},
+    {"clip", OP_CLIP},
+    {"concat", OP_CONCAT},
+    {"contains-substring", OP_CONTAINS},
     {"ends-with", OP_ENDS_WITH},
     {"ends-with-list", OP_ENDS_WITH_LIST},
-    {"contains-substring", OP_CONTAINS},
+    {"equal", OP_EQUAL},
+    {"get-case-from", OP_GET_CASE_FROM},
     {"in", OP_IN},
-    {"clip", OP_CLIP},
+    {"let", OP_LET},
+    {"list", OP_LIST},
     {"lit", OP_LIT},
     {"lit-tag", OP_LIT_TAG},
-    {"var", OP_VAR},
-    {"b", OP_B},
-    {"get-case-from", OP_GET_CASE_FROM},
-    {"case-of", OP_CASE_OF},
-    {"concat", OP_CONCAT},
     {"lu", OP_LU},
-    {"mlu", OP_MLU},
-    {"chunk", OP_CHUNK},
     {"lu-count", OP_LU_COUNT},
-    {"tags", OP_TAGS},
+    {"mlu", OP_MLU},
+    {"modify-case", OP_MODIFY_CASE},
+    {"not", OP_NOT},
+    {"or", OP_OR},
+    {"otherwise", OP_OTHERWISE},
+    {"out", OP_OUT},
+    {"reject-current-rule", OP_REJECT},
     {"tag", OP_TAG},
+    {"tags", OP_TAGS},
+    {"test", OP_TEST},
+    {"var", OP_VAR},
+    {"when", OP_WHEN},
     {"with-param", OP_WITH_PARAM},
-    {"list", OP_LIST},
 };
 
 static int xc_err(xc *X, xmlNode *n, const char *fmt, const char *what) {
@@ -106,7 +152,7 @@ static int pool_utf8(xc *X, const char *s, trx_str *out) {
   return rc ? xc_nomem(X) : PL_OK;
 }
 
-static int32_t lookup(xc *X, const char *s, trx_str *names, uint32_t n) {
+static int32_t lookup_slow(xc *X, const char *s, trx_str *names, uint32_t n) {
   trx_str tmp;
   size_t mark = X->r->pool_len;
   if (pool_utf8(X, s, &tmp)) return -2;
@@ -115,11 +161,19 @@ static int32_t lookup(xc *X, const char *s, trx_str *names, uint32_t n) {
   return k;
 }
 
+/* Index of a name in a table, -1 if absent, -2 out of memory. */
+static int32_t lookup(xc *X, int tbl, const char *s, trx_str *names, uint32_t n) {
+  int32_t *slot = nm_slot(X, tbl, s);
+  if (!slot) return xc_nomem(X), -2;
+  if (*slot == -3) *slot = lookup_slow(X, s, names, n);
+  return *slot;
+}
+
 /* Variable index by name; a name the .bin does not define gets a new,
  * empty variable (std::map::operator[] in Debian). */
 static int32_t var_index(xc *X, const char *s) {
   trx_rules *r = X->r;
-  int32_t k = lookup(X, s, r->var_name, r->n_vars);
+  int32_t k = lookup(X, TBL_VAR, s, r->var_name, r->n_vars);
   if (k != -1) return k;
   trx_str *nm = pl_realloc_array(r->var_name, (size_t)r->n_vars + 1, sizeof *nm);
   if (!nm) return -2;
@@ -129,12 +183,13 @@ static int32_t var_index(xc *X, const char *s) {
   r->var_default = df;
   if (pool_utf8(X, s, &r->var_name[r->n_vars])) return -2;
   r->var_default[r->n_vars] = (trx_str){0, 0};
+  *nm_slot(X, TBL_VAR, s) = (int32_t)r->n_vars;
   return (int32_t)r->n_vars++;
 }
 
 static int32_t list_index(xc *X, const char *s) {
   trx_rules *r = X->r;
-  int32_t k = lookup(X, s, r->list_name, r->n_lists);
+  int32_t k = lookup(X, TBL_LIST, s, r->list_name, r->n_lists);
   if (k != -1) return k;
   trx_str *nm = pl_realloc_array(r->list_name, (size_t)r->n_lists + 1, sizeof *nm);
   if (!nm) return -2;
@@ -144,6 +199,7 @@ static int32_t list_index(xc *X, const char *s) {
   r->list = li;
   memset(&r->list[r->n_lists], 0, sizeof *li);
   if (pool_utf8(X, s, &r->list_name[r->n_lists])) return -2;
+  *nm_slot(X, TBL_LIST, s) = (int32_t)r->n_lists;
   return (int32_t)r->n_lists++;
 }
 
@@ -193,7 +249,7 @@ static int compile_kids(xc *X, xmlNode *n, uint32_t id, int depth) {
     r->kid = p;
     r->cap_kid = cap;
   }
-  memcpy(r->kid + r->n_kid, tmp, cnt * sizeof *tmp);
+  if (cnt) memcpy(r->kid + r->n_kid, tmp, cnt * sizeof *tmp);
   r->node[id].kids = r->n_kid;
   r->node[id].n_kids = cnt;
   r->n_kid += cnt;
@@ -219,9 +275,18 @@ static int compile(xc *X, xmlNode *n, uint32_t *out, int depth) {
   trx_rules *r = X->r;
   if (depth > 200) return xc_err(X, n, "rule nesting too deep", NULL);
   trx_op op = OP_NONE;
-  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-    if (!strcmp((const char *)n->name, ops[i].name)) op = ops[i].op;
-  if (op == OP_NONE) return xc_err(X, n, "unknown element <", (const char *)n->name);
+  size_t lo = 0, hi = sizeof ops / sizeof ops[0];
+  while (lo < hi) { /* ops[] is sorted by name */
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp((const char *)n->name, ops[mid].name);
+    if (!c) {
+      op = ops[mid].op;
+      break;
+    }
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  if (op == OP_NONE) return xc_err(X, n, "unknown element: ", (const char *)n->name);
   uint32_t id;
   if (new_node(X, &id)) return X->e->code;
   trx_node *t = &r->node[id];
@@ -235,7 +300,7 @@ static int compile(xc *X, xmlNode *n, uint32_t *out, int depth) {
     t->side = (uint8_t)side_of(attr_val(n, "side", 0));
     t->pos = pos_of(X, attr_val(n, "pos", 0), 1);
     v = attr_val(n, "part", 0);
-    if ((k = lookup(X, v ? v : "", r->attr_name, r->n_attrs)) == -2) return X->e->code;
+    if ((k = lookup(X, TBL_ATTR, v ? v : "", r->attr_name, r->n_attrs)) == -2) return X->e->code;
     t->attr = k;
     v = attr_val(n, "queue", 0);
     t->queue = !(v && !strcmp(v, "no"));
@@ -292,7 +357,7 @@ static int compile(xc *X, xmlNode *n, uint32_t *out, int depth) {
     break;
   case OP_CALL_MACRO: {
     v = attr_val(n, "n", 1);
-    if ((k = lookup(X, v ? v : "", r->macro_name, r->n_macros_bin)) == -2) return X->e->code;
+    if ((k = lookup(X, TBL_MACRO, v ? v : "", r->macro_name, r->n_macros_bin)) == -2) return X->e->code;
     if (k < 0) return xc_err(X, n, "call to an undefined macro: ", v ? v : "");
     t->var = (int32_t)r->macro_index[k]; /* checked against the XML's macros later */
     break;
@@ -412,13 +477,15 @@ static int finish_lists(xc *X) {
 }
 
 int trx_compile_xml(trx_rules *r, const char *buf, size_t len, const char *name, pl_err *e) {
-  xc X = {r, name, e};
+  xc X = {r, name, e, NULL, 0, 0};
   if (len > INT32_MAX) return pl_err_set(e, PL_ECORRUPT, -1, "%s: rule file too large", name);
   xmlDoc *doc = xmlReadMemory(buf, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (!doc) {
     const xmlError *xe = xmlGetLastError();
-    return pl_err_set(e, PL_ECORRUPT, xe ? xe->line : 0, "%s:%d: could not parse the rule file: %s", name,
-                      xe ? xe->line : 0, xe && xe->message ? xe->message : "invalid XML\n");
+    const char *msg = xe && xe->message ? xe->message : "invalid XML";
+    int ml = (int)strcspn(msg, "\n");
+    return pl_err_set(e, PL_ECORRUPT, xe ? xe->line : 0, "%s:%d: could not parse the rule file: %.*s", name,
+                      xe ? xe->line : 0, ml, msg);
   }
   int rc = PL_OK;
   xmlNode *root = xmlDocGetRootElement(doc);
@@ -509,5 +576,6 @@ fail:
   rc = e->code ? e->code : PL_ECORRUPT;
 out:
   xmlFreeDoc(doc);
+  nm_free(&X);
   return rc;
 }
