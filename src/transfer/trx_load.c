@@ -239,7 +239,7 @@ static int read_transducer(bl *L) {
       a->order = k;
     }
     /* lttoolbox keeps a state's arcs in a multimap ordered by symbol */
-    qsort(arcs + t->first[s], n, sizeof *arcs, cmp_arc);
+    if (n) qsort(arcs + t->first[s], n, sizeof *arcs, cmp_arc);
   }
   t->first[n_states] = t->n_arcs;
   t->arc = malloc((t->n_arcs ? t->n_arcs : 1) * sizeof *t->arc);

@@ -311,7 +311,7 @@ static sent *st_get(run *R, const uint16_t *s, size_t n) {
   for (size_t j = h & (ST_CAP - 1);; j = (j + 1) & (ST_CAP - 1)) {
     sent *e = R->st[j].e;
     if (!e) break;
-    if (R->st[j].hash == h && e->len == n && !memcmp(e->s, s, n * sizeof *s)) return e;
+    if (R->st[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
   }
   if (R->st_used >= ST_CAP / 2) st_clear(R);
   size_t na = R->R->n_attrs;
