@@ -174,6 +174,16 @@ static inline void fst_arcs_for(const fst *f, uint32_t n, int32_t sym, uint32_t 
   *b = e;
 }
 
+/* libstdc++'s std::sort of `n` records by ascending key (introsort; equal
+ * keys end up in the order std::sort leaves them, which is not stable above
+ * 16 records).  Shared by lt-proc's analysis order and lrx-proc's candidate
+ * order.  Keys must not be NaN. */
+typedef struct sortrec {
+  double key;
+  uint32_t idx;
+} sortrec;
+void std_sort_by_key(sortrec *a, size_t n);
+
 /* ---- processors (lt-proc) ---- */
 
 typedef enum {
