@@ -6,6 +6,7 @@
 
 #include "../format/format.h"
 #include "../fst/fst.h"
+#include "../lrx/lrx.h"
 #include "../pretransfer/pretransfer.h"
 #include "../tagger/hmm.h"
 #include "stage.h"
@@ -39,10 +40,11 @@ static const struct {
     {"apertium-wblank-detach", fmt_wblank_detach_main},
     {"apertium-pretransfer", ptx_main},
     {"apertium-tagger", hmm_main},
+    {"lrx-proc", lrx_main},
 };
 
 const char *const stage_programs[] = {"lt-proc", "apertium-destxt", "apertium-retxt", "apertium-wblank-attach",
-                                      "apertium-wblank-detach", "apertium-pretransfer", "apertium-tagger", NULL};
+                                      "apertium-wblank-detach", "apertium-pretransfer", "apertium-tagger", "lrx-proc", NULL};
 
 int stage_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
   if (argc < 1) return pl_err_set(e, PL_EUSAGE, -1, "stage: missing program name");
