@@ -38,7 +38,7 @@ CACHE = os.environ.get("PARLEY_TEST_CACHE", os.path.join(REPO, "build", "test-ca
 # Programs parley implements as stages (grows with the project).
 IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
                "apertium-wblank-attach", "apertium-wblank-detach", "apertium-pretransfer",
-               "apertium-tagger"}
+               "apertium-tagger", "lrx-proc"}
 # Programs that mark a mode as needing more than the core (modes.md).
 NON_CORE = {"cg-proc", "lsx-proc", "rtx-proc", "apertium-anaphora",
             "apertium-posttransfer", "lt-proc-j", "apertium-transfer-j",
@@ -207,6 +207,26 @@ TAGGER_EDGES = [
 ]
 
 
+LRX_EDGES = [
+    ("river", b"^bank<n><sg>/banco<n><m><sg>/orilla<n><f><sg>$ ^of<pr>/de<pr>$ "
+              b"^the<det><def><sp>/el<det><def><GD><ND>$ ^river<n><sg>/r\xc3\xado<n><m><sg>$[][\n]"),
+    ("one-tl", b"^dog<n><sg>/perro<n><m><sg>$ ^house<n><sg>/casa<n><f><sg>$"),
+    ("no-tl", b"^dog<n><sg>$ ^a/b$^$ ^/$ ^/x/y$ x"),
+    ("unknown", b"^*Xyzzy/*Xyzzy$ ^*bank/*bank$ ^Bank<n><sg>/banco<n><m><sg>/orilla<n><f><sg>$"),
+    ("escapes", b"\\^a\\/b<n>/c\\$d<n>/e<n>$ \\^x$ [^y/z$] ^a\\<b<n>/q<n>/r<n>$ ^<a/b>/c<$ ^x<a\\>b>/y$"),
+    ("case", b"^BANK<n><sg>/banco<n><m><sg>/orilla<n><f><sg>$ ^River<n><sg>/r\xc3\xado<n><m><sg>$ "
+             b"^\xc3\x89TAT<n>/a<n>/b<n>$ ^\xf0\x9d\x90\x80<n>/a<n>/b<n>$"),
+    ("nul", b"^bank<n><sg>/banco<n><m><sg>/orilla<n><f><sg>$ a\0b ^of<pr>/de<pr>$\0\0^x/y/z$\0"),
+    ("eof-in-unit", b"^bank<n><sg>/banco<n><m><sg>/orilla"),
+    ("eof-in-tag", b"^bank<n><sg>/banco<n"),
+    ("eof-after-backslash", b"^a/b\\"),
+    ("no-newline", b"^a<n>/b<n>$ tail"),
+    ("empty", b""),
+    ("blank-only", b"  [x] \n"),
+    ("unclosed-tag", b"^bank<n<sg>/a<n/b>$ ^<>/x$ ^bank<n><sg/a/b$"),
+]
+
+
 def edge_cases(stages):
     """Every lt-proc and pretransfer stage of the mode gets the hand-made
     inputs too."""
@@ -220,6 +240,10 @@ def edge_cases(stages):
             for name, data in PRETRANSFER_EDGES:
                 flags = ([], ["-z"], ["-e"], ["-n"]) if name == "surface" else ([], ["-z"], ["-e"])
                 for fl in flags:
+                    yield [argv[0]] + fl + argv[1:], name, data
+        if argv and argv[0] == "lrx-proc":
+            for name, data in LRX_EDGES:
+                for fl in ([], ["-z"]):
                     yield [argv[0]] + fl + argv[1:], name, data
         if argv and argv[0] == "lt-proc":
             for name, data in EDGE_INPUTS:
@@ -278,10 +302,11 @@ def compare(parley, argv, data, label, results, verbose, seen):
         if expect is not None and expect == out_p:
             ok = True
             label += " (documented divergence)"
-        elif argv[0] == "apertium-tagger" and "-z" not in argv and b"\0" in data:
-            # tagger-nul: without -z Debian prints nothing after a NUL (its
-            # output strings are cut there); parley keeps the NUL and the text,
-            # so without the NULs it must equal Debian on the input without them
+        elif argv[0] in ("apertium-tagger", "lrx-proc") and "-z" not in argv and b"\0" in data:
+            # tagger-nul, lrx-nul: without -z Debian prints nothing after a
+            # NUL (its output strings are cut there); parley keeps the NUL and
+            # the text, so without the NULs it must equal Debian on the input
+            # without them
             rc2, out2, _ = run(argv, data.replace(b"\0", b""))
             if rc2 == 0 and out2 == out_p.replace(b"\0", b""):
                 ok = True

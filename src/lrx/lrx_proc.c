@@ -99,6 +99,12 @@ typedef struct fentry { /* one element of filterFinalsLRX's set */
   uint32_t w_first, n_w;   /* words in fin_words */
 } fentry;
 
+typedef struct memo_ent {
+  uint32_t hash, key_off, key_len, res_off, res_len; /* key_len + 1 == 0: empty */
+} memo_ent;
+#define MEMO_MAX_ENTRIES (1u << 16)
+#define MEMO_MAX_ITEMS (1u << 22)
+
 typedef struct proc {
   const lrx *x;
   const fst *f;
@@ -140,6 +146,17 @@ typedef struct proc {
   uint32_t cap_ti;
   score *sorted_sc;
   uint32_t cap_sorted;
+
+  /* The state started at a unit always begins as a copy of the initial
+   * state, so where it gets to over a unit's symbols depends on the symbols
+   * only: memo of symbols -> paths, for results that added no output (their
+   * sequences are below pool_base and survive every rewind). */
+  uint32_t fresh; /* index in alive of the state started at this unit */
+  memo_ent *memo;
+  uint32_t memo_cap, memo_n;
+  bbuf memo_keys; /* the keys: a unit's SL bytes (after a '*') */
+  cfg *memo_res;
+  uint32_t memo_res_n, memo_res_cap;
 } proc;
 
 static void set_err(proc *P, int code) {
@@ -641,8 +658,72 @@ static lstate *append_state(proc *P, int to_next) {
   return s;
 }
 
+static uint32_t hash_bytes(const char *k, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 16777619u;
+  return h;
+}
+
+static memo_ent *memo_find(proc *P, const char *k, size_t n, uint32_t h) {
+  if (!P->memo_cap) return NULL;
+  uint32_t mask = P->memo_cap - 1;
+  for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+    memo_ent *m = &P->memo[i];
+    if (m->key_len == UINT32_MAX) return m;
+    if (m->hash == h && m->key_len == n && !memcmp(P->memo_keys.p + m->key_off, k, n)) return m;
+  }
+}
+
+static void memo_clear(proc *P) {
+  if (P->memo) memset(P->memo, 0xFF, P->memo_cap * sizeof *P->memo);
+  P->memo_n = 0;
+  P->memo_keys.len = 0;
+  P->memo_res_n = 0;
+}
+
+/* Remembers that the fresh state gets to `res` over k[0..n). */
+static void memo_put(proc *P, const char *k, size_t n, uint32_t h, const lstate *res) {
+  for (uint32_t i = 0; i < res->n; i++)
+    if (res->v[i].seq >= P->pool_base) return; /* depends on this window's outputs */
+  if (P->memo_n >= MEMO_MAX_ENTRIES || P->memo_keys.len + n > MEMO_MAX_ITEMS ||
+      (size_t)P->memo_res_n + res->n > MEMO_MAX_ITEMS)
+    memo_clear(P);
+  if (!P->memo || P->memo_n + 1 > P->memo_cap / 2) { /* (re)build, twice as large */
+    uint32_t cap = P->memo_cap ? P->memo_cap * 2 : 1024;
+    memo_ent *t = malloc(cap * sizeof *t);
+    if (!t) return; /* the memo is an optimisation only */
+    memset(t, 0xFF, cap * sizeof *t);
+    for (uint32_t i = 0; i < P->memo_cap; i++) {
+      memo_ent *m = &P->memo[i];
+      if (m->key_len == UINT32_MAX) continue;
+      uint32_t j = m->hash & (cap - 1);
+      while (t[j].key_len != UINT32_MAX) j = (j + 1) & (cap - 1);
+      t[j] = *m;
+    }
+    free(P->memo);
+    P->memo = t;
+    P->memo_cap = cap;
+  }
+  memo_ent *m = memo_find(P, k, n, h);
+  if (m->key_len != UINT32_MAX) return;
+  uint32_t key_off = (uint32_t)P->memo_keys.len;
+  bbuf_append(&P->memo_keys, k, n);
+  cfg *q = grow(P, P->memo_res, &P->memo_res_cap, P->memo_res_n + res->n, sizeof *q);
+  if (!q || P->memo_keys.failed) {
+    memo_clear(P);
+    P->memo_keys.failed = 0;
+    return;
+  }
+  P->memo_res = q;
+  memcpy(q + P->memo_res_n, res->v, res->n * sizeof *q);
+  *m = (memo_ent){h, key_off, (uint32_t)n, P->memo_res_n, res->n};
+  P->memo_res_n += res->n;
+  P->memo_n++;
+}
+
 static void start_states(proc *P) {
   P->n_alive = 0;
+  P->fresh = 0;
   lstate *s = append_state(P, 0);
   if (!s) return;
   copy_state(P, s, &P->init);
@@ -782,6 +863,7 @@ static void end_of_unit(proc *P) {
   P->alive = P->next;
   P->next = t;
   P->n_alive = P->n_next;
+  P->fresh = P->n_alive - 1;
 }
 
 /* ---- reading ---- */
@@ -790,11 +872,32 @@ static inline void put_cp(bbuf *b, int32_t c) {
   else bbuf_put_utf8(b, (uint32_t)c);
 }
 
+/* Bytes that end a run of plain ASCII: everything else than ASCII, and the
+ * specials of a block or of the text between units. */
+static inline int block_stop(unsigned c) { return c >= 0x80 || c == 0 || c == '\\' || c == '>'; }
+static inline int blank_stop(unsigned c) { return c >= 0x80 || c == 0 || c == '^' || c == '\n'; }
+
+/* Copies the run of input bytes that `stop` lets through, so that the loops
+ * below see one character per special byte only.  Only when no character
+ * was pushed back (those are in u8in's buffer). */
+static inline void copy_run(proc *P, bbuf *seg, int (*stop)(unsigned)) {
+  pl_in *in = P->r.in;
+  if (P->r.n_back) return;
+  size_t i = in->pos, n = in->len;
+  const unsigned char *p = (const unsigned char *)in->p;
+  while (i < n && !stop(p[i])) i++;
+  if (i > in->pos) {
+    bbuf_append(seg, p + in->pos, i - in->pos);
+    in->pos = i;
+  }
+}
+
 /* InputFile::readBlock('<', '>') */
 static void read_block(proc *P, bbuf *seg) {
   bbuf_putc(seg, '<');
   int32_t c = 0;
   while (c != '>' && !u8in_eof(&P->r)) {
+    copy_run(P, seg, block_stop);
     c = u8in_get(&P->r);
     if (c == 0) break;
     put_cp(seg, c);
@@ -802,10 +905,71 @@ static void read_block(proc *P, bbuf *seg) {
   }
 }
 
+/* Length of the valid UTF-8 character at p[i] if it ends before n, else 0
+ * (then the slow path reads it, refilling or reporting it). */
+static inline size_t char_len(const unsigned char *p, size_t i, size_t n) {
+  if (p[i] < 0x80) return 1;
+  size_t l = (size_t)utf8_lead_len(p[i]);
+  if (l > n - i || utf8_decode(p + i, (int)l) < 0) return 0;
+  return l;
+}
+
+/* The fast path of read_seg: consumes, straight from the input buffer, the
+ * longest run of complete items (characters, escape pairs, "<...>" blocks
+ * without a NUL) before a '/' or '$', and appends it to seg.  Whatever it
+ * cannot finish within the buffer is left to the character loop. */
+static void scan_seg(proc *P, bbuf *seg) {
+  pl_in *in = P->r.in;
+  if (P->r.n_back) return;
+  const unsigned char *p = (const unsigned char *)in->p;
+  size_t i = in->pos, n = in->len;
+  while (i < n) {
+    unsigned c = p[i];
+    if (c == '/' || c == '$') break;
+    if (c == '\\') {
+      size_t m = i + 1 < n ? char_len(p, i + 1, n) : 0;
+      if (!m) break;
+      i += 1 + m;
+    } else if (c == '<') {
+      size_t j = i + 1;
+      int closed = 0;
+      while (j < n) {
+        unsigned d = p[j];
+        if (d == '>') {
+          closed = 1;
+          j++;
+          break;
+        }
+        if (d == 0) break; /* readBlock drops it: the slow path */
+        size_t m;
+        if (d == '\\') {
+          m = j + 1 < n ? char_len(p, j + 1, n) : 0;
+          if (m) m++;
+        } else {
+          m = char_len(p, j, n);
+        }
+        if (!m) break;
+        j += m;
+      }
+      if (!closed) break;
+      i = j;
+    } else {
+      size_t m = char_len(p, i, n);
+      if (!m) break;
+      i += m;
+    }
+  }
+  if (i > in->pos) {
+    bbuf_append(seg, p + in->pos, i - in->pos);
+    in->pos = i;
+  }
+}
+
 /* read_seg: one part of a unit, up to (not including) '/' or '$'. */
 static void read_seg(proc *P, bbuf *seg) {
   int escaped = 0;
   while (!u8in_eof(&P->r)) {
+    if (!escaped) scan_seg(P, seg);
     int32_t c = u8in_get(&P->r);
     if (escaped) {
       put_cp(seg, c);
@@ -847,10 +1011,26 @@ static void read_unit(proc *P) {
   const char *sl = L->sl.p;
   size_t sl_len = L->sl.len;
   if (sl_len && sl[0] == '*') sl++, sl_len--;
-  tokenize(P, sl, sl_len, &P->syms);
+  int tokenized = 0;
   for (uint32_t i = 0; i < P->n_alive && !P->err; i++) {
     lstate *s = &P->alive[i];
-    for (size_t k = 0; k < P->syms.n; k++) {
+    uint32_t h = 0;
+    if (!s->n) continue; /* an empty state stays empty */
+    if (i == P->fresh) {
+      h = hash_bytes(sl, sl_len);
+      memo_ent *m = memo_find(P, sl, sl_len, h);
+      if (m && m->key_len != UINT32_MAX) {
+        cfg *q = grow(P, s->v, &s->cap, m->res_len, sizeof *q);
+        if (!q) break;
+        s->v = q;
+        memcpy(q, P->memo_res + m->res_off, m->res_len * sizeof *q);
+        s->n = m->res_len;
+        continue;
+      }
+    }
+    if (!tokenized) tokenize(P, sl, sl_len, &P->syms);
+    tokenized = 1;
+    for (size_t k = 0; k < P->syms.n && s->n; k++) {
       int32_t ss[4];
       int ns = step_syms(P->x, P->syms.p[k], ss);
       step(P, s, ss, ns, 1, &P->tmp);
@@ -858,6 +1038,7 @@ static void read_unit(proc *P) {
       *s = P->tmp;
       P->tmp = t;
     }
+    if (i == P->fresh && !P->err) memo_put(P, sl, sl_len, h, s);
   }
   end_of_unit(P);
   if (P->n_alive == 1) {
@@ -926,8 +1107,11 @@ int lrx_run(const lrx *x, const lrx_opts *o, pl_in *in, pl_out *out, pl_err *e) 
     }
     if (!u8in_eof(&P->r)) {
       lu *L = lu_at(P, P->pos);
-      if (L) put_cp(&L->blank, c);
-      if (L && L->blank.failed) set_err(P, PL_ENOMEM);
+      if (L) {
+        put_cp(&L->blank, c);
+        copy_run(P, &L->blank, blank_stop);
+        if (L->blank.failed) set_err(P, PL_ENOMEM);
+      }
     }
     if (c == '\n') P->lineno++;
   }
@@ -972,6 +1156,9 @@ int lrx_run(const lrx *x, const lrx_opts *o, pl_in *in, pl_out *out, pl_err *e) 
   free(P->keep);
   free(P->removed);
   free(P->sorted_sc);
+  free(P->memo);
+  bbuf_free(&P->memo_keys);
+  free(P->memo_res);
   free(P);
   return rc;
 }
