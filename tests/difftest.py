@@ -371,6 +371,22 @@ def probe_cases():
             yield ["lt-proc"] + fl + [bins["rl"]], "probe-lu-%d" % k, data
 
 
+def lrx_cases():
+    """Hand-made rule files (tests/lrx_make.py): more than 16 candidates of
+    equal score (libstdc++ sort order), removes, summed scores, rules over
+    two words, skips, case."""
+    sys.path.insert(0, HERE)
+    import lrx_make
+    out = os.path.join(CACHE, "lrx")
+    os.makedirs(out, exist_ok=True)
+    for case, (rules, inputs) in sorted(lrx_make.CASES.items()):
+        b = os.path.join(out, case + ".bin")
+        lrx_make.build(rules, b)
+        for k, data in enumerate(inputs):
+            for fl in ([], ["-z"], ["-t"]):
+                yield ["lrx-proc"] + fl + [b], "lrx-%s-%d" % (case, k), data
+
+
 def core_modes():
     modes = []
     for fn in sorted(os.listdir(os.path.join(APERTIUM, "modes"))):
@@ -405,7 +421,7 @@ def main():
     if a.modes:
         want = set(a.modes.split(","))
         modes = [m for m in modes if m[0] in want]
-    if not modes:
+    if not modes and a.modes != "lrx":
         print("no modes found under %s: install the Apertium packages (scripts/install-deps.sh)" % APERTIUM)
         print("0 passed, 1 failed")
         return 1
@@ -418,6 +434,9 @@ def main():
             for argv, name, data in probes:
                 compare(a.parley, argv, data, "probe %s %s" % (name, " ".join(argv[1:-1])),
                         results, a.v, seen)
+    if not a.modes or "lrx" in a.modes.split(","):
+        for argv, name, data in lrx_cases():
+            compare(a.parley, argv, data, "%s %s" % (name, " ".join(argv[1:-1])), results, a.v, seen)
     for mode, pipeline in modes:
         base = stages_of(pipeline, "-g", "")
         text = source_text(mode, base, lines)

@@ -288,7 +288,7 @@ static void copy_state(proc *P, lstate *dst, const lstate *src) {
   cfg *q = grow(P, dst->v, &dst->cap, src->n, sizeof *q);
   if (!q) return;
   dst->v = q;
-  memcpy(dst->v, src->v, src->n * sizeof *q);
+  if (src->n) memcpy(dst->v, src->v, src->n * sizeof *q);
   dst->n = src->n;
 }
 
@@ -388,7 +388,7 @@ static uint32_t op_intern(proc *P, const uint16_t *s, size_t n) {
   uint32_t j = h & (P->op_cap - 1);
   for (; P->op_slot[j]; j = (j + 1) & (P->op_cap - 1)) {
     const op *o = &P->ops[P->op_slot[j] - 1];
-    if (o->hash == h && o->len == n && !memcmp(P->ops_text.p + o->off, s, n * sizeof *s)) return P->op_slot[j] - 1;
+    if (o->hash == h && o->len == n && (n == 0 || !memcmp(P->ops_text.p + o->off, s, n * sizeof *s))) return P->op_slot[j] - 1;
   }
   op *q = grow(P, P->ops, &P->cap_ops, P->n_ops + 1, sizeof *q);
   if (!q) return LRX_NONE;
@@ -670,7 +670,7 @@ static memo_ent *memo_find(proc *P, const char *k, size_t n, uint32_t h) {
   for (uint32_t i = h & mask;; i = (i + 1) & mask) {
     memo_ent *m = &P->memo[i];
     if (m->key_len == UINT32_MAX) return m;
-    if (m->hash == h && m->key_len == n && !memcmp(P->memo_keys.p + m->key_off, k, n)) return m;
+    if (m->hash == h && m->key_len == n && (n == 0 || !memcmp(P->memo_keys.p + m->key_off, k, n))) return m;
   }
 }
 
@@ -708,14 +708,14 @@ static void memo_put(proc *P, const char *k, size_t n, uint32_t h, const lstate 
   if (m->key_len != UINT32_MAX) return;
   uint32_t key_off = (uint32_t)P->memo_keys.len;
   bbuf_append(&P->memo_keys, k, n);
-  cfg *q = grow(P, P->memo_res, &P->memo_res_cap, P->memo_res_n + res->n, sizeof *q);
+  cfg *q = grow(P, P->memo_res, &P->memo_res_cap, P->memo_res_n + res->n + 1, sizeof *q);
   if (!q || P->memo_keys.failed) {
     memo_clear(P);
     P->memo_keys.failed = 0;
     return;
   }
   P->memo_res = q;
-  memcpy(q + P->memo_res_n, res->v, res->n * sizeof *q);
+  if (res->n) memcpy(q + P->memo_res_n, res->v, res->n * sizeof *q);
   *m = (memo_ent){h, key_off, (uint32_t)n, P->memo_res_n, res->n};
   P->memo_res_n += res->n;
   P->memo_n++;
@@ -790,6 +790,11 @@ static void apply_finals(proc *P, const lstate *s) {
   P->n_fin = 0;
   P->fin_text.len = 0;
   P->fin_words.n = 0;
+  /* the text buffers must exist even when every string is empty */
+  if (ubuf_reserve(&P->fin_text, 1) || ubuf_reserve(&P->seen_text, 1)) {
+    set_err(P, PL_ENOMEM);
+    return;
+  }
   for (uint32_t i = 0; i < s->n; i++)
     if (P->f->node[s->v[i].node].final_type) final_entry(P, s->v[i].seq);
   if (P->err) return;
@@ -1020,10 +1025,10 @@ static void read_unit(proc *P) {
       h = hash_bytes(sl, sl_len);
       memo_ent *m = memo_find(P, sl, sl_len, h);
       if (m && m->key_len != UINT32_MAX) {
-        cfg *q = grow(P, s->v, &s->cap, m->res_len, sizeof *q);
+        cfg *q = grow(P, s->v, &s->cap, m->res_len + 1, sizeof *q);
         if (!q) break;
         s->v = q;
-        memcpy(q, P->memo_res + m->res_off, m->res_len * sizeof *q);
+        if (m->res_len) memcpy(q, P->memo_res + m->res_off, m->res_len * sizeof *q);
         s->n = m->res_len;
         continue;
       }
