@@ -50,7 +50,10 @@
 #include "lrx_int.h"
 
 /* A hard cap on the paths of one state; only a hostile rule file gets near. */
-#define LRX_MAX_PATHS (1u << 20)
+#define LRX_MAX_PATHS (1u << 16)
+/* States of at least PSET_FROM paths find duplicates through a hash set. */
+#define PSET_FROM 32u
+#define PSET_CAP (2 * LRX_MAX_PATHS)
 /* Operation keys remembered between flushes (the table is emptied beyond). */
 #define LRX_MAX_OPS (1u << 16)
 
@@ -99,6 +102,10 @@ typedef struct fentry { /* one element of filterFinalsLRX's set */
   uint32_t w_first, n_w;   /* words in fin_words */
 } fentry;
 
+typedef struct pset_ent {
+  uint32_t node, seq, stamp;
+} pset_ent;
+
 typedef struct memo_ent {
   uint32_t hash, key_off, key_len, res_off, res_len; /* key_len + 1 == 0: empty */
 } memo_ent;
@@ -126,6 +133,8 @@ typedef struct proc {
   uint32_t n_pool, cap_pool, pool_base;
   uint32_t *mark; /* per node: stamp of the step that last added it */
   uint32_t stamp;
+  pset_ent *pset; /* PSET_CAP entries once a state grew large */
+  uint32_t pset_stamp;
 
   op *ops;
   uint32_t n_ops, cap_ops;
@@ -212,28 +221,55 @@ static uint32_t seq_push(proc *P, uint32_t parent, int32_t sym) {
 static uint32_t next_stamp(proc *P) {
   if (++P->stamp == 0) {
     memset(P->mark, 0, P->f->n_nodes * sizeof *P->mark);
+    if (P->pset) memset(P->pset, 0, PSET_CAP * sizeof *P->pset);
+    P->pset_stamp = 0;
     P->stamp = 1;
   }
   return P->stamp;
 }
 
-/* Adds path (node, seq) to s unless it is there already. */
+/* The set of paths of a large state, for the step that builds it: entries
+ * are valid when their stamp is the step's (one state per stamp). */
+static int pset_add(proc *P, uint32_t node, uint32_t seq, uint32_t stamp) {
+  uint32_t mask = PSET_CAP - 1;
+  for (uint32_t i = ((node * 2654435761u) ^ (seq * 40503u)) & mask;; i = (i + 1) & mask) {
+    pset_ent *p = &P->pset[i];
+    if (p->stamp != stamp) {
+      *p = (pset_ent){node, seq, stamp};
+      return 1;
+    }
+    if (p->node == node && p->seq == seq) return 0;
+  }
+}
+
+/* Adds path (node, seq) to s unless it is there already: a per-node stamp
+ * answers most lookups, a linear scan small states, a hash set large ones. */
 static void add_path(proc *P, lstate *s, uint32_t node, uint32_t seq, uint32_t stamp) {
-  if (P->mark[node] == stamp) {
+  if (PL_UNLIKELY(s->n >= LRX_MAX_PATHS)) { /* also keeps the hash set from filling up */
+    set_err(P, PL_ELIMIT);
+    return;
+  }
+  if (P->pset_stamp == stamp) {
+    if (!pset_add(P, node, seq, stamp)) return;
+  } else if (P->mark[node] == stamp) {
     for (uint32_t i = 0; i < s->n; i++)
       if (s->v[i].node == node && s->v[i].seq == seq) return;
   }
   P->mark[node] = stamp;
   if (s->n == s->cap) {
-    if (s->n >= LRX_MAX_PATHS) {
-      set_err(P, PL_ELIMIT);
-      return;
-    }
     cfg *q = grow(P, s->v, &s->cap, s->n + 1, sizeof *q);
     if (!q) return;
     s->v = q;
   }
   s->v[s->n++] = (cfg){node, seq};
+  if (s->n == PSET_FROM && P->pset_stamp != stamp) {
+    if (!P->pset) {
+      P->pset = calloc(PSET_CAP, sizeof *P->pset);
+      if (!P->pset) return; /* linear scans remain correct */
+    }
+    for (uint32_t i = 0; i < s->n; i++) pset_add(P, s->v[i].node, s->v[i].seq, stamp);
+    P->pset_stamp = stamp;
+  }
 }
 
 /* lttoolbox State::epsilonClosure over the paths of s from `from` on. */
@@ -1145,6 +1181,7 @@ int lrx_run(const lrx *x, const lrx_opts *o, pl_in *in, pl_out *out, pl_err *e) 
   free_state(&P->rec_b);
   free(P->pool);
   free(P->mark);
+  free(P->pset);
   free(P->ops);
   ubuf_free(&P->ops_text);
   free(P->op_slot);
