@@ -28,7 +28,8 @@ CORPUS = ["newstest2013/newstest2013.en", "flores200-devtest/eng_Latn.devtest",
 MODE = "/usr/share/apertium/modes/eng-spa.mode"
 IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
                "apertium-wblank-attach", "apertium-wblank-detach", "apertium-pretransfer",
-               "apertium-tagger", "apertium-transfer", "apertium-interchunk", "apertium-postchunk"}
+               "apertium-tagger", "lrx-proc", "apertium-transfer", "apertium-interchunk",
+               "apertium-postchunk"}
 
 
 def cpu_run(argv, infile, outfile):

@@ -18,6 +18,9 @@ for src in fuzz/fuzz_*.c; do
   if [ "$name" = fuzz_hmm_load ]; then  # seed with the smallest real models
     ls -S /usr/share/apertium/apertium-*/*.prob 2>/dev/null | tail -n 3 | while read -r f; do cp "$f" "$work/"; done
   fi
+  if [ "$name" = fuzz_lrx_load ]; then  # seed with small real rule files
+    ls -S /usr/share/apertium/apertium-*/*.autolex.bin 2>/dev/null | tail -n 8 | while read -r f; do cp "$f" "$work/"; done
+  fi
   if [ "$name" = fuzz_fst_load ]; then  # seed with small real Debian files
     for f in /usr/share/apertium/apertium-eng-spa/*.autopgen.bin /usr/share/apertium/apertium-*/*.autopmor.bin; do
       [ -f "$f" ] && cp "$f" "$work/" || true

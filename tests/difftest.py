@@ -38,7 +38,8 @@ CACHE = os.environ.get("PARLEY_TEST_CACHE", os.path.join(REPO, "build", "test-ca
 # Programs parley implements as stages (grows with the project).
 IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
                "apertium-wblank-attach", "apertium-wblank-detach", "apertium-pretransfer",
-               "apertium-tagger", "apertium-transfer", "apertium-interchunk", "apertium-postchunk"}
+               "apertium-tagger", "lrx-proc", "apertium-transfer", "apertium-interchunk",
+               "apertium-postchunk"}
 # Programs that mark a mode as needing more than the core (modes.md).
 NON_CORE = {"cg-proc", "lsx-proc", "rtx-proc", "apertium-anaphora",
             "apertium-posttransfer", "lt-proc-j", "apertium-transfer-j",
@@ -234,6 +235,26 @@ def transfer_variants(argv, data):
     yield "nul-in-blanks", argv, data.replace(sep, sep[:-1] + b"\0 ^", 9)
 
 
+LRX_EDGES = [
+    ("river", b"^bank<n><sg>/banco<n><m><sg>/orilla<n><f><sg>$ ^of<pr>/de<pr>$ "
+              b"^the<det><def><sp>/el<det><def><GD><ND>$ ^river<n><sg>/r\xc3\xado<n><m><sg>$[][\n]"),
+    ("one-tl", b"^dog<n><sg>/perro<n><m><sg>$ ^house<n><sg>/casa<n><f><sg>$"),
+    ("no-tl", b"^dog<n><sg>$ ^a/b$^$ ^/$ ^/x/y$ x"),
+    ("unknown", b"^*Xyzzy/*Xyzzy$ ^*bank/*bank$ ^Bank<n><sg>/banco<n><m><sg>/orilla<n><f><sg>$"),
+    ("escapes", b"\\^a\\/b<n>/c\\$d<n>/e<n>$ \\^x$ [^y/z$] ^a\\<b<n>/q<n>/r<n>$ ^<a/b>/c<$ ^x<a\\>b>/y$"),
+    ("case", b"^BANK<n><sg>/banco<n><m><sg>/orilla<n><f><sg>$ ^River<n><sg>/r\xc3\xado<n><m><sg>$ "
+             b"^\xc3\x89TAT<n>/a<n>/b<n>$ ^\xf0\x9d\x90\x80<n>/a<n>/b<n>$"),
+    ("nul", b"^bank<n><sg>/banco<n><m><sg>/orilla<n><f><sg>$ a\0b ^of<pr>/de<pr>$\0\0^x/y/z$\0"),
+    ("eof-in-unit", b"^bank<n><sg>/banco<n><m><sg>/orilla"),
+    ("eof-in-tag", b"^bank<n><sg>/banco<n"),
+    ("eof-after-backslash", b"^a/b\\"),
+    ("no-newline", b"^a<n>/b<n>$ tail"),
+    ("empty", b""),
+    ("blank-only", b"  [x] \n"),
+    ("unclosed-tag", b"^bank<n<sg>/a<n/b>$ ^<>/x$ ^bank<n><sg/a/b$"),
+]
+
+
 def edge_cases(stages):
     """Every lt-proc and pretransfer stage of the mode gets the hand-made
     inputs too."""
@@ -247,6 +268,10 @@ def edge_cases(stages):
             for name, data in PRETRANSFER_EDGES:
                 flags = ([], ["-z"], ["-e"], ["-n"]) if name == "surface" else ([], ["-z"], ["-e"])
                 for fl in flags:
+                    yield [argv[0]] + fl + argv[1:], name, data
+        if argv and argv[0] == "lrx-proc":
+            for name, data in LRX_EDGES:
+                for fl in ([], ["-z"]):
                     yield [argv[0]] + fl + argv[1:], name, data
         if argv and argv[0] == "lt-proc":
             for name, data in EDGE_INPUTS:
@@ -305,19 +330,12 @@ def compare(parley, argv, data, label, results, verbose, seen):
         if expect is not None and expect == out_p:
             ok = True
             label += " (documented divergence)"
-        elif argv[0] in TRANSFER_FAMILY and "-z" not in argv and b"\0" in data:
-            # transfer-nul: Debian cuts every string it writes at its first
-            # NUL; parley keeps the text.  With NULs only in blanks, parley's
-            # output without them must equal Debian's for the input without
-            # them.
-            rc2, out2, _ = run(argv, data.replace(b"\0", b""))
-            if rc2 == 0 and out2 == out_p.replace(b"\0", b""):
-                ok = True
-                label += " (documented divergence)"
-        elif argv[0] == "apertium-tagger" and "-z" not in argv and b"\0" in data:
-            # tagger-nul: without -z Debian prints nothing after a NUL (its
-            # output strings are cut there); parley keeps the NUL and the text,
-            # so without the NULs it must equal Debian on the input without them
+        elif (argv[0] in TRANSFER_FAMILY or argv[0] in ("apertium-tagger", "lrx-proc")) \
+                and "-z" not in argv and b"\0" in data:
+            # tagger-nul, lrx-nul, transfer-nul: without -z Debian cuts every
+            # string it writes at its first NUL; parley keeps the NUL and the
+            # text, so without the NULs it must equal Debian on the input
+            # without them (for transfer, the tests put NULs only in blanks)
             rc2, out2, _ = run(argv, data.replace(b"\0", b""))
             if rc2 == 0 and out2 == out_p.replace(b"\0", b""):
                 ok = True
@@ -382,6 +400,22 @@ def probe_cases():
             yield ["lt-proc"] + fl + [bins["rl"]], "probe-lu-%d" % k, data
 
 
+def lrx_cases():
+    """Hand-made rule files (tests/lrx_make.py): more than 16 candidates of
+    equal score (libstdc++ sort order), removes, summed scores, rules over
+    two words, skips, case."""
+    sys.path.insert(0, HERE)
+    import lrx_make
+    out = os.path.join(CACHE, "lrx")
+    os.makedirs(out, exist_ok=True)
+    for case, (rules, inputs) in sorted(lrx_make.CASES.items()):
+        b = os.path.join(out, case + ".bin")
+        lrx_make.build(rules, b)
+        for k, data in enumerate(inputs):
+            for fl in ([], ["-z"], ["-t"]):
+                yield ["lrx-proc"] + fl + [b], "lrx-%s-%d" % (case, k), data
+
+
 def core_modes():
     modes = []
     for fn in sorted(os.listdir(os.path.join(APERTIUM, "modes"))):
@@ -416,7 +450,7 @@ def main():
     if a.modes:
         want = set(a.modes.split(","))
         modes = [m for m in modes if m[0] in want]
-    if not modes:
+    if not modes and a.modes != "lrx":
         print("no modes found under %s: install the Apertium packages (scripts/install-deps.sh)" % APERTIUM)
         print("0 passed, 1 failed")
         return 1
@@ -429,6 +463,9 @@ def main():
             for argv, name, data in probes:
                 compare(a.parley, argv, data, "probe %s %s" % (name, " ".join(argv[1:-1])),
                         results, a.v, seen)
+    if not a.modes or "lrx" in a.modes.split(","):
+        for argv, name, data in lrx_cases():
+            compare(a.parley, argv, data, "%s %s" % (name, " ".join(argv[1:-1])), results, a.v, seen)
     for mode, pipeline in modes:
         base = stages_of(pipeline, "-g", "")
         text = source_text(mode, base, lines)

@@ -110,6 +110,24 @@ int fst_load_buffer(fst **out, const char *buf, size_t len, const char *name, pl
 int fst_load_file(fst **out, const char *path, pl_err *e);
 void fst_free(fst *f);
 
+/* Building an fst from lttoolbox parts embedded in another format (the lrx
+ * files of lrx-proc store an Alphabet, then named transducers between data
+ * of their own).  fst_builder_create reads the alphabet (tags and symbol
+ * pairs, no letters: lttoolbox's Alphabet::read) from `r`, which stays the
+ * caller's and is advanced by every call; fst_builder_section reads one
+ * "string name, transducer" into section *idx (sections keep file order:
+ * no sorting by name, no removal of duplicates); fst_builder_finish
+ * validates and packs the result (node 0 is a root with an epsilon arc to
+ * every section, as in fst_load_buffer) and hands it over.  Errors name
+ * `name`, call the file `kind` ("lrx file") and give r's offset.  The
+ * builder must be freed in every case. */
+struct rd;
+typedef struct fst_builder fst_builder;
+int fst_builder_create(fst_builder **b, struct rd *r, const char *name, const char *kind, pl_err *e);
+int fst_builder_section(fst_builder *b, uint32_t *idx);
+int fst_builder_finish(fst_builder *b, fst **out);
+void fst_builder_free(fst_builder *b);
+
 /* Symbol of a tag given with brackets ("<n>"), or 0 when unknown. */
 int32_t fst_tag_find(const fst *f, const uint16_t *s, size_t n);
 /* Appends the printable form of a symbol to a UTF-16 buffer. */
@@ -155,6 +173,16 @@ static inline void fst_arcs_for(const fst *f, uint32_t n, int32_t sym, uint32_t 
   *a = lo;
   *b = e;
 }
+
+/* libstdc++'s std::sort of `n` records by ascending key (introsort; equal
+ * keys end up in the order std::sort leaves them, which is not stable above
+ * 16 records).  Shared by lt-proc's analysis order and lrx-proc's candidate
+ * order.  Keys must not be NaN. */
+typedef struct sortrec {
+  double key;
+  uint32_t idx;
+} sortrec;
+void std_sort_by_key(sortrec *a, size_t n);
 
 /* ---- processors (lt-proc) ---- */
 

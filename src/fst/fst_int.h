@@ -156,11 +156,4 @@ void st_restart_finals(fst_engine *E, fstate *s, int mask, int32_t required, con
  * would otherwise grow the state exponentially.  Reaching it is an error. */
 #define FST_MAX_PATHS (1u << 20)
 
-/* libstdc++ std::sort of `n` records by key (introsort; unstable above 16). */
-typedef struct sortrec {
-  double key;
-  uint32_t idx;
-} sortrec;
-void std_sort_by_key(sortrec *a, size_t n);
-
 #endif

@@ -37,8 +37,10 @@
 #define MAX_CP 0x10FFFF
 
 typedef struct loader {
-  rd r;
+  rd *r; /* the caller's reader (fst_builder) or `own` */
+  rd own;
   const char *name;
+  const char *kind; /* "lttoolbox file", or what the embedding file is */
   pl_err *e;
   fst *f;
   /* arcs in file order, grouped by source node (node 0 = root) */
@@ -46,23 +48,23 @@ typedef struct loader {
 } loader;
 
 static int corrupt(loader *L, const char *what) {
-  return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos, "%s: corrupt lttoolbox file: %s (offset %zu)",
-                    L->name, what, L->r.pos);
+  return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r->pos, "%s: corrupt %s: %s (offset %zu)",
+                    L->name, L->kind, what, L->r->pos);
 }
 
 static int truncated(loader *L) {
-  return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.len, "%s: truncated lttoolbox file (ends at offset %zu)",
-                    L->name, L->r.len);
+  return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r->len, "%s: truncated %s (ends at offset %zu)",
+                    L->name, L->kind, L->r->len);
 }
 
 /* Reads a count that is followed by at least `min_each` bytes per element. */
 static int read_count(loader *L, uint32_t *n, size_t min_each, const char *what) {
-  *n = rd_mb(&L->r);
-  if (L->r.err) return truncated(L);
-  if (min_each && *n > rd_left(&L->r) / min_each) {
-    return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos,
-                      "%s: corrupt lttoolbox file: %s count %u exceeds the %zu bytes left (offset %zu)",
-                      L->name, what, *n, rd_left(&L->r), L->r.pos);
+  *n = rd_mb(L->r);
+  if (L->r->err) return truncated(L);
+  if (min_each && *n > rd_left(L->r) / min_each) {
+    return pl_err_set(L->e, PL_ECORRUPT, (long long)L->r->pos,
+                      "%s: corrupt %s: %s count %u exceeds the %zu bytes left (offset %zu)",
+                      L->name, L->kind, what, *n, rd_left(L->r), L->r->pos);
   }
   return PL_OK;
 }
@@ -72,8 +74,8 @@ static int read_str(loader *L, uint16_t **out, uint32_t *out_len) {
   if (read_count(L, &n, 1, "string length")) return L->e->code;
   ubuf b = {0};
   for (uint32_t i = 0; i < n; i++) {
-    uint32_t cp = rd_mb(&L->r);
-    if (L->r.err) {
+    uint32_t cp = rd_mb(L->r);
+    if (L->r->err) {
       ubuf_free(&b);
       return truncated(L);
     }
@@ -124,14 +126,16 @@ static int cmp_i32(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int read_alphabet(loader *L) {
+/* The letters ("alphabetic characters") that lttoolbox .bin files store
+ * before the alphabet proper (file_utils.cc readShared). */
+static int read_letters(loader *L) {
   fst *f = L->f;
   uint32_t n;
   if (read_count(L, &n, 1, "letter")) return L->e->code;
   f->letters = calloc(n ? n : 1, sizeof *f->letters);
   if (!f->letters) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
-  for (uint32_t i = 0; i < n; i++) f->letters[i] = (int32_t)rd_mb(&L->r);
-  if (L->r.err) return truncated(L);
+  for (uint32_t i = 0; i < n; i++) f->letters[i] = (int32_t)rd_mb(L->r);
+  if (L->r->err) return truncated(L);
   qsort(f->letters, n, sizeof *f->letters, cmp_i32);
   uint32_t u = 0;
   for (uint32_t i = 0; i < n; i++)
@@ -139,7 +143,12 @@ static int read_alphabet(loader *L) {
   f->n_letters = u;
   for (uint32_t i = 0; i < u; i++)
     if (f->letters[i] >= 0 && f->letters[i] < 128) f->letter_ascii[f->letters[i]] = 1;
+  return PL_OK;
+}
 
+/* Alphabet::read: the tags, then the symbol pairs. */
+static int read_alphabet(loader *L) {
+  fst *f = L->f;
   if (read_count(L, &f->n_tags, 1, "tag")) return L->e->code;
   f->tag = calloc(f->n_tags ? f->n_tags : 1, sizeof *f->tag);
   f->tag_len = calloc(f->n_tags ? f->n_tags : 1, sizeof *f->tag_len);
@@ -190,8 +199,8 @@ static int read_alphabet(loader *L) {
   if (!f->pair) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
   for (uint32_t i = 0; i < f->n_pairs; i++) {
     for (int k = 0; k < 2; k++) {
-      int64_t v = (int64_t)rd_mb(&L->r) - (int64_t)f->n_tags;
-      if (L->r.err) return truncated(L);
+      int64_t v = (int64_t)rd_mb(L->r) - (int64_t)f->n_tags;
+      if (L->r->err) return truncated(L);
       if (v > MAX_CP) return corrupt(L, "symbol pair names a code point above U+10FFFF");
       f->pair[i][k] = (int32_t)v;
     }
@@ -249,17 +258,17 @@ static int section_type(const uint16_t *s, uint32_t n) {
 
 static int read_transducer(loader *L, fst_section *sec) {
   fst *f = L->f;
-  size_t hdr = L->r.pos;
-  if (rd_magic(&L->r, "LTTD")) {
-    uint64_t feat = rd_u64be(&L->r);
-    if (L->r.err) return truncated(L);
+  size_t hdr = L->r->pos;
+  if (rd_magic(L->r, "LTTD")) {
+    uint64_t feat = rd_u64be(L->r);
+    if (L->r->err) return truncated(L);
     if (feat >= 2) {
-      L->r.pos = hdr;
+      L->r->pos = hdr;
       return corrupt(L, "transducer has unknown feature bits");
     }
     sec->weighted = (int)(feat & 1);
   }
-  uint32_t initial = rd_mb(&L->r);
+  uint32_t initial = rd_mb(L->r);
   uint32_t n_finals;
   if (read_count(L, &n_finals, sec->weighted ? 3 : 1, "final state")) return L->e->code;
   /* finals are remembered until the state count is known */
@@ -272,13 +281,13 @@ static int read_transducer(loader *L, fst_section *sec) {
   }
   uint64_t base = 0;
   for (uint32_t i = 0; i < n_finals; i++) {
-    base += rd_mb(&L->r);
+    base += rd_mb(L->r);
     fin[i] = base > UINT32_MAX ? UINT32_MAX : (uint32_t)base;
-    finw[i] = sec->weighted ? rd_mb_double(&L->r) : 0.0;
+    finw[i] = sec->weighted ? rd_mb_double(L->r) : 0.0;
   }
   int rc = PL_OK;
   uint32_t n_states;
-  if (L->r.err) {
+  if (L->r->err) {
     rc = truncated(L);
     goto out;
   }
@@ -288,9 +297,9 @@ static int read_transducer(loader *L, fst_section *sec) {
     goto out;
   }
   if (initial >= n_states) {
-    rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos,
-                    "%s: corrupt lttoolbox file: initial state %u >= %u states (offset %zu)", L->name,
-                    initial, n_states, L->r.pos);
+    rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r->pos,
+                    "%s: corrupt %s: initial state %u >= %u states (offset %zu)", L->name, L->kind,
+                    initial, n_states, L->r->pos);
     goto out;
   }
   uint32_t first = f->n_nodes;
@@ -303,9 +312,9 @@ static int read_transducer(loader *L, fst_section *sec) {
   for (uint32_t i = 0; i < n_states; i++) f->final_w[first + i] = 0.0;
   for (uint32_t i = 0; i < n_finals; i++) {
     if (fin[i] >= n_states) {
-      rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos,
-                      "%s: corrupt lttoolbox file: final state %u >= %u states (offset %zu)", L->name,
-                      fin[i], n_states, L->r.pos);
+      rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r->pos,
+                      "%s: corrupt %s: final state %u >= %u states (offset %zu)", L->name, L->kind,
+                      fin[i], n_states, L->r->pos);
       goto out;
     }
     /* a repeated final keeps its first weight (std::map::insert) */
@@ -321,17 +330,17 @@ static int read_transducer(loader *L, fst_section *sec) {
     if ((rc = grow_arcs(L, (size_t)f->n_arcs + n_arcs))) goto out;
     uint64_t label = 0;
     for (uint32_t t = 0; t < n_arcs; t++) {
-      label += rd_mb(&L->r);
-      uint32_t delta = rd_mb(&L->r);
-      double w = sec->weighted ? rd_mb_double(&L->r) : 0.0;
-      if (L->r.err) {
+      label += rd_mb(L->r);
+      uint32_t delta = rd_mb(L->r);
+      double w = sec->weighted ? rd_mb_double(L->r) : 0.0;
+      if (L->r->err) {
         rc = truncated(L);
         goto out;
       }
       if (label >= f->n_pairs) {
-        rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r.pos,
-                        "%s: corrupt lttoolbox file: state %u: symbol pair %llu >= %u pairs (offset %zu)",
-                        L->name, s, (unsigned long long)label, f->n_pairs, L->r.pos);
+        rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r->pos,
+                        "%s: corrupt %s: state %u: symbol pair %llu >= %u pairs (offset %zu)",
+                        L->name, L->kind, s, (unsigned long long)label, f->n_pairs, L->r->pos);
         goto out;
       }
       uint32_t k = f->n_arcs++;
@@ -427,7 +436,7 @@ static int check_eps_cycles(loader *L) {
       next[sp - 1] = a + 1;
       uint32_t t = f->arc_to[a];
       if (colour[t] == 1) {
-        rc = pl_err_set(L->e, PL_ECORRUPT, -1, "%s: corrupt lttoolbox file: epsilon cycle through state %u", L->name, t);
+        rc = pl_err_set(L->e, PL_ECORRUPT, -1, "%s: corrupt %s: epsilon cycle through state %u", L->name, L->kind, t);
       } else if (colour[t] == 0) {
         colour[t] = 1;
         stack[sp] = t;
@@ -533,47 +542,91 @@ static int finish(loader *L) {
   return PL_OK;
 }
 
+/* Starts a loader over `r` with an empty fst whose node 0 is the root. */
+static int loader_init(loader *L, rd *r, const char *name, const char *kind, pl_err *e) {
+  memset(L, 0, sizeof *L);
+  L->r = r;
+  L->name = name ? name : "(buffer)";
+  L->kind = kind;
+  L->e = e;
+  L->f = calloc(1, sizeof *L->f);
+  if (!L->f) return pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  /* node 0 is the root; its arcs are added once the sections are known */
+  int rc = grow_nodes(L, 1);
+  if (rc) return rc;
+  L->f->n_nodes = 1;
+  L->f->final_type[0] = 0;
+  L->f->final_w[0] = 0.0;
+  L->f->arc_first[0] = 0;
+  return PL_OK;
+}
+
+/* Reads one "string name, transducer" into a new section (file order). */
+static int read_section(loader *L, size_t *sec_cap) {
+  fst *f = L->f;
+  if (f->n_sections == *sec_cap) {
+    size_t cap = *sec_cap ? *sec_cap * 2 : 8;
+    fst_section *sec = pl_realloc_array(f->sec, cap, sizeof *sec);
+    if (!sec) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+    memset(sec + f->n_sections, 0, (cap - f->n_sections) * sizeof *sec);
+    f->sec = sec;
+    *sec_cap = cap;
+  }
+  fst_section *s = &f->sec[f->n_sections++];
+  int rc = read_str(L, &s->name, &s->name_len);
+  if (rc) return rc;
+  s->type = section_type(s->name, s->name_len);
+  return read_transducer(L, s);
+}
+
+/* Gives node 0 an epsilon arc to each section's initial state, in section
+ * order; the root's arcs come first in the arc arrays. */
+static int add_root_arcs(loader *L) {
+  fst *f = L->f;
+  uint32_t k = f->n_sections;
+  int rc = grow_arcs(L, (size_t)f->n_arcs + k + 1);
+  if (rc) return rc;
+  memmove(f->arc_in + k, f->arc_in, f->n_arcs * sizeof *f->arc_in);
+  memmove(f->arc_out + k, f->arc_out, f->n_arcs * sizeof *f->arc_out);
+  memmove(f->arc_to + k, f->arc_to, f->n_arcs * sizeof *f->arc_to);
+  memmove(f->arc_w + k, f->arc_w, f->n_arcs * sizeof *f->arc_w);
+  for (uint32_t i = 0; i < k; i++) {
+    f->arc_in[i] = 0;
+    f->arc_out[i] = 0;
+    f->arc_to[i] = f->sec[i].initial;
+    f->arc_w[i] = 0.0;
+  }
+  for (uint32_t n = 1; n < f->n_nodes; n++) f->arc_first[n] += k;
+  f->n_arcs += k;
+  return PL_OK;
+}
+
 int fst_load_buffer(fst **out, const char *buf, size_t len, const char *name, pl_err *e) {
   loader L;
-  memset(&L, 0, sizeof L);
-  rd_init(&L.r, buf, len);
-  L.name = name ? name : "(buffer)";
-  L.e = e;
+  rd r;
+  rd_init(&r, buf, len);
   *out = NULL;
-  fst *f = L.f = calloc(1, sizeof *f);
-  if (!f) return pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", L.name);
-  int rc;
-  if (rd_magic(&L.r, "LTTB")) {
-    uint64_t feat = rd_u64be(&L.r);
-    if (L.r.err) {
+  int rc = loader_init(&L, &r, name, "lttoolbox file", e);
+  fst *f = L.f;
+  if (rc) goto fail;
+  if (rd_magic(&r, "LTTB")) {
+    uint64_t feat = rd_u64be(&r);
+    if (r.err) {
       rc = truncated(&L);
       goto fail;
     }
     if (feat != 0) {
-      L.r.pos = 4;
+      r.pos = 4;
       rc = corrupt(&L, "file has unknown feature bits (newer lttoolbox?)");
       goto fail;
     }
   }
-  if ((rc = read_alphabet(&L))) goto fail;
-  if ((rc = read_count(&L, &f->n_sections, 2, "section"))) goto fail;
-  f->sec = calloc(f->n_sections ? f->n_sections : 1, sizeof *f->sec);
-  if (!f->sec) {
-    rc = pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", L.name);
-    goto fail;
-  }
-  /* node 0 is the root; its arcs are added after the sections are known */
-  if ((rc = grow_nodes(&L, 1))) goto fail;
-  f->n_nodes = 1;
-  f->final_type[0] = 0;
-  f->final_w[0] = 0.0;
-  f->arc_first[0] = 0;
-  for (uint32_t i = 0; i < f->n_sections; i++) {
-    fst_section *s = &f->sec[i];
-    if ((rc = read_str(&L, &s->name, &s->name_len))) goto fail;
-    s->type = section_type(s->name, s->name_len);
-    if ((rc = read_transducer(&L, s))) goto fail;
-  }
+  if ((rc = read_letters(&L)) || (rc = read_alphabet(&L))) goto fail;
+  uint32_t n_sections;
+  if ((rc = read_count(&L, &n_sections, 2, "section"))) goto fail;
+  size_t sec_cap = 0;
+  for (uint32_t i = 0; i < n_sections; i++)
+    if ((rc = read_section(&L, &sec_cap))) goto fail;
   /* Order sections by name (lttoolbox keeps them in a std::map); a later
    * duplicate replaces an earlier one. Insertion sort: n is tiny. */
   for (uint32_t i = 1; i < f->n_sections; i++) {
@@ -602,29 +655,54 @@ int fst_load_buffer(fst **out, const char *buf, size_t len, const char *name, pl
     }
     f->n_sections = u;
   }
-  /* The root's arcs must come first in the arc arrays: rebuild with room. */
-  {
-    uint32_t k = f->n_sections;
-    if ((rc = grow_arcs(&L, (size_t)f->n_arcs + k + 1))) goto fail;
-    memmove(f->arc_in + k, f->arc_in, f->n_arcs * sizeof *f->arc_in);
-    memmove(f->arc_out + k, f->arc_out, f->n_arcs * sizeof *f->arc_out);
-    memmove(f->arc_to + k, f->arc_to, f->n_arcs * sizeof *f->arc_to);
-    memmove(f->arc_w + k, f->arc_w, f->n_arcs * sizeof *f->arc_w);
-    for (uint32_t i = 0; i < k; i++) {
-      f->arc_in[i] = 0;
-      f->arc_out[i] = 0;
-      f->arc_to[i] = f->sec[i].initial;
-      f->arc_w[i] = 0.0;
-    }
-    for (uint32_t n = 1; n < f->n_nodes; n++) f->arc_first[n] += k;
-    f->n_arcs += k;
-  }
-  if ((rc = finish(&L))) goto fail;
+  if ((rc = add_root_arcs(&L)) || (rc = finish(&L))) goto fail;
   *out = f;
   return PL_OK;
 fail:
   fst_free(f);
   return rc;
+}
+
+/* ---- fst_builder: lttoolbox parts embedded in other files ---- */
+struct fst_builder {
+  loader L;
+  size_t sec_cap;
+};
+
+int fst_builder_create(fst_builder **out, rd *r, const char *name, const char *kind, pl_err *e) {
+  fst_builder *b = calloc(1, sizeof *b);
+  *out = NULL;
+  if (!b) return pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", name ? name : "(buffer)");
+  int rc = loader_init(&b->L, r, name, kind, e);
+  if (!rc) rc = read_alphabet(&b->L);
+  if (rc) {
+    fst_builder_free(b);
+    return rc;
+  }
+  *out = b;
+  return PL_OK;
+}
+
+int fst_builder_section(fst_builder *b, uint32_t *idx) {
+  int rc = read_section(&b->L, &b->sec_cap);
+  if (!rc) *idx = b->L.f->n_sections - 1;
+  return rc;
+}
+
+int fst_builder_finish(fst_builder *b, fst **out) {
+  *out = NULL;
+  int rc = add_root_arcs(&b->L);
+  if (!rc) rc = finish(&b->L);
+  if (rc) return rc;
+  *out = b->L.f;
+  b->L.f = NULL;
+  return PL_OK;
+}
+
+void fst_builder_free(fst_builder *b) {
+  if (!b) return;
+  fst_free(b->L.f);
+  free(b);
 }
 
 int fst_load_file(fst **out, const char *path, pl_err *e) {

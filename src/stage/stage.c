@@ -6,6 +6,7 @@
 
 #include "../format/format.h"
 #include "../fst/fst.h"
+#include "../lrx/lrx.h"
 #include "../pretransfer/pretransfer.h"
 #include "../tagger/hmm.h"
 #include "../transfer/trx.h"
@@ -40,13 +41,14 @@ static const struct {
     {"apertium-wblank-detach", fmt_wblank_detach_main},
     {"apertium-pretransfer", ptx_main},
     {"apertium-tagger", hmm_main},
+    {"lrx-proc", lrx_main},
     {"apertium-transfer", trx_transfer_main},
     {"apertium-interchunk", trx_interchunk_main},
     {"apertium-postchunk", trx_postchunk_main},
 };
 
 const char *const stage_programs[] = {"lt-proc", "apertium-destxt", "apertium-retxt", "apertium-wblank-attach",
-                                      "apertium-wblank-detach", "apertium-pretransfer", "apertium-tagger",
+                                      "apertium-wblank-detach", "apertium-pretransfer", "apertium-tagger", "lrx-proc",
                                       "apertium-transfer", "apertium-interchunk", "apertium-postchunk", NULL};
 
 int stage_main(int argc, char **argv, int in_fd, int out_fd, pl_err *e) {
