@@ -27,18 +27,26 @@
 
 /* ---------------- tagger words ---------------- */
 
+/* Texts are kept in UTF-8, as they are read and printed: Apertium's
+ * UTF-16 strings are only needed where a decision depends on them (the
+ * classification of a reading, the prefer and discard rules), and there a
+ * reading or lexical form is converted on the way in. */
 typedef struct lfent {
   int32_t tag;
-  ubuf lf;
+  uint32_t off, len; /* bytes of tword.lft */
 } lfent;
 
 typedef struct tword {
-  ubuf sf, ignored;
-  i32vec tags; /* sorted set */
-  lfent *lfs; /* sorted by tag (std::map) */
+  struct tword *next_free; /* in run.pool */
+  bbuf ign, sf, lft;       /* ignored text, surface form, lexical forms */
+  i32vec tags;             /* sorted set */
+  lfent *lfs;              /* sorted by tag (std::map) */
   uint32_t n_lfs, cap_lfs;
   int plus_cut, prev_plus_cut;
+  int32_t cls; /* ambiguity class of `tags` when known (cached words), else -1 */
 } tword;
+
+#define MS_LIMIT 1024
 
 typedef struct run {
   const hmm_model *m;
@@ -47,36 +55,55 @@ typedef struct run {
   pl_out *out;
   URegularExpression **prefer, **discard;
   int end_of_file;
-  /* FileMorphoStream::vwords */
+  /* FileMorphoStream::vwords: the words of the current token, vw[head..n_vw)
+   * not yet handed out */
   tword **vw;
-  uint32_t n_vw, cap_vw;
+  uint32_t n_vw, cap_vw, head;
+  tword *pool; /* released words, reused with their buffers */
   /* MatchState */
-  uint32_t st[1024];
+  uint32_t st[MS_LIMIT];
   int first, last;
   /* the open class, which find_similar_ambiguity_class overwrites */
   tagset open;
-  /* classification cache: reading text -> recorded operations */
+  /* word cache: the readings of a token (UTF-8) -> its words, compiled */
   kvcache cache;
-  bbuf *rec;
-  ubuf scratch;
+  bbuf val;   /* a cache value being built */
+  ubuf u16;   /* a reading in UTF-16, being classified */
+  ubuf re16;  /* a lexical form in UTF-16, for a discard rule */
   int failed;
 } run;
 
-static tword *tw_new(int prev_plus_cut) {
-  tword *w = calloc(1, sizeof *w);
-  if (w) w->prev_plus_cut = prev_plus_cut;
+static tword *tw_new(run *R, int prev_plus_cut) {
+  tword *w = R->pool;
+  if (w) {
+    R->pool = w->next_free;
+    w->ign.len = w->sf.len = w->lft.len = 0;
+    w->tags.n = 0;
+    w->n_lfs = 0;
+    w->plus_cut = 0;
+  } else if (!(w = calloc(1, sizeof *w))) {
+    return NULL;
+  }
+  w->prev_plus_cut = prev_plus_cut;
+  w->cls = -1;
   return w;
 }
 
-static void tw_free(tword *w) {
-  if (!w) return;
-  ubuf_free(&w->sf);
-  ubuf_free(&w->ignored);
+static void tw_release(run *R, tword *w) {
+  w->next_free = R->pool;
+  R->pool = w;
+}
+
+static void tw_destroy(tword *w) {
+  bbuf_free(&w->ign);
+  bbuf_free(&w->sf);
+  bbuf_free(&w->lft);
   i32vec_free(&w->tags);
-  for (uint32_t i = 0; i < w->n_lfs; i++) ubuf_free(&w->lfs[i].lf);
   free(w->lfs);
   free(w);
 }
+
+static int tw_failed(const tword *w) { return w->ign.failed || w->sf.failed || w->lft.failed || w->tags.failed; }
 
 static int tw_has_tag(const tword *w, int32_t t) {
   for (uint32_t i = 0; i < w->tags.n; i++)
@@ -99,27 +126,46 @@ static void tw_insert_tag(run *R, tword *w, int32_t t) {
   w->tags.p[i] = t;
 }
 
-/* lexical_forms[t] (std::map::operator[]: inserts an empty string). */
-static ubuf *tw_lf(run *R, tword *w, int32_t t) {
+static int lfs_reserve(run *R, tword *w, uint32_t need) {
+  if (need <= w->cap_lfs) return 0;
+  uint32_t cap = w->cap_lfs ? w->cap_lfs : 4;
+  while (cap < need) cap *= 2;
+  lfent *n = pl_realloc_array(w->lfs, cap, sizeof *n);
+  if (!n) {
+    R->failed = 1;
+    return -1;
+  }
+  w->lfs = n;
+  w->cap_lfs = cap;
+  return 0;
+}
+
+/* The index of lexical_forms[t] (std::map::operator[]: inserts an empty
+ * string); -1 when out of memory. */
+static int tw_lf(run *R, tword *w, int32_t t) {
   uint32_t i = 0;
   while (i < w->n_lfs && w->lfs[i].tag < t) i++;
-  if (i < w->n_lfs && w->lfs[i].tag == t) return &w->lfs[i].lf;
-  if (w->n_lfs == w->cap_lfs) {
-    uint32_t cap = w->cap_lfs ? w->cap_lfs * 2 : 4;
-    lfent *n = realloc(w->lfs, cap * sizeof *n);
-    if (!n) { /* out of memory: reported at the end; write into scratch */
-      R->failed = 1;
-      R->scratch.len = 0;
-      return &R->scratch;
-    }
-    w->lfs = n;
-    w->cap_lfs = cap;
-  }
+  if (i < w->n_lfs && w->lfs[i].tag == t) return (int)i;
+  if (lfs_reserve(R, w, w->n_lfs + 1)) return -1;
   memmove(w->lfs + i + 1, w->lfs + i, (w->n_lfs - i) * sizeof *w->lfs);
-  memset(&w->lfs[i], 0, sizeof w->lfs[i]);
-  w->lfs[i].tag = t;
+  w->lfs[i] = (lfent){t, 0, 0};
   w->n_lfs++;
-  return &w->lfs[i].lf;
+  return (int)i;
+}
+
+/* lexical_forms[t] = lf (a replaced text stays unused in lft, which the
+ * word's reuse resets). */
+static void tw_set_lf(run *R, tword *w, int32_t t, const uint16_t *lf, size_t n) {
+  int i = tw_lf(R, w, t);
+  if (i < 0) return;
+  size_t off = w->lft.len;
+  bbuf_put_u16(&w->lft, lf, n);
+  if (w->lft.failed) {
+    R->failed = 1;
+    return;
+  }
+  w->lfs[i].off = (uint32_t)off;
+  w->lfs[i].len = (uint32_t)(w->lft.len - off);
 }
 
 static int re_find(URegularExpression *re, const uint16_t *s, size_t n) {
@@ -135,16 +181,12 @@ static int re_find(URegularExpression *re, const uint16_t *s, size_t n) {
 static void tw_add_tag(run *R, tword *w, int32_t t, const uint16_t *lf, size_t n) {
   if (!tw_has_tag(w, t)) {
     tw_insert_tag(R, w, t);
-    ubuf *l = tw_lf(R, w, t);
-    l->len = 0;
-    ubuf_append(l, lf, n);
+    tw_set_lf(R, w, t, lf, n);
     return;
   }
   for (uint32_t i = 0; i < R->m->n_prefer; i++)
     if (R->prefer[i] && re_find(R->prefer[i], lf, n)) {
-      ubuf *l = tw_lf(R, w, t);
-      l->len = 0;
-      ubuf_append(l, lf, n);
+      tw_set_lf(R, w, t, lf, n);
       break;
     }
 }
@@ -158,6 +200,27 @@ static void tw_erase_tag(tword *w, int32_t t) {
     }
 }
 
+/* UTF-8 text that this file wrote or validated -> UTF-16 (replaces u). */
+static void u8_to_u16(ubuf *u, const char *s, size_t n) {
+  const unsigned char *b = (const unsigned char *)s;
+  u->len = 0;
+  if (ubuf_reserve(u, n)) return;
+  for (size_t i = 0; i < n;) {
+    if (b[i] < 0x80) {
+      ubuf_push(u, b[i++]);
+      continue;
+    }
+    int k = utf8_lead_len(b[i]);
+    int32_t cp = (size_t)k <= n - i ? utf8_decode(b + i, k) : -1;
+    if (cp < 0) { /* cannot happen: the text was valid */
+      cp = 0xFFFD;
+      k = 1;
+    }
+    ubuf_put_cp(u, cp);
+    i += (size_t)k;
+  }
+}
+
 /* TaggerWord::discardOnAmbiguity, including its loop (after an erase it
  * restarts at the beginning and then skips it) and its final comparison,
  * which compares with the length of the rule's text. */
@@ -167,8 +230,12 @@ static void tw_discard(run *R, tword *w, URegularExpression *re, uint32_t rule_l
   uint32_t n_new = 0;
   uint32_t it = 0;
   while (it < w->n_lfs) {
-    if (re_find(re, w->lfs[it].lf.p, w->lfs[it].lf.len)) {
-      ubuf_free(&w->lfs[it].lf);
+    u8_to_u16(&R->re16, w->lft.p + w->lfs[it].off, w->lfs[it].len);
+    if (R->re16.failed) {
+      R->failed = 1;
+      return;
+    }
+    if (re_find(re, R->re16.p, R->re16.len)) {
       memmove(w->lfs + it, w->lfs + it + 1, (w->n_lfs - it - 1) * sizeof *w->lfs);
       w->n_lfs--;
       it = 0;
@@ -191,53 +258,54 @@ static void tw_discard(run *R, tword *w, URegularExpression *re, uint32_t rule_l
   }
 }
 
-/* TaggerWord::get_lexical_form / get_all_chosen_tag_first */
+/* TaggerWord::get_lexical_form / get_all_chosen_tag_first, written
+ * straight into the output buffer. */
 static void tw_print(run *R, tword *w, int32_t t) {
-  ubuf ret = {0};
-  ubuf_append(&ret, w->ignored.p, w->ignored.len);
-  if (t == R->m->tag_eof) goto out;
+  bbuf *o = &R->out->b;
+  const hmm_opts *op = R->o;
+  bbuf_append(o, w->ign.p, w->ign.len);
+  if (t == R->m->tag_eof) return;
+  size_t mark = o->len;
   if (!w->prev_plus_cut) {
-    ubuf_put_ascii(&ret, R->o->mark && w->tags.n > 1 ? "^=" : "^");
-    if (R->o->show_sf && !R->o->first) {
-      ubuf_append(&ret, w->sf.p, w->sf.len);
-      ubuf_push(&ret, '/');
+    if (op->mark && w->tags.n > 1) bbuf_append(o, "^=", 2);
+    else bbuf_putc(o, '^');
+    if (op->show_sf && !op->first) {
+      bbuf_append(o, w->sf.p, w->sf.len);
+      bbuf_putc(o, '/');
     }
   }
-  if (R->o->first) {
-    ubuf_append(&ret, w->sf.p, w->sf.len);
+  if (op->first) {
+    bbuf_append(o, w->sf.p, w->sf.len);
     if (w->n_lfs == 0) {
-      ubuf_put_ascii(&ret, "/*");
-      ubuf_append(&ret, w->sf.p, w->sf.len);
+      bbuf_append(o, "/*", 2);
+      bbuf_append(o, w->sf.p, w->sf.len);
     } else {
-      ubuf *l = tw_lf(R, w, t);
-      ubuf_push(&ret, '/');
-      ubuf_append(&ret, l->p, l->len);
+      int l = tw_lf(R, w, t);
+      if (l < 0) return;
+      bbuf_putc(o, '/');
+      bbuf_append(o, w->lft.p + w->lfs[l].off, w->lfs[l].len);
       if (w->n_lfs > 1)
         for (uint32_t i = 0; i < w->tags.n; i++)
           if (w->tags.p[i] != t) {
-            ubuf *o = tw_lf(R, w, w->tags.p[i]);
-            ubuf_push(&ret, '/');
-            ubuf_append(&ret, o->p, o->len);
+            int k = tw_lf(R, w, w->tags.p[i]);
+            if (k < 0) return;
+            bbuf_putc(o, '/');
+            bbuf_append(o, w->lft.p + w->lfs[k].off, w->lfs[k].len);
           }
     }
-  } else if (w->n_lfs == 0 || (w->lfs[0].lf.len && w->lfs[0].lf.p[0] == '*')) {
-    ubuf_push(&ret, '*');
-    ubuf_append(&ret, w->sf.p, w->sf.len);
+  } else if (w->n_lfs == 0 || (w->lfs[0].len && w->lft.p[w->lfs[0].off] == '*')) {
+    bbuf_putc(o, '*');
+    bbuf_append(o, w->sf.p, w->sf.len);
   } else {
-    ubuf *l = tw_lf(R, w, t);
-    ubuf_append(&ret, l->p, l->len);
+    int l = tw_lf(R, w, t);
+    if (l < 0) return;
+    bbuf_append(o, w->lft.p + w->lfs[l].off, w->lfs[l].len);
   }
-  if (!(ret.len == w->ignored.len && (ret.len == 0 || !memcmp(ret.p, w->ignored.p, ret.len * sizeof *ret.p))))
-    ubuf_push(&ret, w->plus_cut ? '+' : '$');
-out:
-  out_u16(R->out, ret.p, ret.len);
-  if (ret.failed) R->failed = 1;
-  ubuf_free(&ret);
+  if (o->len != mark) /* Apertium: ret != ignored_string */
+    bbuf_putc(o, w->plus_cut ? '+' : '$');
 }
 
 /* ---------------- pattern matching (lttoolbox MatchState) ---------------- */
-
-#define MS_LIMIT 1024
 
 static uint32_t ms_search(const hmm_model *m, uint32_t node, int32_t sym) {
   int left = 0, right = (int)(m->first[node + 1] - m->first[node]) - 1;
@@ -297,9 +365,9 @@ static int vw_push(run *R, tword *w) {
   }
   if (R->n_vw == R->cap_vw) {
     uint32_t cap = R->cap_vw ? R->cap_vw * 2 : 8;
-    tword **n = realloc(R->vw, cap * sizeof *n);
+    tword **n = pl_realloc_array(R->vw, cap, sizeof *n);
     if (!n) {
-      tw_free(w);
+      tw_release(R, w);
       R->failed = 1;
       return -1;
     }
@@ -317,32 +385,18 @@ static void add_eof_tag(run *R, int iv) { tw_add_tag(R, R->vw[iv], R->m->tag_eof
 /* A plus cut: the reading continues as a new word after '+'. */
 static void plus_cut(run *R, int *iv) {
   R->vw[*iv]->plus_cut = 1;
-  if ((int)R->n_vw <= *iv + 1) vw_push(R, tw_new(1));
+  if ((int)R->n_vw <= *iv + 1) vw_push(R, tw_new(R, 1));
   (*iv)++;
   ms_init(R);
 }
 
-/* The effects of classifying one reading, as a list of operations that
- * can be replayed: a reading's classification depends only on its text, so
- * it is cached per reading (kvcache) and replayed on the current words. */
-enum { OP_ADD = 1, OP_CUT = 2, OP_ROLLBACK = 3 };
-
-static void op_log(run *R, int32_t op, int32_t a, int32_t b, int32_t c) {
-  if (!R->rec) return;
-  int32_t w[4] = {op, a, b, c};
-  bbuf_append(R->rec, w, sizeof w);
-}
-
-static void op_add(run *R, int iv, int32_t tag, const ubuf *str, int off, int len) {
-  op_log(R, OP_ADD, tag, off, len);
-  tw_add_tag(R, R->vw[iv], tag, str->p + off, (size_t)len);
-}
-
-static void op_rollback(run *R, int *iv, int initial_iv, int32_t last_type, const ubuf *str) {
-  op_log(R, OP_ROLLBACK, last_type, 0, 0);
+/* Apertium deletes vwords[ivwords] and pops the last word, which are the
+ * same word unless an earlier reading of the token made more words than
+ * this one (then Apertium keeps a dangling pointer); here the last word is
+ * always the one removed. */
+static void rollback(run *R, int *iv, int initial_iv, int32_t last_type, const ubuf *str) {
   while (*iv > initial_iv) {
-    tw_free(R->vw[*iv]);
-    R->n_vw--;
+    tw_release(R, R->vw[--R->n_vw]);
     (*iv)--;
   }
   R->vw[*iv]->plus_cut = 0;
@@ -350,6 +404,8 @@ static void op_rollback(run *R, int *iv, int initial_iv, int32_t last_type, cons
   tw_add_tag(R, R->vw[*iv], last_type, str->p, str->len);
 }
 
+/* lrlmClassify: the coarse tag of one reading (UTF-16), added to the
+ * current word; '+' may cut the reading into several words. */
 static void lrlm_classify(run *R, const ubuf *str, int *iv) {
   const hmm_model *m = R->m;
   int floor = 0, last_type = -1, last_pos = 0, initial_iv = *iv;
@@ -385,17 +441,16 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
     int dead = ms_size(R) == 0;
     if (dead || (i == limit - 1 && ms_classify(R) == -1)) {
       if (last_pos != floor) {
-        op_add(R, *iv, last_type, str, floor, last_pos - floor + 1);
+        tw_add_tag(R, R->vw[*iv], last_type, s + floor, (size_t)(last_pos - floor + 1));
         if (AT(last_pos + 1) == '+' && last_pos + 1 < limit) {
           floor = last_pos + 1;
           last_pos = dead ? floor + 1 : floor;
-          op_log(R, OP_CUT, 0, 0, 0);
           plus_cut(R, iv);
           if (R->failed) return;
         }
         i = floor++;
       } else {
-        op_add(R, *iv, m->tag_undef, str, floor, limit - floor);
+        tw_add_tag(R, R->vw[*iv], m->tag_undef, s + floor, (size_t)(limit - floor));
         return;
       }
     }
@@ -404,19 +459,23 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
   if (val == -1) {
     val = m->tag_undef;
     if (*iv > initial_iv) {
-      op_rollback(R, iv, initial_iv, last_type, str);
+      rollback(R, iv, initial_iv, last_type, str);
       return;
     }
   }
-  op_add(R, *iv, val, str, floor, limit - floor);
+  tw_add_tag(R, R->vw[*iv], val, s + floor, (size_t)(limit - floor));
 #undef AT
 }
+
+/* --- the slow path: code point by code point, exactly as Apertium reads.
+ * It handles everything (the end of the input or a NUL inside a token,
+ * invalid UTF-8, a token cut by the end of an input chunk). */
 
 /* The input ended (or a NUL came with -z) inside a word: what was read
  * becomes ignored text and the word the end-of-file pseudo-word. */
 static void end_in_word(run *R, int iv, const ubuf *str) {
   R->end_of_file = 1;
-  if (str->len) ubuf_append(&R->vw[iv]->ignored, str->p, str->len);
+  if (str->len) bbuf_put_u16(&R->vw[iv]->ign, str->p, str->len);
   add_eof_tag(R, iv);
 }
 
@@ -427,33 +486,9 @@ static void push_escaped(run *R, ubuf *str) {
   ubuf_put_cp(str, c);
 }
 
-static void classify(run *R, const ubuf *str, int *iv) {
-  size_t klen = str->len * sizeof *str->p;
-  uint64_t h = kv_hash(str->p ? (const void *)str->p : (const void *)"", klen);
-  size_t vlen;
-  const char *v = kv_get(&R->cache, h, str->p ? (const void *)str->p : (const void *)"", klen, &vlen);
-  if (v) {
-    int initial_iv = *iv;
-    for (size_t k = 0; k + 16 <= vlen && !R->failed; k += 16) {
-      int32_t w[4];
-      memcpy(w, v + k, sizeof w);
-      if (w[0] == OP_ADD) tw_add_tag(R, R->vw[*iv], w[1], str->p + w[2], (size_t)w[3]);
-      else if (w[0] == OP_CUT) plus_cut(R, iv);
-      else if (w[0] == OP_ROLLBACK) {
-        bbuf *rec = R->rec;
-        R->rec = NULL;
-        op_rollback(R, iv, initial_iv, w[1], str);
-        R->rec = rec;
-      }
-    }
-    return;
-  }
-  bbuf rec = {0};
-  R->rec = &rec;
-  lrlm_classify(R, str, iv);
-  R->rec = NULL;
-  if (!rec.failed && !R->failed) kv_put(&R->cache, h, str->p ? (const void *)str->p : (const void *)"", klen, rec.p, rec.len);
-  bbuf_free(&rec);
+static void set_text(bbuf *b, const ubuf *s) {
+  b->len = 0;
+  bbuf_put_u16(b, s->p, s->len);
 }
 
 static void read_rest_of_word(run *R, int *iv) {
@@ -466,12 +501,12 @@ static void read_rest_of_word(run *R, int *iv) {
     } else if (c == '\\') {
       push_escaped(R, &str);
     } else if (c == '/') {
-      ubuf_copy(&R->vw[*iv]->sf, &str);
+      set_text(&R->vw[*iv]->sf, &str);
       str.len = 0;
       break;
     } else if (c == '$') {
-      ubuf_copy(&R->vw[*iv]->sf, &str);
-      ubuf_push(&R->vw[*iv]->ignored, '$');
+      set_text(&R->vw[*iv]->sf, &str);
+      bbuf_putc(&R->vw[*iv]->ign, '$');
       break;
     } else {
       ubuf_put_cp(&str, c);
@@ -485,11 +520,11 @@ static void read_rest_of_word(run *R, int *iv) {
     } else if (c == '\\') {
       push_escaped(R, &str);
     } else if (c == '/') {
-      classify(R, &str, iv);
+      lrlm_classify(R, &str, iv);
       str.len = 0;
       *iv = 0;
     } else if (c == '$') {
-      if (!(str.len && str.p[0] == '*')) classify(R, &str, iv);
+      if (!(str.len && str.p[0] == '*')) lrlm_classify(R, &str, iv);
       goto out;
     } else {
       ubuf_put_cp(&str, c);
@@ -501,67 +536,258 @@ out:
   ubuf_free(&str);
 }
 
-/* FileMorphoStream::get_next_word: NULL at the end. */
-static tword *next_word(run *R) {
-  for (;;) {
-    if (R->n_vw) {
-      tword *w = R->vw[0];
-      memmove(R->vw, R->vw + 1, (R->n_vw - 1) * sizeof *R->vw);
-      R->n_vw--;
-      if (w->tags.n > 1)
-        for (uint32_t i = 0; i < R->m->n_discard; i++) tw_discard(R, w, R->discard[i], R->m->discard[i].len);
-      return w;
-    }
-    if (u8in_eof(&R->r) || R->failed) return NULL;
-    int iv = 0;
-    if (vw_push(R, tw_new(0))) return NULL;
-    int32_t c = u8in_get(&R->r);
+static void slow_token(run *R) {
+  int iv = 0;
+  if (vw_push(R, tw_new(R, 0))) return;
+  int32_t c = u8in_get(&R->r);
+  if (is_eof(R, c)) {
+    R->end_of_file = 1;
+    add_eof_tag(R, iv);
+    return;
+  }
+  if (c == '^') {
+    read_rest_of_word(R, &iv);
+    return;
+  }
+  ubuf str = {0};
+  if (c == '\\') {
+    c = u8in_get(&R->r);
+    ubuf_push(&str, '\\');
+    ubuf_put_cp(&str, c);
+    c = '\\';
+  } else {
+    ubuf_put_cp(&str, c);
+  }
+  while (c != '^') {
+    c = u8in_get(&R->r);
     if (is_eof(R, c)) {
       R->end_of_file = 1;
+      bbuf_put_u16(&R->vw[iv]->ign, str.p, str.len);
       add_eof_tag(R, iv);
-      continue;
-    }
-    if (c == '^') {
-      read_rest_of_word(R, &iv);
-      continue;
-    }
-    ubuf str = {0};
-    if (c == '\\') {
-      c = u8in_get(&R->r);
+      break;
+    } else if (c == '\\') {
       ubuf_push(&str, '\\');
-      ubuf_put_cp(&str, c);
-      c = '\\';
-    } else {
-      ubuf_put_cp(&str, c);
-    }
-    while (c != '^') {
       c = u8in_get(&R->r);
       if (is_eof(R, c)) {
         R->end_of_file = 1;
-        ubuf_append(&R->vw[iv]->ignored, str.p, str.len);
+        bbuf_put_u16(&R->vw[iv]->ign, str.p, str.len);
         add_eof_tag(R, iv);
         break;
-      } else if (c == '\\') {
-        ubuf_push(&str, '\\');
-        c = u8in_get(&R->r);
-        if (is_eof(R, c)) {
-          R->end_of_file = 1;
-          ubuf_append(&R->vw[iv]->ignored, str.p, str.len);
-          add_eof_tag(R, iv);
-          break;
-        }
-        ubuf_put_cp(&str, c);
-        c = '\\';
-      } else if (c == '^') {
-        if (str.len) ubuf_append(&R->vw[iv]->ignored, str.p, str.len);
-        read_rest_of_word(R, &iv);
-        break;
-      } else {
-        ubuf_put_cp(&str, c);
       }
+      ubuf_put_cp(&str, c);
+      c = '\\';
+    } else if (c == '^') {
+      if (str.len) bbuf_put_u16(&R->vw[iv]->ign, str.p, str.len);
+      read_rest_of_word(R, &iv);
+      break;
+    } else {
+      ubuf_put_cp(&str, c);
     }
-    if (str.failed) R->failed = 1;
-    ubuf_free(&str);
+  }
+  if (str.failed) R->failed = 1;
+  ubuf_free(&str);
+}
+
+/* --- the fast path: a whole token inside the current input chunk, read as
+ * bytes.  Valid UTF-8 decoded to UTF-16 and encoded back is the same bytes,
+ * so texts are copied as they are; anything the fast path does not handle
+ * (NUL, invalid UTF-8, the chunk ends) sends the token to the slow path,
+ * which starts again from the same byte. */
+
+/* Bytes of the character at s (n > 0 bytes available); 0 for NUL, invalid
+ * UTF-8 or a sequence cut by the end of the chunk. */
+static inline size_t char_len(const unsigned char *s, size_t n) {
+  if (PL_LIKELY(s[0] - 1u < 0x7Fu)) return 1;
+  if (s[0] == 0) return 0;
+  int k = utf8_lead_len(s[0]);
+  if ((size_t)k > n || utf8_decode(s, k) < 0) return 0;
+  return (size_t)k;
+}
+
+static uint64_t hash_bytes64(const char *p, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+  while (n >= 8) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+    p += 8;
+    n -= 8;
+  }
+  uint64_t v = 0;
+  memcpy(&v, p, n);
+  h = (h ^ v) * 0x94D049BB133111EBull;
+  h ^= h >> 29;
+  return h ? h : 1;
+}
+
+/* A cache value: the words a token's readings make, after the discard
+ * rules.  int32 fields, then the texts:
+ *   n_words, then per word: plus_cut, prev_plus_cut, cls, n_tags, n_lfs,
+ *   text_len, tags[n_tags], (tag, off, len)[n_lfs]
+ *   texts: each word's lft, in word order */
+typedef char lfent_is_12_bytes[sizeof(lfent) == 12 ? 1 : -1];
+
+static void val_i32(bbuf *b, int32_t v) { bbuf_append(b, &v, sizeof v); }
+
+static void compile_token(run *R) {
+  bbuf *b = &R->val;
+  b->len = 0;
+  val_i32(b, (int32_t)R->n_vw);
+  for (uint32_t i = 0; i < R->n_vw; i++) {
+    const tword *w = R->vw[i];
+    int32_t h[6] = {w->plus_cut, w->prev_plus_cut, w->cls, (int32_t)w->tags.n, (int32_t)w->n_lfs,
+                    (int32_t)w->lft.len};
+    bbuf_append(b, h, sizeof h);
+    bbuf_append(b, w->tags.p, w->tags.n * sizeof *w->tags.p);
+    bbuf_append(b, w->lfs, w->n_lfs * sizeof *w->lfs);
+  }
+  for (uint32_t i = 0; i < R->n_vw; i++) bbuf_append(b, R->vw[i]->lft.p, R->vw[i]->lft.len);
+}
+
+/* Rebuilds the words of a cached token; vw[0] exists (surface form and
+ * ignored text already set). */
+static void replay_token(run *R, const char *v, size_t vlen) {
+  int32_t n_words;
+  memcpy(&n_words, v, sizeof n_words);
+  const char *h = v + sizeof n_words;
+  /* the texts follow the last word's fields */
+  const char *t = h;
+  for (int32_t i = 0; i < n_words; i++) {
+    int32_t f[6];
+    memcpy(f, t, sizeof f);
+    t += sizeof f + (size_t)f[3] * sizeof(int32_t) + (size_t)f[4] * sizeof(lfent);
+  }
+  (void)vlen;
+  for (int32_t i = 0; i < n_words && !R->failed; i++) {
+    int32_t f[6];
+    memcpy(f, h, sizeof f);
+    h += sizeof f;
+    tword *w = R->vw[0];
+    if (i > 0) {
+      if (vw_push(R, tw_new(R, f[1]))) return;
+      w = R->vw[R->n_vw - 1];
+    }
+    w->plus_cut = f[0];
+    w->prev_plus_cut = f[1];
+    w->cls = f[2];
+    if (i32vec_reserve(&w->tags, (size_t)f[3]) || lfs_reserve(R, w, (uint32_t)f[4])) {
+      R->failed = 1;
+      return;
+    }
+    memcpy(w->tags.p, h, (size_t)f[3] * sizeof(int32_t));
+    w->tags.n = (size_t)f[3];
+    h += (size_t)f[3] * sizeof(int32_t);
+    memcpy(w->lfs, h, (size_t)f[4] * sizeof(lfent));
+    w->n_lfs = (uint32_t)f[4];
+    h += (size_t)f[4] * sizeof(lfent);
+    bbuf_append(&w->lft, t, (size_t)f[5]);
+    t += f[5];
+  }
+}
+
+/* The discard rules (Apertium applies them as each word is handed out;
+ * nothing changes a word in between) and the allocation failures. */
+static void finish_token(run *R) {
+  for (uint32_t i = 0; i < R->n_vw; i++) {
+    tword *w = R->vw[i];
+    if (w->tags.n > 1)
+      for (uint32_t k = 0; k < R->m->n_discard; k++) tw_discard(R, w, R->discard[k], R->m->discard[k].len);
+    if (tw_failed(w)) R->failed = 1;
+  }
+}
+
+/* The readings of a token, "r1/r2/...": from the cache, or classified one
+ * by one (then cached). */
+static void read_readings(run *R, const char *p, size_t len) {
+  uint64_t h = hash_bytes64(p, len);
+  size_t vlen;
+  const char *v = kv_get(&R->cache, h, p, len, &vlen);
+  if (v) {
+    replay_token(R, v, vlen);
+    return;
+  }
+  int iv = 0;
+  for (size_t a = 0, i = 0;;) {
+    if (i >= len || p[i] == '/') {
+      u8_to_u16(&R->u16, p + a, i - a);
+      if (R->u16.failed) {
+        R->failed = 1;
+        return;
+      }
+      if (i < len) {
+        lrlm_classify(R, &R->u16, &iv);
+        iv = 0;
+      } else {
+        if (!(R->u16.len && R->u16.p[0] == '*')) lrlm_classify(R, &R->u16, &iv);
+        break;
+      }
+      if (R->failed) return;
+      a = ++i;
+      continue;
+    }
+    i += p[i] == '\\' ? 2 : 1;
+  }
+  finish_token(R);
+  if (R->failed) return;
+  for (uint32_t i = 0; i < R->n_vw; i++) {
+    tword *w = R->vw[i];
+    w->cls = w->tags.n ? hmm_class_find(R->m, w->tags.p, (uint32_t)w->tags.n) : -1;
+  }
+  compile_token(R);
+  if (!R->val.failed) kv_put(&R->cache, h, p, len, R->val.p, R->val.len);
+}
+
+/* 1 if a whole token was read, 0 if the slow path must read it. */
+static int fast_token(run *R) {
+  pl_in *in = R->r.in;
+  if (R->r.n_back || R->r.bad || in->pos >= in->len) return 0;
+  const unsigned char *s = (const unsigned char *)in->p + in->pos;
+  size_t n = in->len - in->pos, i = 0, k;
+  for (;;) { /* the blank, up to '^' */
+    if (i >= n) return 0;
+    if (s[i] == '^') break;
+    if (s[i] == '\\' && ++i >= n) return 0;
+    if (!(k = char_len(s + i, n - i))) return 0;
+    i += k;
+  }
+  size_t blank = i, sf0 = ++i, sf1 = 0;
+  for (;;) { /* the word, up to '$'; sf1: the first '/' */
+    if (i >= n) return 0;
+    unsigned c = s[i];
+    if (c == '$') break;
+    if (c == '/' && !sf1) {
+      sf1 = i++;
+      continue;
+    }
+    if (c == '\\' && ++i >= n) return 0;
+    if (!(k = char_len(s + i, n - i))) return 0;
+    i += k;
+  }
+  /* "^sf$": Apertium then goes on reading readings after the '$', starting
+   * with the surface form; the slow path does that. */
+  if (!sf1) return 0;
+  in->pos += i + 1;
+  tword *w = tw_new(R, 0);
+  if (vw_push(R, w)) return 1;
+  bbuf_append(&w->ign, s, blank);
+  bbuf_append(&w->sf, s + sf0, sf1 - sf0);
+  read_readings(R, (const char *)s + sf1 + 1, i - sf1 - 1);
+  for (uint32_t k2 = 0; k2 < R->n_vw; k2++)
+    if (tw_failed(R->vw[k2])) R->failed = 1;
+  return 1;
+}
+
+/* FileMorphoStream::get_next_word: NULL at the end. */
+static tword *next_word(run *R) {
+  for (;;) {
+    if (R->head < R->n_vw) return R->vw[R->head++];
+    R->head = R->n_vw = 0;
+    if (u8in_eof(&R->r) || R->failed) return NULL;
+    if (!fast_token(R)) {
+      slow_token(R);
+      finish_token(R);
+    }
   }
 }
 
@@ -621,7 +847,8 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
       tword **nw = realloc(wpend, cap_wpend * sizeof *nw);
       if (!nw) {
         R.failed = 1;
-        tw_free(word);
+        tw_release(&R, word);
+        word = NULL;
         break;
       }
       wpend = nw;
@@ -639,7 +866,8 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
       n_tags = k;
     }
     /* require_similar_ambiguity_class */
-    int k = hmm_class_find(m, tags, n_tags);
+    int k = word->cls;
+    if (k < 0) k = hmm_class_find(m, tags, n_tags);
     if (k < 0) {
       for (uint32_t c = 0; c < m->n_cls; c++) {
         const tagset *cls = &m->cls[c];
@@ -678,7 +906,7 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
         for (uint32_t t = 0; t < p->n && t < n_wpend; t++) tw_print(&R, wpend[t], p->p[t]);
         alpha[0][tag] = 1;
       }
-      for (uint32_t t = 0; t < n_wpend; t++) tw_free(wpend[t]);
+      for (uint32_t t = 0; t < n_wpend; t++) tw_release(&R, wpend[t]);
       n_wpend = 0;
     }
     if (R.end_of_file) {
@@ -694,12 +922,17 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
     pl_out_maybe_spill(out);
     word = next_word(&R);
   }
-  if (word) tw_free(word);
+  if (word) tw_release(&R, word);
 done:
-  for (uint32_t t = 0; t < n_wpend; t++) tw_free(wpend[t]);
+  for (uint32_t t = 0; t < n_wpend; t++) tw_release(&R, wpend[t]);
   free(wpend);
-  for (uint32_t i = 0; i < R.n_vw; i++) tw_free(R.vw[i]);
+  for (uint32_t i = R.head; i < R.n_vw; i++) tw_release(&R, R.vw[i]);
   free(R.vw);
+  while (R.pool) {
+    tword *w = R.pool;
+    R.pool = w->next_free;
+    tw_destroy(w);
+  }
   for (int c = 0; c < 2; c++) {
     if (best[c])
       for (int32_t i = 0; i < N; i++) i32vec_free(&best[c][i]);
@@ -718,7 +951,9 @@ done:
   free(R.discard);
   free(R.open.t);
   kv_free(&R.cache);
-  ubuf_free(&R.scratch);
+  bbuf_free(&R.val);
+  ubuf_free(&R.u16);
+  ubuf_free(&R.re16);
   if (!rc) rc = u8in_check(&R.r, "apertium-tagger", e);
   if (!rc && (R.failed || out->b.failed)) rc = pl_err_set(e, PL_ENOMEM, -1, "apertium-tagger: out of memory");
   pl_out_flush(out);
