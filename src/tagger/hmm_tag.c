@@ -738,6 +738,17 @@ static void read_readings(run *R, const char *p, size_t len) {
   if (!R->val.failed) kv_put(&R->cache, h, p, len, R->val.p, R->val.len);
 }
 
+/* Bytes the fast scanner must look at: NUL, '$', '/', '\\', '^' and every
+ * byte of a multi-byte character. */
+static const unsigned char special[256] = {
+    [0] = 1, ['$'] = 1, ['/'] = 1, ['\\'] = 1, ['^'] = 1,
+#define S4(x) [x] = 1, [x + 1] = 1, [x + 2] = 1, [x + 3] = 1
+#define S16(x) S4(x), S4(x + 4), S4(x + 8), S4(x + 12)
+    S16(0x80), S16(0x90), S16(0xA0), S16(0xB0), S16(0xC0), S16(0xD0), S16(0xE0), S16(0xF0),
+#undef S16
+#undef S4
+};
+
 /* 1 if a whole token was read, 0 if the slow path must read it. */
 static int fast_token(run *R) {
   pl_in *in = R->r.in;
@@ -745,19 +756,27 @@ static int fast_token(run *R) {
   const unsigned char *s = (const unsigned char *)in->p + in->pos;
   size_t n = in->len - in->pos, i = 0, k;
   for (;;) { /* the blank, up to '^' */
+    while (i < n && !special[s[i]]) i++;
     if (i >= n) return 0;
-    if (s[i] == '^') break;
-    if (s[i] == '\\' && ++i >= n) return 0;
+    unsigned c = s[i];
+    if (c == '^') break;
+    if (c == '$' || c == '/') {
+      i++;
+      continue;
+    }
+    if (c == '\\' && ++i >= n) return 0;
     if (!(k = char_len(s + i, n - i))) return 0;
     i += k;
   }
   size_t blank = i, sf0 = ++i, sf1 = 0;
   for (;;) { /* the word, up to '$'; sf1: the first '/' */
+    while (i < n && !special[s[i]]) i++;
     if (i >= n) return 0;
     unsigned c = s[i];
     if (c == '$') break;
-    if (c == '/' && !sf1) {
-      sf1 = i++;
+    if (c == '/') {
+      if (!sf1) sf1 = i;
+      i++;
       continue;
     }
     if (c == '\\' && ++i >= n) return 0;
@@ -813,7 +832,13 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
   int rc = PL_OK;
   int32_t N = m->N;
   double *alpha[2] = {calloc((size_t)N, sizeof(double)), calloc((size_t)N, sizeof(double))};
-  i32vec *best[2] = {calloc((size_t)N, sizeof(i32vec)), calloc((size_t)N, sizeof(i32vec))};
+  /* The Viterbi window, one position per pending word: the tags of the
+   * position (win_tag, from win_off[p]) and, for each, the tag of the
+   * previous position its best path comes from (win_from; -1 when no
+   * previous tag passed the comparison, so that Apertium's path is empty).
+   * Apertium copies whole paths instead (best[][]); the paths read back
+   * from these are the same. */
+  i32vec win_off = {0}, win_tag = {0}, win_from = {0}, path = {0};
   tword **wpend = NULL;
   uint32_t n_wpend = 0, cap_wpend = 0;
   int32_t *tags = malloc(((size_t)N + 1) * sizeof *tags), *pretags = malloc(((size_t)N + 1) * sizeof *pretags);
@@ -821,7 +846,7 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
   R.prefer = calloc(m->n_prefer ? m->n_prefer : 1, sizeof *R.prefer);
   R.discard = calloc(m->n_discard ? m->n_discard : 1, sizeof *R.discard);
   R.open.t = malloc(((size_t)N + 1) * sizeof *R.open.t);
-  if (!alpha[0] || !alpha[1] || !best[0] || !best[1] || !tags || !pretags || !R.prefer || !R.discard || !R.open.t) {
+  if (!alpha[0] || !alpha[1] || !tags || !pretags || !R.prefer || !R.discard || !R.open.t) {
     rc = pl_err_set(e, PL_ENOMEM, -1, "apertium-tagger: out of memory");
     goto done;
   }
@@ -855,15 +880,16 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
     }
     wpend[n_wpend++] = word;
     int cur = (int)(n_wpend % 2), prev = 1 - cur;
-    memcpy(pretags, tags, n_tags * sizeof *tags);
+    int32_t *swap = pretags;
+    pretags = tags;
     n_pretags = n_tags;
+    tags = swap;
     if (word->tags.n == 0) { /* an unknown word: the open class */
       memcpy(tags, R.open.t, R.open.n * sizeof *tags);
       n_tags = R.open.n;
     } else {
-      uint32_t k = 0;
-      for (uint32_t i = 0; i < word->tags.n && k < (uint32_t)N + 1; i++) tags[k++] = word->tags.p[i];
-      n_tags = k;
+      n_tags = word->tags.n < (size_t)N + 1 ? (uint32_t)word->tags.n : (uint32_t)N + 1;
+      memcpy(tags, word->tags.p, n_tags * sizeof *tags);
     }
     /* require_similar_ambiguity_class */
     int k = word->cls;
@@ -879,39 +905,61 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
       }
       k = hmm_class_find(m, R.open.t, R.open.n); /* -1: not in the model (Debian reads past B) */
     }
-    for (int32_t i = 0; i < N; i++) {
-      alpha[cur][i] = 0;
-      best[cur][i].n = 0;
-    }
+    /* Apertium zeroes alpha[cur] for every tag; only those of this word
+     * are read before being written again (see the null flush below). */
+    for (uint32_t a = 0; a < n_tags; a++)
+      if (tags[a] >= 0 && tags[a] < N) alpha[cur][tags[a]] = 0;
+    i32vec_push(&win_off, (int32_t)win_tag.n);
+    const double *ap = alpha[prev];
+    double *ac = alpha[cur];
     for (uint32_t a = 0; a < n_tags; a++) {
-      int32_t i = tags[a];
-      if (i < 0 || i >= N) continue;
-      for (uint32_t b = 0; b < n_pretags; b++) {
-        int32_t j = pretags[b];
-        if (j < 0 || j >= N) continue;
+      int32_t i = tags[a], from = -1;
+      if (i >= 0 && i < N) {
         double bik = k >= 0 && k < m->M ? m->B[(size_t)i * (size_t)m->M + (size_t)k] : 0.0;
-        double x = alpha[prev][j] * m->A[(size_t)j * (size_t)N + (size_t)i] * bik;
-        if (alpha[cur][i] <= x) {
-          if (n_wpend > 1) i32vec_set(&best[cur][i], best[prev][j].p, best[prev][j].n);
-          i32vec_push(&best[cur][i], i);
-          if (best[cur][i].failed) R.failed = 1;
-          alpha[cur][i] = x;
+        const double *Ai = m->A + i;
+        for (uint32_t b = 0; b < n_pretags; b++) {
+          int32_t j = pretags[b];
+          if (j < 0 || j >= N) continue;
+          double x = ap[j] * Ai[(size_t)j * (size_t)N] * bik;
+          if (ac[i] <= x) {
+            from = j;
+            ac[i] = x;
+          }
         }
       }
+      i32vec_push(&win_tag, i);
+      i32vec_push(&win_from, from);
     }
-    if (n_tags == 1) {
+    if (win_off.failed || win_tag.failed || win_from.failed) R.failed = 1;
+    if (n_tags == 1 && !R.failed) {
       int32_t tag = tags[0];
       if (tag >= 0 && tag < N) {
-        const i32vec *p = &best[cur][tag];
-        for (uint32_t t = 0; t < p->n && t < n_wpend; t++) tw_print(&R, wpend[t], p->p[t]);
+        /* the best path to `tag`, read backwards from the window */
+        path.n = 0;
+        int32_t t = tag;
+        for (uint32_t q = n_wpend; q-- > 0;) {
+          size_t lo = (size_t)win_off.p[q], hi = q + 1 < n_wpend ? (size_t)win_off.p[q + 1] : win_tag.n, x = lo;
+          while (x < hi && win_tag.p[x] != t) x++;
+          if (x == hi || win_from.p[x] < 0) break; /* Apertium's path here is empty */
+          i32vec_push(&path, t);
+          t = win_from.p[x];
+        }
+        if (path.failed) R.failed = 1;
+        for (uint32_t q = 0; q < path.n && !R.failed; q++) tw_print(&R, wpend[q], path.p[path.n - 1 - q]);
         alpha[0][tag] = 1;
       }
       for (uint32_t t = 0; t < n_wpend; t++) tw_release(&R, wpend[t]);
       n_wpend = 0;
+      win_off.n = win_tag.n = win_from.n = 0;
     }
     if (R.end_of_file) {
       if (o->null_flush) {
         out_byte(out, 0);
+        /* Apertium's zeroing of alpha[cur]: the next word may read
+         * alpha[cur][eos] though eos was not among this word's tags */
+        int has_eos = 0;
+        for (uint32_t a = 0; a < n_tags; a++) has_eos |= tags[a] == eos;
+        if (!has_eos) alpha[cur][eos] = 0;
         tags[0] = eos;
         n_tags = 1;
         alpha[0][eos] = 1;
@@ -933,12 +981,12 @@ done:
     R.pool = w->next_free;
     tw_destroy(w);
   }
-  for (int c = 0; c < 2; c++) {
-    if (best[c])
-      for (int32_t i = 0; i < N; i++) i32vec_free(&best[c][i]);
-    free(best[c]);
-    free(alpha[c]);
-  }
+  free(alpha[0]);
+  free(alpha[1]);
+  i32vec_free(&win_off);
+  i32vec_free(&win_tag);
+  i32vec_free(&win_from);
+  i32vec_free(&path);
   free(tags);
   free(pretags);
   if (R.prefer)
