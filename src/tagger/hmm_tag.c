@@ -38,7 +38,9 @@ typedef struct lfent {
 
 typedef struct tword {
   struct tword *next_free; /* in run.pool */
-  bbuf ign, sf, lft;       /* ignored text, surface form, lexical forms */
+  /* ignored text, surface form, lexical forms: on the fast path lft is a
+   * copy of the token's readings and each lexical form a part of it */
+  bbuf ign, sf, lft;
   i32vec tags;             /* sorted set */
   lfent *lfs;              /* sorted by tag (std::map) */
   uint32_t n_lfs, cap_lfs;
@@ -69,6 +71,12 @@ typedef struct run {
   kvcache cache;
   bbuf val;   /* a cache value being built */
   ubuf u16;   /* a reading in UTF-16, being classified */
+  /* a fast-path token being classified: its readings (key, also in every
+   * word's lft), where the current reading starts in them, and the byte
+   * offset of each UTF-16 unit of u16 in that reading */
+  const char *key;
+  size_t key_len, rd_base;
+  i32vec map;
   ubuf re16;  /* a lexical form in UTF-16, for a discard rule */
   int failed;
 } run;
@@ -158,6 +166,12 @@ static int tw_lf(run *R, tword *w, int32_t t) {
 static void tw_set_lf(run *R, tword *w, int32_t t, const uint16_t *lf, size_t n) {
   int i = tw_lf(R, w, t);
   if (i < 0) return;
+  if (R->key) { /* a part of the reading, which lft already holds */
+    size_t u = n ? (size_t)(lf - R->u16.p) : 0;
+    w->lfs[i].off = (uint32_t)(R->rd_base + (size_t)R->map.p[u]);
+    w->lfs[i].len = n ? (uint32_t)(R->map.p[u + n] - R->map.p[u]) : 0;
+    return;
+  }
   size_t off = w->lft.len;
   bbuf_put_u16(&w->lft, lf, n);
   if (w->lft.failed) {
@@ -219,6 +233,37 @@ static void u8_to_u16(ubuf *u, const char *s, size_t n) {
     ubuf_put_cp(u, cp);
     i += (size_t)k;
   }
+}
+
+/* u8_to_u16 for a reading of a fast-path token, also filling R->map. */
+static void reading_to_u16(run *R, const char *s, size_t n) {
+  const unsigned char *b = (const unsigned char *)s;
+  ubuf *u = &R->u16;
+  u->len = 0;
+  R->map.n = 0;
+  if (ubuf_reserve(u, n + 1) || i32vec_reserve(&R->map, n + 1)) {
+    R->failed = 1;
+    return;
+  }
+  for (size_t i = 0; i < n;) {
+    R->map.p[R->map.n++] = (int32_t)i;
+    if (b[i] < 0x80) {
+      u->p[u->len++] = b[i++];
+      continue;
+    }
+    int k = utf8_lead_len(b[i]);
+    int32_t cp = utf8_decode(b + i, k); /* validated by the fast scanner */
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      u->p[u->len++] = (uint16_t)(0xD800 + (cp >> 10));
+      R->map.p[R->map.n++] = (int32_t)i; /* never a cut point */
+      u->p[u->len++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+    } else {
+      u->p[u->len++] = (uint16_t)cp;
+    }
+    i += (size_t)k;
+  }
+  R->map.p[R->map.n++] = (int32_t)n;
 }
 
 /* TaggerWord::discardOnAmbiguity, including its loop (after an erase it
@@ -385,7 +430,8 @@ static void add_eof_tag(run *R, int iv) { tw_add_tag(R, R->vw[iv], R->m->tag_eof
 /* A plus cut: the reading continues as a new word after '+'. */
 static void plus_cut(run *R, int *iv) {
   R->vw[*iv]->plus_cut = 1;
-  if ((int)R->n_vw <= *iv + 1) vw_push(R, tw_new(R, 1));
+  if ((int)R->n_vw <= *iv + 1 && !vw_push(R, tw_new(R, 1)) && R->key)
+    bbuf_append(&R->vw[R->n_vw - 1]->lft, R->key, R->key_len);
   (*iv)++;
   ms_init(R);
 }
@@ -622,51 +668,41 @@ static uint64_t hash_bytes64(const char *p, size_t n) {
 }
 
 /* A cache value: the words a token's readings make, after the discard
- * rules.  int32 fields, then the texts:
+ * rules, as int32 fields:
  *   n_words, then per word: plus_cut, prev_plus_cut, cls, n_tags, n_lfs,
- *   text_len, tags[n_tags], (tag, off, len)[n_lfs]
- *   texts: each word's lft, in word order */
+ *   tags[n_tags], (tag, off, len)[n_lfs]
+ * The lexical forms are parts of the readings (the key). */
 typedef char lfent_is_12_bytes[sizeof(lfent) == 12 ? 1 : -1];
-
-static void val_i32(bbuf *b, int32_t v) { bbuf_append(b, &v, sizeof v); }
 
 static void compile_token(run *R) {
   bbuf *b = &R->val;
   b->len = 0;
-  val_i32(b, (int32_t)R->n_vw);
+  int32_t n = (int32_t)R->n_vw;
+  bbuf_append(b, &n, sizeof n);
   for (uint32_t i = 0; i < R->n_vw; i++) {
     const tword *w = R->vw[i];
-    int32_t h[6] = {w->plus_cut, w->prev_plus_cut, w->cls, (int32_t)w->tags.n, (int32_t)w->n_lfs,
-                    (int32_t)w->lft.len};
+    int32_t h[5] = {w->plus_cut, w->prev_plus_cut, w->cls, (int32_t)w->tags.n, (int32_t)w->n_lfs};
     bbuf_append(b, h, sizeof h);
     bbuf_append(b, w->tags.p, w->tags.n * sizeof *w->tags.p);
     bbuf_append(b, w->lfs, w->n_lfs * sizeof *w->lfs);
   }
-  for (uint32_t i = 0; i < R->n_vw; i++) bbuf_append(b, R->vw[i]->lft.p, R->vw[i]->lft.len);
 }
 
-/* Rebuilds the words of a cached token; vw[0] exists (surface form and
- * ignored text already set). */
-static void replay_token(run *R, const char *v, size_t vlen) {
+/* Rebuilds the words of a cached token; vw[0] exists (ignored text,
+ * surface form and readings already set). */
+static void replay_token(run *R, const char *v) {
   int32_t n_words;
   memcpy(&n_words, v, sizeof n_words);
   const char *h = v + sizeof n_words;
-  /* the texts follow the last word's fields */
-  const char *t = h;
-  for (int32_t i = 0; i < n_words; i++) {
-    int32_t f[6];
-    memcpy(f, t, sizeof f);
-    t += sizeof f + (size_t)f[3] * sizeof(int32_t) + (size_t)f[4] * sizeof(lfent);
-  }
-  (void)vlen;
   for (int32_t i = 0; i < n_words && !R->failed; i++) {
-    int32_t f[6];
+    int32_t f[5];
     memcpy(f, h, sizeof f);
     h += sizeof f;
     tword *w = R->vw[0];
     if (i > 0) {
       if (vw_push(R, tw_new(R, f[1]))) return;
       w = R->vw[R->n_vw - 1];
+      bbuf_append(&w->lft, R->vw[0]->lft.p, R->vw[0]->lft.len);
     }
     w->plus_cut = f[0];
     w->prev_plus_cut = f[1];
@@ -681,8 +717,6 @@ static void replay_token(run *R, const char *v, size_t vlen) {
     memcpy(w->lfs, h, (size_t)f[4] * sizeof(lfent));
     w->n_lfs = (uint32_t)f[4];
     h += (size_t)f[4] * sizeof(lfent);
-    bbuf_append(&w->lft, t, (size_t)f[5]);
-    t += f[5];
   }
 }
 
@@ -697,24 +731,24 @@ static void finish_token(run *R) {
   }
 }
 
-/* The readings of a token, "r1/r2/...": from the cache, or classified one
- * by one (then cached). */
+/* The readings of a token, "r1/r2/...", already copied into vw[0]->lft:
+ * from the cache, or classified one by one (then cached). */
 static void read_readings(run *R, const char *p, size_t len) {
   uint64_t h = hash_bytes64(p, len);
   size_t vlen;
   const char *v = kv_get(&R->cache, h, p, len, &vlen);
   if (v) {
-    replay_token(R, v, vlen);
+    replay_token(R, v);
     return;
   }
+  R->key = p;
+  R->key_len = len;
   int iv = 0;
   for (size_t a = 0, i = 0;;) {
     if (i >= len || p[i] == '/') {
-      u8_to_u16(&R->u16, p + a, i - a);
-      if (R->u16.failed) {
-        R->failed = 1;
-        return;
-      }
+      R->rd_base = a;
+      reading_to_u16(R, p + a, i - a);
+      if (R->failed) break;
       if (i < len) {
         lrlm_classify(R, &R->u16, &iv);
         iv = 0;
@@ -722,12 +756,14 @@ static void read_readings(run *R, const char *p, size_t len) {
         if (!(R->u16.len && R->u16.p[0] == '*')) lrlm_classify(R, &R->u16, &iv);
         break;
       }
-      if (R->failed) return;
+      if (R->failed) break;
       a = ++i;
       continue;
     }
     i += p[i] == '\\' ? 2 : 1;
   }
+  R->key = NULL;
+  if (R->failed) return;
   finish_token(R);
   if (R->failed) return;
   for (uint32_t i = 0; i < R->n_vw; i++) {
@@ -791,6 +827,7 @@ static int fast_token(run *R) {
   if (vw_push(R, w)) return 1;
   bbuf_append(&w->ign, s, blank);
   bbuf_append(&w->sf, s + sf0, sf1 - sf0);
+  bbuf_append(&w->lft, s + sf1 + 1, i - sf1 - 1);
   read_readings(R, (const char *)s + sf1 + 1, i - sf1 - 1);
   for (uint32_t k2 = 0; k2 < R->n_vw; k2++)
     if (tw_failed(R->vw[k2])) R->failed = 1;
@@ -1001,6 +1038,7 @@ done:
   kv_free(&R.cache);
   bbuf_free(&R.val);
   ubuf_free(&R.u16);
+  i32vec_free(&R.map);
   ubuf_free(&R.re16);
   if (!rc) rc = u8in_check(&R.r, "apertium-tagger", e);
   if (!rc && (R.failed || out->b.failed)) rc = pl_err_set(e, PL_ENOMEM, -1, "apertium-tagger: out of memory");
