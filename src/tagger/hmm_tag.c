@@ -20,10 +20,10 @@
 
 #include "../base/args.h"
 #include "../base/i32vec.h"
-#include "../base/kvcache.h"
 #include "../base/u8in.h"
 #include "../fst/fst_int.h" /* uc_tolower */
 #include "hmm_int.h"
+#include "wcache.h"
 
 /* ---------------- tagger words ---------------- */
 
@@ -68,7 +68,7 @@ typedef struct run {
   /* the open class, which find_similar_ambiguity_class overwrites */
   tagset open;
   /* word cache: the readings of a token (UTF-8) -> its words, compiled */
-  kvcache cache;
+  wcache cache;
   bbuf val;   /* a cache value being built */
   ubuf u16;   /* a reading in UTF-16, being classified */
   /* a fast-path token being classified: its readings (key, also in every
@@ -650,23 +650,6 @@ static inline size_t char_len(const unsigned char *s, size_t n) {
   return (size_t)k;
 }
 
-static uint64_t hash_bytes64(const char *p, size_t n) {
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
-  while (n >= 8) {
-    uint64_t v;
-    memcpy(&v, p, 8);
-    h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t v = 0;
-  memcpy(&v, p, n);
-  h = (h ^ v) * 0x94D049BB133111EBull;
-  h ^= h >> 29;
-  return h ? h : 1;
-}
-
 /* A cache value: the words a token's readings make, after the discard
  * rules, as int32 fields:
  *   n_words, then per word: plus_cut, prev_plus_cut, cls, n_tags, n_lfs,
@@ -734,9 +717,9 @@ static void finish_token(run *R) {
 /* The readings of a token, "r1/r2/...", already copied into vw[0]->lft:
  * from the cache, or classified one by one (then cached). */
 static void read_readings(run *R, const char *p, size_t len) {
-  uint64_t h = hash_bytes64(p, len);
+  uint64_t h = wc_hash(p, len);
   size_t vlen;
-  const char *v = kv_get(&R->cache, h, p, len, &vlen);
+  const char *v = wc_get(&R->cache, h, p, len, &vlen);
   if (v) {
     replay_token(R, v);
     return;
@@ -771,7 +754,7 @@ static void read_readings(run *R, const char *p, size_t len) {
     w->cls = w->tags.n ? hmm_class_find(R->m, w->tags.p, (uint32_t)w->tags.n) : -1;
   }
   compile_token(R);
-  if (!R->val.failed) kv_put(&R->cache, h, p, len, R->val.p, R->val.len);
+  if (!R->val.failed) wc_put(&R->cache, h, p, len, R->val.p, R->val.len);
 }
 
 /* Bytes the fast scanner must look at: NUL, '$', '/', '\\', '^' and every
@@ -1035,7 +1018,7 @@ done:
   free(R.prefer);
   free(R.discard);
   free(R.open.t);
-  kv_free(&R.cache);
+  wc_free(&R.cache);
   bbuf_free(&R.val);
   ubuf_free(&R.u16);
   i32vec_free(&R.map);

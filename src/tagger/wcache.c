@@ -1,0 +1,64 @@
+/* wcache.c - see wcache.h. */
+#include <stdlib.h>
+
+#include "wcache.h"
+
+void wc_free(wcache *c) {
+  free(c->slot);
+  bbuf_free(&c->arena);
+  memset(c, 0, sizeof *c);
+}
+
+static void wc_clear(wcache *c) {
+  if (c->slot) memset(c->slot, 0, c->cap * sizeof *c->slot);
+  c->n = 0;
+  c->arena.len = 0;
+  c->arena.failed = 0;
+}
+
+void wc_put(wcache *c, uint64_t h, const char *key, size_t klen, const void *val, size_t vlen) {
+  if (klen > WC_MAX_ARENA / 4 || vlen > WC_MAX_ARENA / 4) return;
+  size_t need = 8 + klen + vlen;
+  if (c->arena.len + need > WC_MAX_ARENA) wc_clear(c);
+  if ((c->n + 1) * 2 > c->cap) {
+    uint32_t ncap = c->cap ? c->cap * 2 : 4096;
+    if (ncap > WC_MAX_SLOTS) {
+      wc_clear(c);
+    } else {
+      uint64_t *ns = calloc(ncap, sizeof *ns);
+      if (!ns) return;
+      /* re-inserting needs the low bits of each hash: rehash the keys */
+      for (uint32_t i = 0; i < c->cap; i++) {
+        uint64_t s = c->slot[i];
+        if (!s) continue;
+        const char *e = c->arena.p + ((uint32_t)s - 1);
+        uint32_t len[2];
+        memcpy(len, e, sizeof len);
+        uint64_t eh = wc_hash(e + sizeof len, len[0]);
+        for (uint32_t j = (uint32_t)eh & (ncap - 1);; j = (j + 1) & (ncap - 1))
+          if (!ns[j]) {
+            ns[j] = s;
+            break;
+          }
+      }
+      free(c->slot);
+      c->slot = ns;
+      c->cap = ncap;
+    }
+  }
+  size_t off = c->arena.len;
+  uint32_t len[2] = {(uint32_t)klen, (uint32_t)vlen};
+  if (bbuf_append(&c->arena, len, sizeof len) || (klen && bbuf_append(&c->arena, key, klen)) ||
+      (vlen && bbuf_append(&c->arena, val, vlen))) {
+    c->arena.failed = 0;
+    c->arena.len = off;
+    return;
+  }
+  uint32_t mask = c->cap - 1;
+  for (uint32_t i = (uint32_t)h & mask;; i = (i + 1) & mask)
+    if (!c->slot[i]) {
+      c->slot[i] = (h >> 32 << 32) | (uint64_t)(off + 1);
+      c->n++;
+      return;
+    }
+}
