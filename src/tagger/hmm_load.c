@@ -480,7 +480,7 @@ int hmm_load_buffer(hmm_model **out, const char *buf, size_t len, const char *na
       rc = bad(&L, "B entry out of range");
       goto fail;
     }
-    m->B[(size_t)i * (size_t)m->M + j] = v;
+    m->B[(size_t)j * (size_t)m->N + i] = v;
   }
   /* every tag that will index A and B must be below N */
   for (uint32_t i = 0; i < m->open_class.n; i++)
@@ -505,6 +505,13 @@ int hmm_load_buffer(hmm_model **out, const char *buf, size_t len, const char *na
       rc = bad(&L, "pattern transition target out of range");
       goto fail;
     }
+  m->dest_any_char = malloc(m->n_states * sizeof *m->dest_any_char);
+  m->dest_any_tag = malloc(m->n_states * sizeof *m->dest_any_tag);
+  if (!m->dest_any_char || !m->dest_any_tag) goto nomem;
+  for (uint32_t st = 0; st < m->n_states; st++) {
+    m->dest_any_char[st] = hmm_ms_search(m, st, m->any_char);
+    m->dest_any_tag[st] = hmm_ms_search(m, st, m->any_tag);
+  }
   /* discard rules, only when something follows (Debian reads a count and
    * stops at the end of the file) */
   if (rd_left(&L.r) > 0 && (rc = read_rules(&L, &m->discard, &m->n_discard, "discard rule"))) goto fail;
@@ -557,5 +564,7 @@ void hmm_free(hmm_model *m) {
   free(m->sym);
   free(m->dest);
   free(m->final_type);
+  free(m->dest_any_char);
+  free(m->dest_any_tag);
   free(m);
 }

@@ -352,42 +352,30 @@ static void tw_print(run *R, tword *w, int32_t t) {
 
 /* ---------------- pattern matching (lttoolbox MatchState) ---------------- */
 
-static uint32_t ms_search(const hmm_model *m, uint32_t node, int32_t sym) {
-  int left = 0, right = (int)(m->first[node + 1] - m->first[node]) - 1;
-  if (right < 0) return UINT32_MAX;
-  const int32_t *s = m->sym + m->first[node];
-  while (left <= right) {
-    int mid = (left + right) / 2;
-    if (s[mid] == sym) return m->dest[m->first[node] + (uint32_t)mid];
-    if (s[mid] > sym) right = mid - 1;
-    else left = mid + 1;
-  }
-  return UINT32_MAX;
-}
-
 static void ms_init(run *R) {
   R->first = 0;
   R->last = 1;
   R->st[0] = R->m->initial;
 }
 
-static void ms_step(run *R, int32_t in, int32_t alt, int has_alt) {
-  int mylast = R->last;
-  for (int i = R->first; i != mylast; i = (i + 1) % MS_LIMIT) {
-    uint32_t d = ms_search(R->m, R->st[i], in);
+/* MatchState::step(input, alt): `alt` is <ANY_CHAR> or <ANY_TAG>, whose
+ * destinations the model has per state (alt_dest; NULL: no alternative). */
+static void ms_step(run *R, int32_t in, const uint32_t *alt_dest) {
+  const hmm_model *m = R->m;
+  unsigned mylast = (unsigned)R->last, last = mylast;
+  for (unsigned i = (unsigned)R->first; i != mylast; i = (i + 1) & (MS_LIMIT - 1)) {
+    uint32_t st = R->st[i], d = hmm_ms_search(m, st, in);
     if (d != UINT32_MAX) {
-      R->st[R->last] = d;
-      R->last = (R->last + 1) % MS_LIMIT;
+      R->st[last] = d;
+      last = (last + 1) & (MS_LIMIT - 1);
     }
-    if (has_alt) {
-      d = ms_search(R->m, R->st[i], alt);
-      if (d != UINT32_MAX) {
-        R->st[R->last] = d;
-        R->last = (R->last + 1) % MS_LIMIT;
-      }
+    if (alt_dest && (d = alt_dest[st]) != UINT32_MAX) {
+      R->st[last] = d;
+      last = (last + 1) & (MS_LIMIT - 1);
     }
   }
-  R->first = mylast;
+  R->last = (int)last;
+  R->first = (int)mylast;
 }
 
 static int ms_size(const run *R) { return R->last >= R->first ? R->last - R->first : R->last + MS_LIMIT - R->first; }
@@ -468,7 +456,7 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
           last_type = val;
         }
       }
-      ms_step(R, uc_tolower(s[i]), m->any_char, 1);
+      ms_step(R, uc_tolower(s[i]), m->dest_any_char);
     } else {
       int tag_start = i, tag_end = -1;
       for (int j = i + 1; j < limit; j++) {
@@ -481,8 +469,8 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
         }
       }
       int32_t sym = tag_end >= 0 ? hmm_ptag_find(m, s + tag_start, (size_t)(tag_end - tag_start + 1)) : 0;
-      if (sym) ms_step(R, sym, m->any_tag, 1);
-      else ms_step(R, m->any_tag, 0, 0);
+      if (sym) ms_step(R, sym, m->dest_any_tag);
+      else ms_step(R, m->any_tag, NULL);
     }
     int dead = ms_size(R) == 0;
     if (dead || (i == limit - 1 && ms_classify(R) == -1)) {
@@ -935,7 +923,7 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
     for (uint32_t a = 0; a < n_tags; a++) {
       int32_t i = tags[a], from = -1;
       if (i >= 0 && i < N) {
-        double bik = k >= 0 && k < m->M ? m->B[(size_t)i * (size_t)m->M + (size_t)k] : 0.0;
+        double bik = k >= 0 && k < m->M ? m->B[(size_t)k * (size_t)N + (size_t)i] : 0.0;
         const double *Ai = m->A + i;
         for (uint32_t b = 0; b < n_pretags; b++) {
           int32_t j = pretags[b];
