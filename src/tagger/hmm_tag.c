@@ -33,14 +33,18 @@
  * reading or lexical form is converted on the way in. */
 typedef struct lfent {
   int32_t tag;
-  uint32_t off, len; /* bytes of tword.lft */
+  uint32_t off, len; /* bytes of tword.txt */
 } lfent;
 
 typedef struct tword {
   struct tword *next_free; /* in run.pool */
-  /* ignored text, surface form, lexical forms: on the fast path lft is a
-   * copy of the token's readings and each lexical form a part of it */
-  bbuf ign, sf, lft;
+  /* The texts (ignored text, surface form, lexical forms) are ranges of
+   * txt.  On the fast path txt is a copy of the token up to its '$' and
+   * every text a part of it (the readings start at `base`); on the slow path
+   * texts are appended as they come, and the ignored text, which can grow
+   * after other texts, is moved to the end first. */
+  bbuf txt;
+  uint32_t ign_off, ign_len, sf_off, sf_len, base;
   i32vec tags;             /* sorted set */
   lfent *lfs;              /* sorted by tag (std::map) */
   uint32_t n_lfs, cap_lfs;
@@ -71,9 +75,9 @@ typedef struct run {
   wcache cache;
   bbuf val;   /* a cache value being built */
   ubuf u16;   /* a reading in UTF-16, being classified */
-  /* a fast-path token being classified: its readings (key, also in every
-   * word's lft), where the current reading starts in them, and the byte
-   * offset of each UTF-16 unit of u16 in that reading */
+  /* a fast-path token being classified: its readings (key; in every
+   * word's txt from `base`), where the current reading starts in them, and
+   * the byte offset of each UTF-16 unit of u16 in that reading */
   const char *key;
   size_t key_len, rd_base;
   i32vec map;
@@ -85,13 +89,14 @@ static tword *tw_new(run *R, int prev_plus_cut) {
   tword *w = R->pool;
   if (w) {
     R->pool = w->next_free;
-    w->ign.len = w->sf.len = w->lft.len = 0;
+    w->txt.len = 0;
     w->tags.n = 0;
     w->n_lfs = 0;
     w->plus_cut = 0;
   } else if (!(w = calloc(1, sizeof *w))) {
     return NULL;
   }
+  w->ign_off = w->ign_len = w->sf_off = w->sf_len = w->base = 0;
   w->prev_plus_cut = prev_plus_cut;
   w->cls = -1;
   return w;
@@ -103,15 +108,34 @@ static void tw_release(run *R, tword *w) {
 }
 
 static void tw_destroy(tword *w) {
-  bbuf_free(&w->ign);
-  bbuf_free(&w->sf);
-  bbuf_free(&w->lft);
+  bbuf_free(&w->txt);
   i32vec_free(&w->tags);
   free(w->lfs);
   free(w);
 }
 
-static int tw_failed(const tword *w) { return w->ign.failed || w->sf.failed || w->lft.failed || w->tags.failed; }
+static int tw_failed(const tword *w) { return w->txt.failed || w->tags.failed; }
+
+/* Slow path: appends UTF-16 text to the ignored text. */
+static void tw_add_ignored(tword *w, const uint16_t *s, size_t n) {
+  bbuf *b = &w->txt;
+  if (w->ign_off + w->ign_len != b->len) { /* move it to the end */
+    if (bbuf_reserve(b, w->ign_len)) return;
+    memcpy(b->p + b->len, b->p + w->ign_off, w->ign_len);
+    w->ign_off = (uint32_t)b->len;
+    b->len += w->ign_len;
+  }
+  size_t before = b->len;
+  bbuf_put_u16(b, s, n);
+  w->ign_len += (uint32_t)(b->len - before);
+}
+
+/* Slow path: sets the surface form. */
+static void tw_set_sf(tword *w, const uint16_t *s, size_t n) {
+  w->sf_off = (uint32_t)w->txt.len;
+  bbuf_put_u16(&w->txt, s, n);
+  w->sf_len = (uint32_t)(w->txt.len - w->sf_off);
+}
 
 static int tw_has_tag(const tword *w, int32_t t) {
   for (uint32_t i = 0; i < w->tags.n; i++)
@@ -161,25 +185,25 @@ static int tw_lf(run *R, tword *w, int32_t t) {
   return (int)i;
 }
 
-/* lexical_forms[t] = lf (a replaced text stays unused in lft, which the
+/* lexical_forms[t] = lf (a replaced text stays unused in txt, which the
  * word's reuse resets). */
 static void tw_set_lf(run *R, tword *w, int32_t t, const uint16_t *lf, size_t n) {
   int i = tw_lf(R, w, t);
   if (i < 0) return;
-  if (R->key) { /* a part of the reading, which lft already holds */
+  if (R->key) { /* a part of the reading, which txt already holds */
     size_t u = n ? (size_t)(lf - R->u16.p) : 0;
-    w->lfs[i].off = (uint32_t)(R->rd_base + (size_t)R->map.p[u]);
+    w->lfs[i].off = w->base + (uint32_t)(R->rd_base + (size_t)R->map.p[u]);
     w->lfs[i].len = n ? (uint32_t)(R->map.p[u + n] - R->map.p[u]) : 0;
     return;
   }
-  size_t off = w->lft.len;
-  bbuf_put_u16(&w->lft, lf, n);
-  if (w->lft.failed) {
+  size_t off = w->txt.len;
+  bbuf_put_u16(&w->txt, lf, n);
+  if (w->txt.failed) {
     R->failed = 1;
     return;
   }
   w->lfs[i].off = (uint32_t)off;
-  w->lfs[i].len = (uint32_t)(w->lft.len - off);
+  w->lfs[i].len = (uint32_t)(w->txt.len - off);
 }
 
 static int re_find(URegularExpression *re, const uint16_t *s, size_t n) {
@@ -275,7 +299,7 @@ static void tw_discard(run *R, tword *w, URegularExpression *re, uint32_t rule_l
   uint32_t n_new = 0;
   uint32_t it = 0;
   while (it < w->n_lfs) {
-    u8_to_u16(&R->re16, w->lft.p + w->lfs[it].off, w->lfs[it].len);
+    u8_to_u16(&R->re16, w->txt.p + w->lfs[it].off, w->lfs[it].len);
     if (R->re16.failed) {
       R->failed = 1;
       return;
@@ -303,48 +327,69 @@ static void tw_discard(run *R, tword *w, URegularExpression *re, uint32_t rule_l
   }
 }
 
+/* Appends n bytes; small copies inline (most texts are a few bytes). */
+static inline void put(bbuf *o, const char *p, size_t n) {
+  if (PL_LIKELY(n <= 16 && o->cap - o->len >= 16)) {
+    char *d = o->p + o->len;
+    o->len += n;
+    if (n >= 8) {
+      memcpy(d, p, 8);
+      memcpy(d + n - 8, p + n - 8, 8);
+    } else if (n >= 4) {
+      memcpy(d, p, 4);
+      memcpy(d + n - 4, p + n - 4, 4);
+    } else {
+      for (size_t i = 0; i < n; i++) d[i] = p[i];
+    }
+    return;
+  }
+  bbuf_append(o, p, n);
+}
+
 /* TaggerWord::get_lexical_form / get_all_chosen_tag_first, written
  * straight into the output buffer. */
 static void tw_print(run *R, tword *w, int32_t t) {
   bbuf *o = &R->out->b;
   const hmm_opts *op = R->o;
-  bbuf_append(o, w->ign.p, w->ign.len);
+  const char *txt = w->txt.p, *sf = txt + w->sf_off;
+  size_t sf_len = w->sf_len;
+  put(o, txt + w->ign_off, w->ign_len);
   if (t == R->m->tag_eof) return;
   size_t mark = o->len;
   if (!w->prev_plus_cut) {
-    if (op->mark && w->tags.n > 1) bbuf_append(o, "^=", 2);
+    if (op->mark && w->tags.n > 1) put(o, "^=", 2);
     else bbuf_putc(o, '^');
     if (op->show_sf && !op->first) {
-      bbuf_append(o, w->sf.p, w->sf.len);
+      put(o, sf, sf_len);
       bbuf_putc(o, '/');
     }
   }
   if (op->first) {
-    bbuf_append(o, w->sf.p, w->sf.len);
+    put(o, sf, sf_len);
     if (w->n_lfs == 0) {
-      bbuf_append(o, "/*", 2);
-      bbuf_append(o, w->sf.p, w->sf.len);
+      put(o, "/*", 2);
+      put(o, sf, sf_len);
     } else {
       int l = tw_lf(R, w, t);
       if (l < 0) return;
       bbuf_putc(o, '/');
-      bbuf_append(o, w->lft.p + w->lfs[l].off, w->lfs[l].len);
+      put(o, txt + w->lfs[l].off, w->lfs[l].len);
       if (w->n_lfs > 1)
         for (uint32_t i = 0; i < w->tags.n; i++)
           if (w->tags.p[i] != t) {
             int k = tw_lf(R, w, w->tags.p[i]);
             if (k < 0) return;
             bbuf_putc(o, '/');
-            bbuf_append(o, w->lft.p + w->lfs[k].off, w->lfs[k].len);
+            put(o, txt + w->lfs[k].off, w->lfs[k].len);
           }
     }
-  } else if (w->n_lfs == 0 || (w->lfs[0].len && w->lft.p[w->lfs[0].off] == '*')) {
+  } else if (w->n_lfs == 0 || (w->lfs[0].len && txt[w->lfs[0].off] == '*')) {
     bbuf_putc(o, '*');
-    bbuf_append(o, w->sf.p, w->sf.len);
+    put(o, sf, sf_len);
   } else {
     int l = tw_lf(R, w, t);
     if (l < 0) return;
-    bbuf_append(o, w->lft.p + w->lfs[l].off, w->lfs[l].len);
+    put(o, txt + w->lfs[l].off, w->lfs[l].len);
   }
   if (o->len != mark) /* Apertium: ret != ignored_string */
     bbuf_putc(o, w->plus_cut ? '+' : '$');
@@ -418,8 +463,11 @@ static void add_eof_tag(run *R, int iv) { tw_add_tag(R, R->vw[iv], R->m->tag_eof
 /* A plus cut: the reading continues as a new word after '+'. */
 static void plus_cut(run *R, int *iv) {
   R->vw[*iv]->plus_cut = 1;
-  if ((int)R->n_vw <= *iv + 1 && !vw_push(R, tw_new(R, 1)) && R->key)
-    bbuf_append(&R->vw[R->n_vw - 1]->lft, R->key, R->key_len);
+  if ((int)R->n_vw <= *iv + 1 && !vw_push(R, tw_new(R, 1)) && R->key) {
+    tword *w = R->vw[R->n_vw - 1], *w0 = R->vw[0];
+    bbuf_append(&w->txt, w0->txt.p, w0->txt.len);
+    w->base = w0->base;
+  }
   (*iv)++;
   ms_init(R);
 }
@@ -509,7 +557,7 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
  * becomes ignored text and the word the end-of-file pseudo-word. */
 static void end_in_word(run *R, int iv, const ubuf *str) {
   R->end_of_file = 1;
-  if (str->len) bbuf_put_u16(&R->vw[iv]->ign, str->p, str->len);
+  if (str->len) tw_add_ignored(R->vw[iv], str->p, str->len);
   add_eof_tag(R, iv);
 }
 
@@ -518,11 +566,6 @@ static void push_escaped(run *R, ubuf *str) {
   int32_t c = u8in_get(&R->r);
   ubuf_push(str, '\\');
   ubuf_put_cp(str, c);
-}
-
-static void set_text(bbuf *b, const ubuf *s) {
-  b->len = 0;
-  bbuf_put_u16(b, s->p, s->len);
 }
 
 static void read_rest_of_word(run *R, int *iv) {
@@ -535,12 +578,13 @@ static void read_rest_of_word(run *R, int *iv) {
     } else if (c == '\\') {
       push_escaped(R, &str);
     } else if (c == '/') {
-      set_text(&R->vw[*iv]->sf, &str);
+      tw_set_sf(R->vw[*iv], str.p, str.len);
       str.len = 0;
       break;
     } else if (c == '$') {
-      set_text(&R->vw[*iv]->sf, &str);
-      bbuf_putc(&R->vw[*iv]->ign, '$');
+      static const uint16_t dollar = '$';
+      tw_set_sf(R->vw[*iv], str.p, str.len);
+      tw_add_ignored(R->vw[*iv], &dollar, 1);
       break;
     } else {
       ubuf_put_cp(&str, c);
@@ -596,7 +640,7 @@ static void slow_token(run *R) {
     c = u8in_get(&R->r);
     if (is_eof(R, c)) {
       R->end_of_file = 1;
-      bbuf_put_u16(&R->vw[iv]->ign, str.p, str.len);
+      tw_add_ignored(R->vw[iv], str.p, str.len);
       add_eof_tag(R, iv);
       break;
     } else if (c == '\\') {
@@ -604,14 +648,14 @@ static void slow_token(run *R) {
       c = u8in_get(&R->r);
       if (is_eof(R, c)) {
         R->end_of_file = 1;
-        bbuf_put_u16(&R->vw[iv]->ign, str.p, str.len);
+        tw_add_ignored(R->vw[iv], str.p, str.len);
         add_eof_tag(R, iv);
         break;
       }
       ubuf_put_cp(&str, c);
       c = '\\';
     } else if (c == '^') {
-      if (str.len) bbuf_put_u16(&R->vw[iv]->ign, str.p, str.len);
+      if (str.len) tw_add_ignored(R->vw[iv], str.p, str.len);
       read_rest_of_word(R, &iv);
       break;
     } else {
@@ -642,7 +686,8 @@ static inline size_t char_len(const unsigned char *s, size_t n) {
  * rules, as int32 fields:
  *   n_words, then per word: plus_cut, prev_plus_cut, cls, n_tags, n_lfs,
  *   tags[n_tags], (tag, off, len)[n_lfs]
- * The lexical forms are parts of the readings (the key). */
+ * The lexical forms are parts of the readings (the key); off counts from
+ * the start of the readings. */
 typedef char lfent_is_12_bytes[sizeof(lfent) == 12 ? 1 : -1];
 
 static void compile_token(run *R) {
@@ -655,12 +700,16 @@ static void compile_token(run *R) {
     int32_t h[5] = {w->plus_cut, w->prev_plus_cut, w->cls, (int32_t)w->tags.n, (int32_t)w->n_lfs};
     bbuf_append(b, h, sizeof h);
     bbuf_append(b, w->tags.p, w->tags.n * sizeof *w->tags.p);
-    bbuf_append(b, w->lfs, w->n_lfs * sizeof *w->lfs);
+    for (uint32_t k = 0; k < w->n_lfs; k++) {
+      lfent l = w->lfs[k];
+      l.off -= w->base;
+      bbuf_append(b, &l, sizeof l);
+    }
   }
 }
 
-/* Rebuilds the words of a cached token; vw[0] exists (ignored text,
- * surface form and readings already set). */
+/* Rebuilds the words of a cached token; vw[0] exists (its txt and
+ * ranges already set). */
 static void replay_token(run *R, const char *v) {
   int32_t n_words;
   memcpy(&n_words, v, sizeof n_words);
@@ -673,7 +722,8 @@ static void replay_token(run *R, const char *v) {
     if (i > 0) {
       if (vw_push(R, tw_new(R, f[1]))) return;
       w = R->vw[R->n_vw - 1];
-      bbuf_append(&w->lft, R->vw[0]->lft.p, R->vw[0]->lft.len);
+      bbuf_append(&w->txt, R->vw[0]->txt.p, R->vw[0]->txt.len);
+      w->base = R->vw[0]->base;
     }
     w->plus_cut = f[0];
     w->prev_plus_cut = f[1];
@@ -687,6 +737,7 @@ static void replay_token(run *R, const char *v) {
     h += (size_t)f[3] * sizeof(int32_t);
     memcpy(w->lfs, h, (size_t)f[4] * sizeof(lfent));
     w->n_lfs = (uint32_t)f[4];
+    for (uint32_t k = 0; k < w->n_lfs; k++) w->lfs[k].off += w->base;
     h += (size_t)f[4] * sizeof(lfent);
   }
 }
@@ -702,7 +753,7 @@ static void finish_token(run *R) {
   }
 }
 
-/* The readings of a token, "r1/r2/...", already copied into vw[0]->lft:
+/* The readings of a token, "r1/r2/...", already copied into vw[0]->txt:
  * from the cache, or classified one by one (then cached). */
 static void read_readings(run *R, const char *p, size_t len) {
   uint64_t h = wc_hash(p, len);
@@ -796,9 +847,11 @@ static int fast_token(run *R) {
   in->pos += i + 1;
   tword *w = tw_new(R, 0);
   if (vw_push(R, w)) return 1;
-  bbuf_append(&w->ign, s, blank);
-  bbuf_append(&w->sf, s + sf0, sf1 - sf0);
-  bbuf_append(&w->lft, s + sf1 + 1, i - sf1 - 1);
+  bbuf_append(&w->txt, s, i); /* all but the '$' */
+  w->ign_len = (uint32_t)blank;
+  w->sf_off = (uint32_t)sf0;
+  w->sf_len = (uint32_t)(sf1 - sf0);
+  w->base = (uint32_t)(sf1 + 1);
   read_readings(R, (const char *)s + sf1 + 1, i - sf1 - 1);
   for (uint32_t k2 = 0; k2 < R->n_vw; k2++)
     if (tw_failed(R->vw[k2])) R->failed = 1;
