@@ -17,6 +17,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h> /* the fast scanner, 16 bytes at a time */
+#endif
 
 #include "../base/args.h"
 #include "../base/i32vec.h"
@@ -807,6 +810,30 @@ static const unsigned char special[256] = {
 #undef S4
 };
 
+/* The first byte at or after i (below n) that the scanner must look at,
+ * or n. */
+#if defined(__SSE2__)
+static inline size_t skip_plain(const unsigned char *s, size_t i, size_t n) {
+  const __m128i dollar = _mm_set1_epi8('$'), slash = _mm_set1_epi8('/'), bslash = _mm_set1_epi8('\\'),
+                caret = _mm_set1_epi8('^'), zero = _mm_setzero_si128();
+  for (; n - i >= 16; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dollar), _mm_cmpeq_epi8(v, slash)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmpeq_epi8(v, caret)));
+    hit = _mm_or_si128(_mm_or_si128(hit, _mm_cmpeq_epi8(v, zero)), v); /* v: the high bit of bytes >= 0x80 */
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return i + (size_t)__builtin_ctz(mask);
+  }
+  while (i < n && !special[s[i]]) i++;
+  return i;
+}
+#else
+static inline size_t skip_plain(const unsigned char *s, size_t i, size_t n) {
+  while (i < n && !special[s[i]]) i++;
+  return i;
+}
+#endif
+
 /* 1 if a whole token was read, 0 if the slow path must read it. */
 static int fast_token(run *R) {
   pl_in *in = R->r.in;
@@ -814,7 +841,7 @@ static int fast_token(run *R) {
   const unsigned char *s = (const unsigned char *)in->p + in->pos;
   size_t n = in->len - in->pos, i = 0, k;
   for (;;) { /* the blank, up to '^' */
-    while (i < n && !special[s[i]]) i++;
+    i = skip_plain(s, i, n);
     if (i >= n) return 0;
     unsigned c = s[i];
     if (c == '^') break;
@@ -828,7 +855,7 @@ static int fast_token(run *R) {
   }
   size_t blank = i, sf0 = ++i, sf1 = 0;
   for (;;) { /* the word, up to '$'; sf1: the first '/' */
-    while (i < n && !special[s[i]]) i++;
+    i = skip_plain(s, i, n);
     if (i >= n) return 0;
     unsigned c = s[i];
     if (c == '$') break;
