@@ -23,7 +23,14 @@ typedef struct tagset {
 typedef struct hmm_re { /* a prefer or discard rule */
   uint16_t *src;
   uint32_t len;
-  URegularExpression *re; /* compiled once; cloned per run */
+  URegularExpression *re; /* compiled once; cloned per run; NULL for a literal */
+  /* A rule whose regular expression is a plain ASCII string (no "<*>", no
+   * metacharacter) is a literal: on ASCII text it is found by a
+   * case-insensitive substring search (lower case here), which is what ICU
+   * does; on other text a run compiles it when first needed.  Most rules
+   * are literals, and ICU's case-insensitive compilation is costly. */
+  char *lit;
+  uint32_t lit_len;
 } hmm_re;
 
 struct hmm_model {

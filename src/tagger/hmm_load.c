@@ -179,6 +179,21 @@ static int compile_rule(ld *L, hmm_re *r, const ubuf *src) {
   r->src = malloc((src->len ? src->len : 1) * sizeof *r->src);
   if (r->src && src->len) memcpy(r->src, src->p, src->len * sizeof *r->src);
   r->len = (uint32_t)src->len;
+  int lit = pat.len > 0 && pat.len == src->len;
+  for (size_t i = 0; i < pat.len && lit; i++)
+    lit = pat.p[i] > 0 && pat.p[i] < 0x80 && !strchr("\\^$.|?*+()[]{}#", pat.p[i]);
+  if (lit && r->src) {
+    r->lit = malloc(pat.len);
+    if (!r->lit) {
+      ubuf_free(&pat);
+      return pl_err_set(L->e, PL_ENOMEM, -1, "out of memory");
+    }
+    for (size_t i = 0; i < pat.len; i++)
+      r->lit[i] = (char)(pat.p[i] >= 'A' && pat.p[i] <= 'Z' ? pat.p[i] + 32 : pat.p[i]);
+    r->lit_len = (uint32_t)pat.len;
+    ubuf_free(&pat);
+    return PL_OK;
+  }
   UErrorCode err = U_ZERO_ERROR;
   UParseError pe;
   r->re = uregex_open(pat.p ? pat.p : (const UChar *)u"", (int32_t)pat.len, UREGEX_DOTALL | UREGEX_CASE_INSENSITIVE,
@@ -539,6 +554,7 @@ static void free_rules(hmm_re *r, uint32_t n) {
   if (!r) return;
   for (uint32_t i = 0; i < n; i++) {
     free(r[i].src);
+    free(r[i].lit);
     if (r[i].re) uregex_close(r[i].re);
   }
   free(r);

@@ -218,6 +218,36 @@ static int re_find(URegularExpression *re, const uint16_t *s, size_t n) {
   return U_SUCCESS(err) && f;
 }
 
+/* TaggerWord::match: whether `rule` is found in s.  *re is the run's
+ * compiled copy of the rule (NULL for a literal not compiled yet, or when
+ * cloning failed). */
+static int rule_find(const hmm_re *rule, URegularExpression **re, const uint16_t *s, size_t n) {
+  if (rule->lit) {
+    size_t i = 0;
+    while (i < n && s[i] < 0x80) i++;
+    if (i == n) { /* ASCII text: a case-insensitive substring search */
+      size_t k = rule->lit_len;
+      for (size_t at = 0; at + k <= n; at++) {
+        size_t j = 0;
+        while (j < k && (s[at + j] >= 'A' && s[at + j] <= 'Z' ? s[at + j] + 32 : s[at + j]) == (unsigned char)rule->lit[j])
+          j++;
+        if (j == k) return 1;
+      }
+      return 0;
+    }
+    if (!*re) {
+      UErrorCode err = U_ZERO_ERROR;
+      UParseError pe;
+      *re = uregex_open(rule->src, (int32_t)rule->len, UREGEX_DOTALL | UREGEX_CASE_INSENSITIVE, &pe, &err);
+      if (U_FAILURE(err)) {
+        if (*re) uregex_close(*re);
+        *re = NULL;
+      }
+    }
+  }
+  return *re && re_find(*re, s, n);
+}
+
 /* TaggerWord::add_tag */
 static void tw_add_tag(run *R, tword *w, int32_t t, const uint16_t *lf, size_t n) {
   if (!tw_has_tag(w, t)) {
@@ -226,7 +256,7 @@ static void tw_add_tag(run *R, tword *w, int32_t t, const uint16_t *lf, size_t n
     return;
   }
   for (uint32_t i = 0; i < R->m->n_prefer; i++)
-    if (R->prefer[i] && re_find(R->prefer[i], lf, n)) {
+    if (rule_find(&R->m->prefer[i], &R->prefer[i], lf, n)) {
       tw_set_lf(R, w, t, lf, n);
       break;
     }
@@ -296,8 +326,10 @@ static void reading_to_u16(run *R, const char *s, size_t n) {
 /* TaggerWord::discardOnAmbiguity, including its loop (after an erase it
  * restarts at the beginning and then skips it) and its final comparison,
  * which compares with the length of the rule's text. */
-static void tw_discard(run *R, tword *w, URegularExpression *re, uint32_t rule_len) {
-  if (w->tags.n <= 1 || !re) return;
+static void tw_discard(run *R, tword *w, uint32_t rule_no) {
+  const hmm_re *rule = &R->m->discard[rule_no];
+  uint32_t rule_len = rule->len;
+  if (w->tags.n <= 1 || (!rule->lit && !R->discard[rule_no])) return;
   int32_t newset[256];
   uint32_t n_new = 0;
   uint32_t it = 0;
@@ -307,7 +339,7 @@ static void tw_discard(run *R, tword *w, URegularExpression *re, uint32_t rule_l
       R->failed = 1;
       return;
     }
-    if (re_find(re, R->re16.p, R->re16.len)) {
+    if (rule_find(rule, &R->discard[rule_no], R->re16.p, R->re16.len)) {
       memmove(w->lfs + it, w->lfs + it + 1, (w->n_lfs - it - 1) * sizeof *w->lfs);
       w->n_lfs--;
       it = 0;
@@ -751,7 +783,7 @@ static void finish_token(run *R) {
   for (uint32_t i = 0; i < R->n_vw; i++) {
     tword *w = R->vw[i];
     if (w->tags.n > 1)
-      for (uint32_t k = 0; k < R->m->n_discard; k++) tw_discard(R, w, R->discard[k], R->m->discard[k].len);
+      for (uint32_t k = 0; k < R->m->n_discard; k++) tw_discard(R, w, k);
     if (tw_failed(w)) R->failed = 1;
   }
 }
