@@ -21,21 +21,16 @@ void wc_put(wcache *c, uint64_t h, const char *key, size_t klen, const void *val
   size_t need = 8 + klen + vlen;
   if (c->arena.len + need > WC_MAX_ARENA) wc_clear(c);
   if ((c->n + 1) * 2 > c->cap) {
-    uint32_t ncap = c->cap ? c->cap * 2 : 4096;
+    uint32_t ncap = c->cap ? c->cap * 2 : 16384;
     if (ncap > WC_MAX_SLOTS) {
       wc_clear(c);
     } else {
       uint64_t *ns = calloc(ncap, sizeof *ns);
       if (!ns) return;
-      /* re-inserting needs the low bits of each hash: rehash the keys */
       for (uint32_t i = 0; i < c->cap; i++) {
         uint64_t s = c->slot[i];
         if (!s) continue;
-        const char *e = c->arena.p + ((uint32_t)s - 1);
-        uint32_t len[2];
-        memcpy(len, e, sizeof len);
-        uint64_t eh = wc_hash(e + sizeof len, len[0]);
-        for (uint32_t j = (uint32_t)eh & (ncap - 1);; j = (j + 1) & (ncap - 1))
+        for (uint32_t j = (uint32_t)(s >> 32) & (ncap - 1);; j = (j + 1) & (ncap - 1))
           if (!ns[j]) {
             ns[j] = s;
             break;
@@ -46,6 +41,7 @@ void wc_put(wcache *c, uint64_t h, const char *key, size_t klen, const void *val
       c->cap = ncap;
     }
   }
+  if (!c->arena.cap && bbuf_reserve(&c->arena, (size_t)1 << 20)) return; /* most texts need that */
   size_t off = c->arena.len;
   uint32_t len[2] = {(uint32_t)klen, (uint32_t)vlen};
   if (bbuf_append(&c->arena, len, sizeof len) || (klen && bbuf_append(&c->arena, key, klen)) ||
@@ -55,7 +51,7 @@ void wc_put(wcache *c, uint64_t h, const char *key, size_t klen, const void *val
     return;
   }
   uint32_t mask = c->cap - 1;
-  for (uint32_t i = (uint32_t)h & mask;; i = (i + 1) & mask)
+  for (uint32_t i = (uint32_t)(h >> 32) & mask;; i = (i + 1) & mask)
     if (!c->slot[i]) {
       c->slot[i] = (h >> 32 << 32) | (uint64_t)(off + 1);
       c->n++;

@@ -3,9 +3,10 @@
  * token (UTF-8 bytes) to the words they make, compiled (hmm_tag.c).
  *
  * Unlike base/kvcache.h it is tuned for many small entries looked up once
- * per token: 8-byte slots (32 bits of the hash and the entry's offset), so
- * the table stays small in the cache, and entries (key length, value
- * length, key, value) packed in one arena.  When the arena or the table is
+ * per token: 8-byte slots (the high 32 bits of the hash, which also choose
+ * the slot, so that growing the table never touches the entries; and the
+ * entry's offset), so the table stays small in the cache, and entries (key
+ * length, value length, key, value) packed in one arena.  When the arena or the table is
  * full the whole cache is emptied, so memory stays under the caps whatever
  * the input.
  */
@@ -21,7 +22,8 @@
 #define WC_MAX_SLOTS (1u << 21)
 
 typedef struct wcache {
-  uint64_t *slot; /* 0 empty, else hash >> 32 << 32 | (entry offset + 1) */
+  uint64_t *slot; /* 0 empty, else hash >> 32 << 32 | (entry offset + 1); the
+                   * slot of a hash is (hash >> 32) & (cap - 1), probing up */
   uint32_t cap, n;
   bbuf arena;
 } wcache;
@@ -60,7 +62,7 @@ static inline uint64_t wc_hash(const char *p, size_t len) {
 static inline const char *wc_get(const wcache *c, uint64_t h, const char *key, size_t klen, size_t *vlen) {
   if (!c->cap) return NULL;
   uint32_t mask = c->cap - 1, tag = (uint32_t)(h >> 32);
-  for (uint32_t i = (uint32_t)h & mask;; i = (i + 1) & mask) {
+  for (uint32_t i = tag & mask;; i = (i + 1) & mask) {
     uint64_t s = c->slot[i];
     if (!s) return NULL;
     if ((uint32_t)(s >> 32) != tag) continue;
