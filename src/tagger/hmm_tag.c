@@ -1025,10 +1025,9 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
       }
       k = hmm_class_find(m, R.open.t, R.open.n); /* -1: not in the model (Debian reads past B) */
     }
-    /* Apertium zeroes alpha[cur] for every tag; only those of this word
-     * are read before being written again (see the null flush below). */
-    for (uint32_t a = 0; a < n_tags; a++)
-      if (tags[a] >= 0 && tags[a] < N) alpha[cur][tags[a]] = 0;
+    /* Apertium zeroes alpha[cur] for every tag, then keeps the best of
+     * each of this word's tags there; the others are not read before being
+     * written again (but see the null flush below). */
     i32vec_push(&win_off, (int32_t)win_tag.n);
     const double *ap = alpha[prev];
     double *ac = alpha[cur];
@@ -1037,15 +1036,17 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
       if (i >= 0 && i < N) {
         double bik = k >= 0 && k < m->M ? m->B[(size_t)k * (size_t)N + (size_t)i] : 0.0;
         const double *Ai = m->A + i;
+        double best = 0;
         for (uint32_t b = 0; b < n_pretags; b++) {
           int32_t j = pretags[b];
           if (j < 0 || j >= N) continue;
           double x = ap[j] * Ai[(size_t)j * (size_t)N] * bik;
-          if (ac[i] <= x) {
+          if (best <= x) {
             from = j;
-            ac[i] = x;
+            best = x;
           }
         }
+        ac[i] = best;
       }
       i32vec_push(&win_tag, i);
       i32vec_push(&win_from, from);
