@@ -72,6 +72,9 @@ typedef struct run {
   /* MatchState */
   uint32_t st[MS_LIMIT];
   int first, last;
+  /* per pattern state, its destinations on the ASCII characters, made when
+   * the state is first reached by a character (NULL before) */
+  uint32_t **ascii;
   /* the open class, which find_similar_ambiguity_class overwrites */
   tagset open;
   /* word cache: the readings of a token (UTF-8) -> its words, compiled */
@@ -440,11 +443,21 @@ static void ms_init(run *R) {
 
 /* MatchState::step(input, alt): `alt` is <ANY_CHAR> or <ANY_TAG>, whose
  * destinations the model has per state (alt_dest; NULL: no alternative). */
+static PL_NOINLINE uint32_t *ascii_table(run *R, uint32_t st) {
+  uint32_t *t = malloc(128 * sizeof *t);
+  if (!t) return NULL;
+  for (int32_t c = 0; c < 128; c++) t[c] = hmm_ms_search(R->m, st, c);
+  return R->ascii[st] = t;
+}
+
 static void ms_step(run *R, int32_t in, const uint32_t *alt_dest) {
   const hmm_model *m = R->m;
   unsigned mylast = (unsigned)R->last, last = mylast;
   for (unsigned i = (unsigned)R->first; i != mylast; i = (i + 1) & (MS_LIMIT - 1)) {
-    uint32_t st = R->st[i], d = hmm_ms_search(m, st, in);
+    uint32_t st = R->st[i], d;
+    const uint32_t *t;
+    if (in >= 0 && in < 128 && R->ascii && ((t = R->ascii[st]) || (t = ascii_table(R, st)))) d = t[in];
+    else d = hmm_ms_search(m, st, in);
     if (d != UINT32_MAX) {
       R->st[last] = d;
       last = (last + 1) & (MS_LIMIT - 1);
@@ -966,6 +979,7 @@ int hmm_run(const hmm_model *m, const hmm_opts *o, pl_in *in, pl_out *out, pl_er
   R.prefer = calloc(m->n_prefer ? m->n_prefer : 1, sizeof *R.prefer);
   R.discard = calloc(m->n_discard ? m->n_discard : 1, sizeof *R.discard);
   R.open.t = malloc(((size_t)N + 1) * sizeof *R.open.t);
+  R.ascii = calloc(m->n_states, sizeof *R.ascii); /* NULL: binary searches only */
   if (!alpha[0] || !alpha[1] || !tags || !pretags || !R.prefer || !R.discard || !R.open.t) {
     rc = pl_err_set(e, PL_ENOMEM, -1, "apertium-tagger: out of memory");
     goto done;
@@ -1119,6 +1133,9 @@ done:
   free(R.prefer);
   free(R.discard);
   free(R.open.t);
+  if (R.ascii)
+    for (uint32_t i = 0; i < m->n_states; i++) free(R.ascii[i]);
+  free(R.ascii);
   wc_free(&R.cache);
   bbuf_free(&R.val);
   ubuf_free(&R.u16);
