@@ -731,62 +731,80 @@ static inline size_t char_len(const unsigned char *s, size_t n) {
 }
 
 /* A cache value: the words a token's readings make, after the discard
- * rules, as int32 fields:
- *   n_words, then per word: plus_cut, prev_plus_cut, cls, n_tags, n_lfs,
- *   tags[n_tags], (tag, off, len)[n_lfs]
+ * rules, in bytes (16-bit fields little-endian; small values keep the
+ * cache, and the pages it touches, few):
+ *   n_words, then per word: flags (1 plus_cut, 2 prev_plus_cut),
+ *   cls + 1 (16 bits), n_tags, n_lfs, tags[n_tags] (16 bits each),
+ *   (tag, off, len)[n_lfs] (16 bits each)
  * The lexical forms are parts of the readings (the key); off counts from
- * the start of the readings. */
-typedef char lfent_is_12_bytes[sizeof(lfent) == 12 ? 1 : -1];
+ * the start of the readings.  A token whose words do not fit is not
+ * cached (0 returned). */
+static void put16(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+static uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
 
-static void compile_token(run *R) {
+static int compile_token(run *R) {
   bbuf *b = &R->val;
   b->len = 0;
-  int32_t n = (int32_t)R->n_vw;
-  bbuf_append(b, &n, sizeof n);
+  if (R->n_vw > 255) return 0;
+  bbuf_putc(b, (int)R->n_vw);
   for (uint32_t i = 0; i < R->n_vw; i++) {
     const tword *w = R->vw[i];
-    int32_t h[5] = {w->plus_cut, w->prev_plus_cut, w->cls, (int32_t)w->tags.n, (int32_t)w->n_lfs};
-    bbuf_append(b, h, sizeof h);
-    bbuf_append(b, w->tags.p, w->tags.n * sizeof *w->tags.p);
-    for (uint32_t k = 0; k < w->n_lfs; k++) {
-      lfent l = w->lfs[k];
-      l.off -= w->base;
-      bbuf_append(b, &l, sizeof l);
+    if (w->tags.n > 255 || w->n_lfs > 255 || w->cls >= 0xFFFF) return 0;
+    size_t need = 5 + 2 * w->tags.n + 6 * w->n_lfs;
+    if (bbuf_reserve(b, need)) return 0;
+    uint8_t *p = (uint8_t *)b->p + b->len;
+    p[0] = (uint8_t)((w->plus_cut ? 1 : 0) | (w->prev_plus_cut ? 2 : 0));
+    put16(p + 1, (uint32_t)(w->cls + 1));
+    p[3] = (uint8_t)w->tags.n;
+    p[4] = (uint8_t)w->n_lfs;
+    p += 5;
+    for (size_t k = 0; k < w->tags.n; k++, p += 2) {
+      if (w->tags.p[k] < 0 || w->tags.p[k] > 0xFFFF) return 0;
+      put16(p, (uint32_t)w->tags.p[k]);
     }
+    for (uint32_t k = 0; k < w->n_lfs; k++, p += 6) {
+      const lfent *l = &w->lfs[k];
+      uint32_t off = l->off - w->base;
+      if (l->tag < 0 || l->tag > 0xFFFF || off > 0xFFFF || l->len > 0xFFFF) return 0;
+      put16(p, (uint32_t)l->tag);
+      put16(p + 2, off);
+      put16(p + 4, l->len);
+    }
+    b->len += need;
   }
+  return 1;
 }
 
 /* Rebuilds the words of a cached token; vw[0] exists (its txt and
  * ranges already set). */
 static void replay_token(run *R, const char *v) {
-  int32_t n_words;
-  memcpy(&n_words, v, sizeof n_words);
-  const char *h = v + sizeof n_words;
-  for (int32_t i = 0; i < n_words && !R->failed; i++) {
-    int32_t f[5];
-    memcpy(f, h, sizeof f);
-    h += sizeof f;
+  const uint8_t *p = (const uint8_t *)v;
+  uint32_t n_words = *p++;
+  for (uint32_t i = 0; i < n_words && !R->failed; i++) {
+    uint32_t flags = p[0], n_tags = p[3], n_lfs = p[4];
     tword *w = R->vw[0];
     if (i > 0) {
-      if (vw_push(R, tw_new(R, f[1]))) return;
+      if (vw_push(R, tw_new(R, (flags & 2) != 0))) return;
       w = R->vw[R->n_vw - 1];
       bbuf_append(&w->txt, R->vw[0]->txt.p, R->vw[0]->txt.len);
       w->base = R->vw[0]->base;
     }
-    w->plus_cut = f[0];
-    w->prev_plus_cut = f[1];
-    w->cls = f[2];
-    if (i32vec_reserve(&w->tags, (size_t)f[3]) || lfs_reserve(R, w, (uint32_t)f[4])) {
+    w->plus_cut = (flags & 1) != 0;
+    w->prev_plus_cut = (flags & 2) != 0;
+    w->cls = (int32_t)get16(p + 1) - 1;
+    p += 5;
+    if (i32vec_reserve(&w->tags, n_tags) || lfs_reserve(R, w, n_lfs)) {
       R->failed = 1;
       return;
     }
-    memcpy(w->tags.p, h, (size_t)f[3] * sizeof(int32_t));
-    w->tags.n = (size_t)f[3];
-    h += (size_t)f[3] * sizeof(int32_t);
-    memcpy(w->lfs, h, (size_t)f[4] * sizeof(lfent));
-    w->n_lfs = (uint32_t)f[4];
-    for (uint32_t k = 0; k < w->n_lfs; k++) w->lfs[k].off += w->base;
-    h += (size_t)f[4] * sizeof(lfent);
+    for (uint32_t k = 0; k < n_tags; k++, p += 2) w->tags.p[k] = (int32_t)get16(p);
+    w->tags.n = n_tags;
+    for (uint32_t k = 0; k < n_lfs; k++, p += 6)
+      w->lfs[k] = (lfent){(int32_t)get16(p), w->base + get16(p + 2), get16(p + 4)};
+    w->n_lfs = n_lfs;
   }
 }
 
@@ -840,8 +858,7 @@ static void read_readings(run *R, const char *p, size_t len) {
     tword *w = R->vw[i];
     w->cls = w->tags.n ? hmm_class_find(R->m, w->tags.p, (uint32_t)w->tags.n) : -1;
   }
-  compile_token(R);
-  if (!R->val.failed) wc_put(&R->cache, h, p, len, R->val.p, R->val.len);
+  if (compile_token(R) && !R->val.failed) wc_put(&R->cache, h, p, len, R->val.p, R->val.len);
 }
 
 /* Bytes the fast scanner must look at: NUL, '$', '/', '\\', '^' and every

@@ -17,8 +17,8 @@ static void wc_clear(wcache *c) {
 }
 
 void wc_put(wcache *c, uint64_t h, const char *key, size_t klen, const void *val, size_t vlen) {
-  if (klen > WC_MAX_ARENA / 4 || vlen > WC_MAX_ARENA / 4) return;
-  size_t need = 8 + klen + vlen;
+  if (klen > 0xFFFF || vlen > 0xFFFF) return;
+  size_t need = 4 + klen + vlen;
   if (c->arena.len + need > WC_MAX_ARENA) wc_clear(c);
   if ((c->n + 1) * 2 > c->cap) {
     uint32_t ncap = c->cap ? c->cap * 2 : 16384;
@@ -43,7 +43,7 @@ void wc_put(wcache *c, uint64_t h, const char *key, size_t klen, const void *val
   }
   if (!c->arena.cap && bbuf_reserve(&c->arena, (size_t)1 << 20)) return; /* most texts need that */
   size_t off = c->arena.len;
-  uint32_t len[2] = {(uint32_t)klen, (uint32_t)vlen};
+  uint16_t len[2] = {(uint16_t)klen, (uint16_t)vlen};
   if (bbuf_append(&c->arena, len, sizeof len) || (klen && bbuf_append(&c->arena, key, klen)) ||
       (vlen && bbuf_append(&c->arena, val, vlen))) {
     c->arena.failed = 0;

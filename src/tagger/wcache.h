@@ -6,7 +6,8 @@
  * per token: 8-byte slots (the high 32 bits of the hash, which also choose
  * the slot, so that growing the table never touches the entries; and the
  * entry's offset), so the table stays small in the cache, and entries (key
- * length, value length, key, value) packed in one arena.  When the arena or the table is
+ * length and value length, 16 bits each; key; value) packed in one arena:
+ * keys and values longer than 65535 bytes are not stored.  When the arena or the table is
  * full the whole cache is emptied, so memory stays under the caps whatever
  * the input.
  */
@@ -67,7 +68,7 @@ static inline const char *wc_get(const wcache *c, uint64_t h, const char *key, s
     if (!s) return NULL;
     if ((uint32_t)(s >> 32) != tag) continue;
     const char *e = c->arena.p + ((uint32_t)s - 1);
-    uint32_t len[2];
+    uint16_t len[2];
     memcpy(len, e, sizeof len);
     if (len[0] == klen && !memcmp(e + sizeof len, key, klen)) {
       *vlen = len[1];
