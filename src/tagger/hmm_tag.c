@@ -295,35 +295,50 @@ static void u8_to_u16(ubuf *u, const char *s, size_t n) {
   }
 }
 
-/* u8_to_u16 for a reading of a fast-path token, also filling R->map. */
-static void reading_to_u16(run *R, const char *s, size_t n) {
+/* The reading of a fast-path token at s (up to an unescaped '/' or n) in
+ * UTF-16 into R->u16, with R->map; returns its length in bytes. */
+static size_t reading_to_u16(run *R, const char *s, size_t n) {
   const unsigned char *b = (const unsigned char *)s;
   ubuf *u = &R->u16;
   u->len = 0;
   R->map.n = 0;
   if (ubuf_reserve(u, n + 1) || i32vec_reserve(&R->map, n + 1)) {
     R->failed = 1;
-    return;
+    return n;
   }
-  for (size_t i = 0; i < n;) {
-    R->map.p[R->map.n++] = (int32_t)i;
-    if (b[i] < 0x80) {
-      u->p[u->len++] = b[i++];
+  uint16_t *up = u->p;
+  int32_t *mp = R->map.p;
+  size_t i = 0, k = 0;
+  while (i < n) {
+    unsigned c = b[i];
+    if (c < 0x80) {
+      if (c == '/') break;
+      mp[k] = (int32_t)i;
+      up[k++] = (uint16_t)c;
+      i++;
+      if (c == '\\' && i < n && b[i] < 0x80) { /* the escaped character */
+        mp[k] = (int32_t)i;
+        up[k++] = b[i++];
+      }
       continue;
     }
-    int k = utf8_lead_len(b[i]);
-    int32_t cp = utf8_decode(b + i, k); /* validated by the fast scanner */
+    int len = utf8_lead_len((unsigned char)c);
+    int32_t cp = utf8_decode(b + i, len); /* validated by the fast scanner */
+    mp[k] = (int32_t)i;
     if (cp >= 0x10000) {
       cp -= 0x10000;
-      u->p[u->len++] = (uint16_t)(0xD800 + (cp >> 10));
-      R->map.p[R->map.n++] = (int32_t)i; /* never a cut point */
-      u->p[u->len++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+      up[k++] = (uint16_t)(0xD800 + (cp >> 10));
+      mp[k] = (int32_t)i; /* never a cut point */
+      up[k++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
     } else {
-      u->p[u->len++] = (uint16_t)cp;
+      up[k++] = (uint16_t)cp;
     }
-    i += (size_t)k;
+    i += (size_t)len;
   }
-  R->map.p[R->map.n++] = (int32_t)n;
+  mp[k] = (int32_t)i;
+  u->len = k;
+  R->map.n = k + 1;
+  return i;
 }
 
 /* TaggerWord::discardOnAmbiguity, including its loop (after an erase it
@@ -832,23 +847,19 @@ static void read_readings(run *R, const char *p, size_t len) {
   R->key = p;
   R->key_len = len;
   int iv = 0;
-  for (size_t a = 0, i = 0;;) {
-    if (i >= len || p[i] == '/') {
-      R->rd_base = a;
-      reading_to_u16(R, p + a, i - a);
-      if (R->failed) break;
-      if (i < len) {
-        lrlm_classify(R, &R->u16, &iv);
-        iv = 0;
-      } else {
-        if (!(R->u16.len && R->u16.p[0] == '*')) lrlm_classify(R, &R->u16, &iv);
-        break;
-      }
-      if (R->failed) break;
-      a = ++i;
-      continue;
+  for (size_t a = 0;;) {
+    R->rd_base = a;
+    size_t i = a + reading_to_u16(R, p + a, len - a);
+    if (R->failed) break;
+    if (i < len) { /* a '/' follows */
+      lrlm_classify(R, &R->u16, &iv);
+      iv = 0;
+    } else {
+      if (!(R->u16.len && R->u16.p[0] == '*')) lrlm_classify(R, &R->u16, &iv);
+      break;
     }
-    i += p[i] == '\\' ? 2 : 1;
+    if (R->failed) break;
+    a = i + 1;
   }
   R->key = NULL;
   if (R->failed) return;
