@@ -90,11 +90,17 @@ static int sets_equal(const int32_t *a, uint32_t na, const int32_t *b, uint32_t 
   return na == nb && (na == 0 || !memcmp(a, b, na * sizeof *a));
 }
 
-static uint32_t hash_bytes(const void *p, size_t n) {
-  const unsigned char *b = p;
+/* Hashes of a tag name (UTF-16 units) and of a tag set, a unit at a time. */
+static uint32_t hash_u16(const uint16_t *s, size_t n) {
   uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
-  return h;
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  return h ^ (h >> 15);
+}
+
+static uint32_t hash_i32(const int32_t *t, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (uint32_t)t[i]) * 16777619u;
+  return h ^ (h >> 15);
 }
 
 /* Linear scans, used while the tables are being built. */
@@ -107,7 +113,7 @@ static int class_scan(const hmm_model *m, const int32_t *t, uint32_t n) {
 int hmm_class_find(const hmm_model *m, const int32_t *t, uint32_t n) {
   if (!m->cls_hash) return class_scan(m, t, n);
   uint32_t mask = m->cls_hash_cap - 1;
-  for (uint32_t i = hash_bytes(t, n * sizeof *t) & mask;; i = (i + 1) & mask) {
+  for (uint32_t i = hash_i32(t, n) & mask;; i = (i + 1) & mask) {
     int32_t k = m->cls_hash[i];
     if (k < 0) return -1;
     if (sets_equal(m->cls[k].t, m->cls[k].n, t, n)) return k;
@@ -121,7 +127,7 @@ int32_t hmm_ptag_find(const hmm_model *m, const uint16_t *s, size_t n) {
     return 0;
   }
   uint32_t mask = m->ptag_hash_cap - 1;
-  for (uint32_t i = hash_bytes(s, n * sizeof *s) & mask;; i = (i + 1) & mask) {
+  for (uint32_t i = hash_u16(s, n) & mask;; i = (i + 1) & mask) {
     int32_t sym = m->ptag_hash[i];
     if (!sym) return 0;
     uint32_t k = (uint32_t)(-sym - 1);
@@ -144,7 +150,7 @@ static int build_tables(ld *L, hmm_model *m) {
   for (uint32_t i = 0; i < m->n_ptags; i++) {
     int32_t sym = hmm_ptag_find(m, m->ptag[i], m->ptag_len[i]); /* linear: the last index of this name */
     if (sym != -(int32_t)i - 1) continue;
-    for (uint32_t j = hash_bytes(m->ptag[i], m->ptag_len[i] * sizeof(uint16_t)) & (cap - 1);; j = (j + 1) & (cap - 1))
+    for (uint32_t j = hash_u16(m->ptag[i], m->ptag_len[i]) & (cap - 1);; j = (j + 1) & (cap - 1))
       if (!ph[j]) {
         ph[j] = sym;
         break;
@@ -152,7 +158,7 @@ static int build_tables(ld *L, hmm_model *m) {
   }
   for (uint32_t i = 0; i < ccap; i++) ch[i] = -1;
   for (uint32_t k = 0; k < m->n_cls; k++)
-    for (uint32_t j = hash_bytes(m->cls[k].t, m->cls[k].n * sizeof(int32_t)) & (ccap - 1);; j = (j + 1) & (ccap - 1))
+    for (uint32_t j = hash_i32(m->cls[k].t, m->cls[k].n) & (ccap - 1);; j = (j + 1) & (ccap - 1))
       if (ch[j] < 0) {
         ch[j] = (int32_t)k;
         break;

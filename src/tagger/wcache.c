@@ -21,7 +21,7 @@ void wc_put(wcache *c, uint64_t h, const char *key, size_t klen, const void *val
   size_t need = 4 + klen + vlen;
   if (c->arena.len + need > WC_MAX_ARENA) wc_clear(c);
   if ((c->n + 1) * 2 > c->cap) {
-    uint32_t ncap = c->cap ? c->cap * 2 : 16384;
+    uint32_t ncap = c->cap ? c->cap * 2 : 32768; /* untouched pages cost nothing */
     if (ncap > WC_MAX_SLOTS) {
       wc_clear(c);
     } else {
