@@ -14,6 +14,21 @@
  * through a reference); Viterbi multiplies probabilities left to right with
  * no logarithms (the Makefile forbids fused multiply-add), and ties go to the
  * later previous tag.
+ *
+ * Speed (the stream has ~30 bytes per token; most tokens recur):
+ *   - fast path: a token that lies whole in the current input chunk is
+ *     scanned as bytes (16 at a time where SSE2 is there) and copied once
+ *     into its word; valid UTF-8 needs no decoding, since Apertium's UTF-16
+ *     round trip gives the same bytes back.  Anything unusual (NUL, invalid
+ *     UTF-8, a token cut by the chunk's end, "^sf$") goes to the slow path,
+ *     the code-point reader that mirrors FileMorphoStream step by step;
+ *   - word cache (wcache.h): the words a token's readings make (tags,
+ *     lexical forms as parts of the readings, plus cuts, the discard rules
+ *     applied, the ambiguity class) depend only on the readings' text, so
+ *     they are compiled once and replayed; classification (lrlmClassify and
+ *     the prefer rules) runs only for new readings;
+ *   - words come from a pool and keep their buffers; the Viterbi window
+ *     keeps back-pointers per position instead of Apertium's copied paths.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,8 +114,13 @@ static tword *tw_new(run *R, int prev_plus_cut) {
     w->tags.n = 0;
     w->n_lfs = 0;
     w->plus_cut = 0;
-  } else if (!(w = calloc(1, sizeof *w))) {
-    return NULL;
+  } else {
+    /* txt.p is never NULL, so that every range of it is a valid pointer */
+    if (!(w = calloc(1, sizeof *w))) return NULL;
+    if (bbuf_reserve(&w->txt, 64)) {
+      free(w);
+      return NULL;
+    }
   }
   w->ign_off = w->ign_len = w->sf_off = w->sf_len = w->base = 0;
   w->prev_plus_cut = prev_plus_cut;
@@ -546,7 +566,7 @@ static void rollback(run *R, int *iv, int initial_iv, int32_t last_type, const u
   }
   R->vw[*iv]->plus_cut = 0;
   tw_erase_tag(R->vw[*iv], last_type);
-  tw_add_tag(R, R->vw[*iv], last_type, str->p, str->len);
+  tw_add_tag(R, R->vw[*iv], last_type, str->len ? str->p : NULL, str->len);
 }
 
 /* lrlmClassify: the coarse tag of one reading (UTF-16), added to the
@@ -555,7 +575,8 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
   const hmm_model *m = R->m;
   int floor = 0, last_type = -1, last_pos = 0, initial_iv = *iv;
   int limit = (int)str->len;
-  const uint16_t *s = str->p;
+  static const uint16_t empty = 0;
+  const uint16_t *s = str->p ? str->p : &empty;
 #define AT(k) ((k) >= 0 && (k) < limit ? s[k] : 0)
   ms_init(R);
   for (int i = 0; i != limit && !R->failed; i++) {
