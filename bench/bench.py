@@ -9,7 +9,12 @@ of --runs runs of CPU time (user + system, from wait4) and the peak resident
 memory, and report words per CPU-second and parley's speed-up.  Results are
 printed as a Markdown table and, with --write, stored in bench/RESULTS.md.
 
-Usage: bench.py PARLEY [--runs N] [--write]
+Usage: bench.py PARLEY [--runs N] [--write] [--only STAGE] [--keep DIR]
+
+--only STAGE measures only the stages whose program is STAGE (for example
+apertium-tagger); the stages before it still run (Debian's tools only) to
+produce its input, and the long-text analysis is skipped.  --keep DIR keeps
+the intermediate streams in DIR (for profiling one stage on its real input).
 """
 import argparse
 import datetime
@@ -66,9 +71,17 @@ def main():
     ap.add_argument("parley")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--only", metavar="STAGE", help="measure only this program (e.g. apertium-tagger)")
+    ap.add_argument("--keep", metavar="DIR", help="keep the intermediate streams in DIR")
     a = ap.parse_args()
+    if a.only and a.write:
+        raise SystemExit("--only and --write do not go together")
     parley = os.path.abspath(a.parley)
-    tmp = tempfile.mkdtemp(prefix="parley-bench.")
+    if a.keep:
+        os.makedirs(a.keep, exist_ok=True)
+        tmp = os.path.abspath(a.keep)
+    else:
+        tmp = tempfile.mkdtemp(prefix="parley-bench.")
     text = b"".join(open(os.path.join(DATA, c), "rb").read() for c in CORPUS)
     words = len(text.split())
     src = os.path.join(tmp, "input.txt")
@@ -86,7 +99,7 @@ def main():
     total_d = total_p = 0.0
     for k, argv in enumerate(stages):
         out_d = os.path.join(tmp, "stage%02d.debian" % k)
-        if argv[0] not in IMPLEMENTED:
+        if argv[0] not in IMPLEMENTED or (a.only and argv[0] != a.only):
             subprocess.run(argv, stdin=open(cur, "rb"), stdout=open(out_d, "wb"), check=True)
             cur = out_d
             continue
@@ -99,6 +112,8 @@ def main():
         total_d += td
         total_p += tp
         cur = out_d
+        if a.only:
+            break  # the later stages are not needed
 
     lines = []
     lines.append("| stage (eng-spa, %d words) | Debian CPU s | parley CPU s | Debian words/CPU-s | "
@@ -112,6 +127,9 @@ def main():
             md / 1024, mp / 1024, "yes" if same else "NO"))
     lines.append("| all of the above | %.3f | %.3f | | | **%.1fx** | | | |" % (
         total_d, total_p, total_d / total_p if total_p else 0))
+    if a.only:
+        print("\n".join(lines))
+        return 0 if all(r[5] for r in rows) else 1
     # Analysis on a longer text: the same input ten times (989,440 words).
     dtxt = os.path.join(tmp, "stage00.debian")
     big = os.path.join(tmp, "input10.dtxt")

@@ -90,11 +90,17 @@ static int sets_equal(const int32_t *a, uint32_t na, const int32_t *b, uint32_t 
   return na == nb && (na == 0 || !memcmp(a, b, na * sizeof *a));
 }
 
-static uint32_t hash_bytes(const void *p, size_t n) {
-  const unsigned char *b = p;
+/* Hashes of a tag name (UTF-16 units) and of a tag set, a unit at a time. */
+static uint32_t hash_u16(const uint16_t *s, size_t n) {
   uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
-  return h;
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  return h ^ (h >> 15);
+}
+
+static uint32_t hash_i32(const int32_t *t, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (uint32_t)t[i]) * 16777619u;
+  return h ^ (h >> 15);
 }
 
 /* Linear scans, used while the tables are being built. */
@@ -107,7 +113,7 @@ static int class_scan(const hmm_model *m, const int32_t *t, uint32_t n) {
 int hmm_class_find(const hmm_model *m, const int32_t *t, uint32_t n) {
   if (!m->cls_hash) return class_scan(m, t, n);
   uint32_t mask = m->cls_hash_cap - 1;
-  for (uint32_t i = hash_bytes(t, n * sizeof *t) & mask;; i = (i + 1) & mask) {
+  for (uint32_t i = hash_i32(t, n) & mask;; i = (i + 1) & mask) {
     int32_t k = m->cls_hash[i];
     if (k < 0) return -1;
     if (sets_equal(m->cls[k].t, m->cls[k].n, t, n)) return k;
@@ -121,7 +127,7 @@ int32_t hmm_ptag_find(const hmm_model *m, const uint16_t *s, size_t n) {
     return 0;
   }
   uint32_t mask = m->ptag_hash_cap - 1;
-  for (uint32_t i = hash_bytes(s, n * sizeof *s) & mask;; i = (i + 1) & mask) {
+  for (uint32_t i = hash_u16(s, n) & mask;; i = (i + 1) & mask) {
     int32_t sym = m->ptag_hash[i];
     if (!sym) return 0;
     uint32_t k = (uint32_t)(-sym - 1);
@@ -144,7 +150,7 @@ static int build_tables(ld *L, hmm_model *m) {
   for (uint32_t i = 0; i < m->n_ptags; i++) {
     int32_t sym = hmm_ptag_find(m, m->ptag[i], m->ptag_len[i]); /* linear: the last index of this name */
     if (sym != -(int32_t)i - 1) continue;
-    for (uint32_t j = hash_bytes(m->ptag[i], m->ptag_len[i] * sizeof(uint16_t)) & (cap - 1);; j = (j + 1) & (cap - 1))
+    for (uint32_t j = hash_u16(m->ptag[i], m->ptag_len[i]) & (cap - 1);; j = (j + 1) & (cap - 1))
       if (!ph[j]) {
         ph[j] = sym;
         break;
@@ -152,7 +158,7 @@ static int build_tables(ld *L, hmm_model *m) {
   }
   for (uint32_t i = 0; i < ccap; i++) ch[i] = -1;
   for (uint32_t k = 0; k < m->n_cls; k++)
-    for (uint32_t j = hash_bytes(m->cls[k].t, m->cls[k].n * sizeof(int32_t)) & (ccap - 1);; j = (j + 1) & (ccap - 1))
+    for (uint32_t j = hash_i32(m->cls[k].t, m->cls[k].n) & (ccap - 1);; j = (j + 1) & (ccap - 1))
       if (ch[j] < 0) {
         ch[j] = (int32_t)k;
         break;
@@ -179,6 +185,21 @@ static int compile_rule(ld *L, hmm_re *r, const ubuf *src) {
   r->src = malloc((src->len ? src->len : 1) * sizeof *r->src);
   if (r->src && src->len) memcpy(r->src, src->p, src->len * sizeof *r->src);
   r->len = (uint32_t)src->len;
+  int lit = pat.len > 0 && pat.len == src->len;
+  for (size_t i = 0; i < pat.len && lit; i++)
+    lit = pat.p[i] > 0 && pat.p[i] < 0x80 && !strchr("\\^$.|?*+()[]{}#", pat.p[i]);
+  if (lit && r->src) {
+    r->lit = malloc(pat.len);
+    if (!r->lit) {
+      ubuf_free(&pat);
+      return pl_err_set(L->e, PL_ENOMEM, -1, "out of memory");
+    }
+    for (size_t i = 0; i < pat.len; i++)
+      r->lit[i] = (char)(pat.p[i] >= 'A' && pat.p[i] <= 'Z' ? pat.p[i] + 32 : pat.p[i]);
+    r->lit_len = (uint32_t)pat.len;
+    ubuf_free(&pat);
+    return PL_OK;
+  }
   UErrorCode err = U_ZERO_ERROR;
   UParseError pe;
   r->re = uregex_open(pat.p ? pat.p : (const UChar *)u"", (int32_t)pat.len, UREGEX_DOTALL | UREGEX_CASE_INSENSITIVE,
@@ -480,7 +501,7 @@ int hmm_load_buffer(hmm_model **out, const char *buf, size_t len, const char *na
       rc = bad(&L, "B entry out of range");
       goto fail;
     }
-    m->B[(size_t)i * (size_t)m->M + j] = v;
+    m->B[(size_t)j * (size_t)m->N + i] = v;
   }
   /* every tag that will index A and B must be below N */
   for (uint32_t i = 0; i < m->open_class.n; i++)
@@ -505,6 +526,13 @@ int hmm_load_buffer(hmm_model **out, const char *buf, size_t len, const char *na
       rc = bad(&L, "pattern transition target out of range");
       goto fail;
     }
+  m->dest_any_char = malloc(m->n_states * sizeof *m->dest_any_char);
+  m->dest_any_tag = malloc(m->n_states * sizeof *m->dest_any_tag);
+  if (!m->dest_any_char || !m->dest_any_tag) goto nomem;
+  for (uint32_t st = 0; st < m->n_states; st++) {
+    m->dest_any_char[st] = hmm_ms_search(m, st, m->any_char);
+    m->dest_any_tag[st] = hmm_ms_search(m, st, m->any_tag);
+  }
   /* discard rules, only when something follows (Debian reads a count and
    * stops at the end of the file) */
   if (rd_left(&L.r) > 0 && (rc = read_rules(&L, &m->discard, &m->n_discard, "discard rule"))) goto fail;
@@ -532,6 +560,7 @@ static void free_rules(hmm_re *r, uint32_t n) {
   if (!r) return;
   for (uint32_t i = 0; i < n; i++) {
     free(r[i].src);
+    free(r[i].lit);
     if (r[i].re) uregex_close(r[i].re);
   }
   free(r);
@@ -557,5 +586,7 @@ void hmm_free(hmm_model *m) {
   free(m->sym);
   free(m->dest);
   free(m->final_type);
+  free(m->dest_any_char);
+  free(m->dest_any_tag);
   free(m);
 }
