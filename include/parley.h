@@ -47,6 +47,45 @@ const char *parley_version(void);
  * The descriptors stay open.  Returns PARLEY_OK or an error code. */
 int parley_stage(int argc, char **argv, int in_fd, int out_fd, parley_error *err);
 
+/* ---- translation ----
+ *
+ * An engine is one language pair with all of its data loaded and checked.
+ * Open it once; then any number of threads may call parley_translate() on
+ * it at the same time: the engine is never modified after parley_open(),
+ * and each call has its own working state, released before it returns (so
+ * each call gives what one run of Debian's `apertium` gives for that text).
+ * The caller owns the engine (parley_close) and each translation
+ * (parley_free).
+ */
+typedef struct parley_engine parley_engine;
+
+typedef struct parley_options {
+  const char *datadir; /* the directory holding modes/ (apertium -d); NULL: /usr/share/apertium */
+  int strict;          /* 1: byte-identical to `apertium PAIR` (-f txt) */
+  int no_unknown_marks;/* 1: like apertium -u (no '*' before unknown words) */
+} parley_options;
+
+/* Opens `pair` (a mode name, e.g. "eng-spa").  A pair that needs a stage
+ * parley does not have yet gives PARLEY_EUNSUPPORTED naming it. */
+int parley_open(parley_engine **out, const char *pair, const parley_options *opts, parley_error *err);
+
+/* Translates `len` bytes of UTF-8 text.  On success *out is a new
+ * NUL-terminated buffer of *out_len bytes (free it with parley_free). */
+int parley_translate(const parley_engine *eng, const char *text, size_t len, char **out, size_t *out_len,
+                     parley_error *err);
+
+void parley_free(void *p);
+void parley_close(parley_engine *eng);
+
+/* The rewritten pipeline of an open engine, stages separated by " | ". */
+const char *parley_pipeline(const parley_engine *eng);
+
+/* Calls fn once per installed mode, in name order: `missing` is NULL if
+ * parley can run the mode, else the name of the first program it lacks.
+ * Returns the number of modes, or -1 with *err set. */
+int parley_pairs(const char *datadir, void (*fn)(const char *pair, const char *missing, void *arg), void *arg,
+                 parley_error *err);
+
 #ifdef __cplusplus
 }
 #endif

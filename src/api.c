@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "../include/parley.h"
+#include <stdlib.h>
+
+#include "pipeline/pipeline.h"
 #include "stage/stage.h"
 
 const char *parley_version(void) { return PARLEY_VERSION; }
@@ -28,4 +31,68 @@ int parley_stage(int argc, char **argv, int in_fd, int out_fd, parley_error *err
     err->message[0] = 0;
   }
   return rc;
+}
+
+struct parley_engine {
+  pl_pipeline *p;
+};
+
+static int done(int rc, const pl_err *e, parley_error *err) {
+  if (rc) export_err(e, err);
+  else if (err) {
+    err->code = 0;
+    err->offset = -1;
+    err->message[0] = 0;
+  }
+  return rc;
+}
+
+int parley_open(parley_engine **out, const char *pair, const parley_options *opts, parley_error *err) {
+  pl_err e;
+  pl_err_clear(&e);
+  *out = NULL;
+  parley_engine *g = calloc(1, sizeof *g);
+  if (!g) return done(pl_err_set(&e, PL_ENOMEM, -1, "out of memory"), &e, err);
+  pipeline_opts po = {opts ? opts->datadir : NULL, !(opts && opts->no_unknown_marks), 0};
+  int rc = pipeline_open(&g->p, pair ? pair : "", &po, &e);
+  if (rc) free(g);
+  else *out = g;
+  return done(rc, &e, err);
+}
+
+int parley_translate(const parley_engine *g, const char *text, size_t len, char **out, size_t *out_len,
+                     parley_error *err) {
+  pl_err e;
+  pl_err_clear(&e);
+  bbuf b = {0};
+  *out = NULL;
+  if (out_len) *out_len = 0;
+  int rc = pipeline_run(g->p, text ? text : "", text ? len : 0, &b, &e);
+  if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
+  if (rc) {
+    bbuf_free(&b);
+    return done(rc, &e, err);
+  }
+  *out = b.p;
+  if (out_len) *out_len = b.len - 1;
+  return done(PL_OK, &e, err);
+}
+
+void parley_free(void *p) { free(p); }
+
+void parley_close(parley_engine *g) {
+  if (!g) return;
+  pipeline_free(g->p);
+  free(g);
+}
+
+const char *parley_pipeline(const parley_engine *g) { return pipeline_describe(g->p); }
+
+int parley_pairs(const char *datadir, void (*fn)(const char *, const char *, void *), void *arg, parley_error *err) {
+  pl_err e;
+  pl_err_clear(&e);
+  int n = pipeline_list(datadir, fn, arg, &e);
+  if (n < 0) done(e.code ? e.code : PL_EIO, &e, err);
+  else done(PL_OK, &e, err);
+  return n;
 }

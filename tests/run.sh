@@ -5,7 +5,9 @@
 #   3. differential tests against Debian's programs: the text format stages
 #      (tests/diff_format.sh) and every stage parley implements in every
 #      working non-CG mode (tests/difftest.py; a sample of each corpus, or
-#      whole corpora with PARLEY_FULL=1).
+#      whole corpora with PARLEY_FULL=1);
+#   4. `parley translate --strict` against `apertium` for every such mode
+#      (tests/e2e.py).
 # Ends with one line "N passed, M failed" summing every part.
 set -u
 cd "$(dirname "$0")/.."
@@ -36,9 +38,11 @@ part "cli" bash tests/cli.sh "$REL/parley"
 if [ -n "${PARLEY_FULL:-}" ]; then
   part "format stages vs Debian" bash tests/diff_format.sh "$REL/parley"
   part "stages vs Debian, whole corpora" python3 tests/difftest.py "$REL/parley" --full
+  part "translate vs apertium, whole corpora" python3 tests/e2e.py "$REL/parley" --full
 else
   part "format stages vs Debian" env QUICK=1 bash tests/diff_format.sh "$REL/parley"
   part "stages vs Debian" python3 tests/difftest.py "$REL/parley"
+  part "translate vs apertium" python3 tests/e2e.py "$REL/parley"
 fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]

@@ -1,12 +1,16 @@
 /*
  * main.c - the `parley` command-line tool, a thin client of libparley.
  *
+ *   parley translate [--strict] [-u] [-d DIR] [-f txt] PAIR [IN [OUT]]
+ *   parley pairs [-d DIR]
  *   parley stage PROGRAM [ARGS...]   run one Apertium stage like Debian's program
  *   parley version
  *
  * Exit codes: 0 success, 1 runtime error (bad input or data), 2 usage error.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,12 +18,127 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: parley stage PROGRAM [ARGS...]\n"
+          "usage: parley translate [--strict] [-u] [-d DIR] [-f txt] PAIR [IN [OUT]]\n"
+          "       parley pairs [-d DIR]\n"
+          "       parley stage PROGRAM [ARGS...]\n"
           "       parley version\n"
           "\n"
-          "  stage    run one Apertium stage from stdin to stdout, byte-identical\n"
-          "           to the Debian program of that name: lt-proc, apertium-destxt,\n"
-          "           apertium-retxt, apertium-wblank-attach, apertium-wblank-detach\n");
+          "  translate  translate text (stdin or IN) with an installed Apertium pair,\n"
+          "             e.g. eng-spa; --strict gives exactly what `apertium PAIR` gives;\n"
+          "             -u drops the '*' marks of unknown words; -d is apertium's -d\n"
+          "  pairs      list the installed pairs and whether parley runs them\n"
+          "  stage      run one Apertium stage program (lt-proc, apertium-tagger,\n"
+          "             lrx-proc, apertium-transfer, ...) byte-identically to Debian's\n");
+}
+
+/* Reads a whole file (NULL or "-": stdin). */
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = (!path || !strcmp(path, "-")) ? stdin : fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0, r;
+  char *b = malloc(cap);
+  while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n == cap) {
+      char *q = cap < ((size_t)1 << 31) ? realloc(b, cap *= 2) : NULL;
+      if (!q) {
+        free(b);
+        b = NULL;
+      }
+      b = q;
+    }
+  }
+  int bad = ferror(f);
+  if (f != stdin) fclose(f);
+  if (bad) {
+    free(b);
+    return NULL;
+  }
+  *len = n;
+  return b;
+}
+
+static int cmd_translate(int argc, char **argv) {
+  parley_options o = {NULL, 0, 0};
+  const char *pos[3] = {NULL, NULL, NULL};
+  int np = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--strict")) o.strict = 1;
+    else if (!strcmp(a, "-u")) o.no_unknown_marks = 1;
+    else if (!strcmp(a, "-d") && i + 1 < argc) o.datadir = argv[++i];
+    else if (!strcmp(a, "-f") && i + 1 < argc) {
+      const char *f = argv[++i];
+      if (strcmp(f, "txt")) {
+        fprintf(stderr, "parley: format '%s' is not supported yet (only txt)\n", f);
+        return 2;
+      }
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "parley: translate: unknown option '%s'\n", a);
+      return 2;
+    } else if (np < 3) pos[np++] = a;
+    else {
+      fprintf(stderr, "parley: translate: too many arguments\n");
+      return 2;
+    }
+  }
+  if (np < 1) {
+    usage(stderr);
+    return 2;
+  }
+  parley_error err;
+  parley_engine *g;
+  if (parley_open(&g, pos[0], &o, &err)) {
+    fprintf(stderr, "parley: %s\n", err.message);
+    return err.code == PARLEY_EUSAGE ? 2 : 1;
+  }
+  size_t n = 0;
+  char *in = slurp(pos[1], &n);
+  if (!in) {
+    fprintf(stderr, "parley: cannot read '%s': %s\n", pos[1] ? pos[1] : "stdin", strerror(errno));
+    parley_close(g);
+    return 1;
+  }
+  char *out = NULL;
+  size_t on = 0;
+  int rc = parley_translate(g, in, n, &out, &on, &err);
+  free(in);
+  parley_close(g);
+  if (rc) {
+    fprintf(stderr, "parley: %s\n", err.message);
+    return 1;
+  }
+  FILE *f = pos[2] ? fopen(pos[2], "wb") : stdout;
+  if (!f || fwrite(out, 1, on, f) != on || (f != stdout ? fclose(f) : fflush(f))) {
+    fprintf(stderr, "parley: cannot write '%s': %s\n", pos[2] ? pos[2] : "stdout", strerror(errno));
+    parley_free(out);
+    return 1;
+  }
+  parley_free(out);
+  return 0;
+}
+
+static void print_pair(const char *pair, const char *missing, void *arg) {
+  (void)arg;
+  if (missing) printf("%-22s no   (needs %s)\n", pair, missing);
+  else printf("%-22s yes\n", pair);
+}
+
+static int cmd_pairs(int argc, char **argv) {
+  const char *dir = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-d") && i + 1 < argc) dir = argv[++i];
+    else {
+      fprintf(stderr, "parley: pairs: unknown argument '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  parley_error err;
+  if (parley_pairs(dir, print_pair, NULL, &err) < 0) {
+    fprintf(stderr, "parley: %s\n", err.message);
+    return 1;
+  }
+  return 0;
 }
 
 int main(int argc, char **argv) {
@@ -31,6 +150,8 @@ int main(int argc, char **argv) {
     printf("parley %s\n", parley_version());
     return 0;
   }
+  if (!strcmp(argv[1], "translate")) return cmd_translate(argc - 2, argv + 2);
+  if (!strcmp(argv[1], "pairs")) return cmd_pairs(argc - 2, argv + 2);
   if (!strcmp(argv[1], "stage")) {
     if (argc < 3) {
       usage(stderr);
