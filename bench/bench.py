@@ -24,12 +24,15 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 DATA = os.environ.get("PARLEY_DATA", os.path.join(REPO, "..", "shared", "data"))
 CORPUS = ["newstest2013/newstest2013.en", "flores200-devtest/eng_Latn.devtest",
           "flores101-dev/eng_Latn.dev"]
+CORPUS_ES = ["newstest2013/newstest2013.es", "flores200-devtest/spa_Latn.devtest",
+             "flores101-dev/spa_Latn.dev"]
 MODE = "/usr/share/apertium/modes/eng-spa.mode"
 IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
                "apertium-wblank-attach", "apertium-wblank-detach", "apertium-pretransfer",
@@ -64,6 +67,46 @@ def best(argv, infile, outfile, runs):
         t, _ = cpu_run(argv, infile, outfile)
         times.append(t)
     return min(times), peak_rss(argv, infile)
+
+
+def wall_cpu(argv, data):
+    """(wall seconds, CPU seconds incl. children) of one run with data on stdin."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p.stdin.write(data)
+    p.stdin.close()
+    _, status, ru = os.wait4(p.pid, 0)
+    return time.perf_counter() - t0, ru.ru_utime + ru.ru_stime
+
+
+def pipeline_rows(parley, pair, corpus, runs, tmp):
+    """Whole translation: `apertium PAIR` (all its processes) against
+    `parley translate --strict PAIR`: CPU, one-word start-up and peak
+    memory (Debian: the peak RSS of every program of its pipeline added
+    up, as they all run at once)."""
+    text = b"".join(open(os.path.join(DATA, c), "rb").read() for c in corpus)
+    words = len(text.split())
+    src = os.path.join(tmp, "%s.txt" % pair)
+    open(src, "wb").write(text)
+    out_d, out_p = os.path.join(tmp, "%s.debian" % pair), os.path.join(tmp, "%s.parley" % pair)
+    td, _ = best(["apertium", pair], src, out_d, runs)
+    tp, mp = best([parley, "translate", "--strict", pair], src, out_p, runs)
+    same = open(out_d, "rb").read() == open(out_p, "rb").read()
+    # Debian's memory: each program of the pipeline on its own input
+    mode = subprocess.run(["apertium-wblank-mode", "/usr/share/apertium/modes/%s.mode" % pair],
+                          stdout=subprocess.PIPE, check=True).stdout.decode()
+    chain = [["apertium-destxt"]] + [shlex.split(x.strip().replace("$1", "-g").replace("$2", ""))
+                                     for x in mode.split("|")] + [["apertium-retxt"]]
+    cur, md = src, 0
+    for k, argv in enumerate(chain):
+        nxt = os.path.join(tmp, "%s.mem%02d" % (pair, k))
+        subprocess.run(argv, stdin=open(cur, "rb"), stdout=open(nxt, "wb"), check=True)
+        md += peak_rss(argv, cur)
+        cur = nxt
+    # one word
+    sd = min(wall_cpu(["apertium", pair], b"hello\n") for _ in range(max(runs, 5)))
+    sp = min(wall_cpu([parley, "translate", "--strict", pair], b"hello\n") for _ in range(max(runs, 5)))
+    return (pair, words, td, tp, md, mp, sd, sp, same)
 
 
 def main():
@@ -116,6 +159,24 @@ def main():
             break  # the later stages are not needed
 
     lines = []
+    if not a.only:
+        prow = [pipeline_rows(parley, "eng-spa", CORPUS, a.runs, tmp),
+                pipeline_rows(parley, "spa-eng", CORPUS_ES, a.runs, tmp)]
+        lines.append("Whole translation, `apertium PAIR FILE` (all of its processes) against "
+                     "`parley translate --strict PAIR FILE`:")
+        lines.append("")
+        lines.append("| pair | words | Debian CPU s | parley CPU s | speed-up | one word, Debian | "
+                     "one word, parley | Debian peak RSS (sum of its processes) | parley peak RSS | same bytes |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
+        for pair, w, td, tp, md, mp, sd, sp, same in prow:
+            lines.append("| %s | %d | %.3f | %.3f | **%.1fx** | %.0f ms wall, %.0f ms CPU | %.0f ms wall, %.0f ms CPU | "
+                         "%.1f MiB | %.1f MiB | %s |" % (
+                             pair, w, td, tp, td / tp if tp else 0, sd[0] * 1000, sd[1] * 1000, sp[0] * 1000,
+                             sp[1] * 1000, md / 1024, mp / 1024, "yes" if same else "NO"))
+            rows.append(("", 0, 0, 0, 0, same))
+        lines.append("")
+        lines.append("Each stage on its own:")
+        lines.append("")
     lines.append("| stage (eng-spa, %d words) | Debian CPU s | parley CPU s | Debian words/CPU-s | "
                  "parley words/CPU-s | speed-up | Debian peak RSS | parley peak RSS | same bytes |"
                  % words)

@@ -16,6 +16,8 @@ typedef struct trx_str {
 
 /* The pattern automaton (lttoolbox MatchExe): one sorted arc array per
  * node, searched by binary search as lttoolbox's SortedVector does. */
+#define TRX_NONE 0xFFFFFFFFu
+
 typedef struct trx_arc {
   int32_t sym;
   uint32_t to;
@@ -90,6 +92,11 @@ struct trx_rules {
   trx_arc *arc;
   uint32_t n_arcs;
   uint32_t *final_rule; /* per node: rule number (1-based) or 0 */
+  /* precomputed steps (TRX_NONE: no arc): on ANY_CHAR and ANY_TAG for
+   * every node, and on ASCII symbols for nodes with many arcs */
+  uint32_t *to_any_char, *to_any_tag;
+  uint32_t *ascii_idx; /* per node: table number or TRX_NONE */
+  uint32_t *ascii_tab; /* 128 entries per table */
 
   /* attributes, variables, lists, macros (names and values in the pool) */
   uint16_t *pool;
@@ -120,6 +127,20 @@ struct trx_rules {
 };
 
 int trx_load_bin(trx_rules *r, const char *buf, size_t len, const char *name, pl_err *e);
+/* The node reached from `node` on `sym` (lttoolbox SortedVector::search
+ * over its arcs), or TRX_NONE. */
+static inline uint32_t trx_step(const trx_rules *r, uint32_t node, int32_t sym) {
+  if ((uint32_t)sym < 128 && r->ascii_idx[node] != TRX_NONE) return r->ascii_tab[(size_t)r->ascii_idx[node] * 128 + sym];
+  const trx_arc *a = r->arc + r->first[node];
+  int left = 0, right = (int)(r->first[node + 1] - r->first[node]) - 1;
+  while (left <= right) {
+    int mid = (left + right) / 2;
+    if (a[mid].sym == sym) return a[mid].to;
+    if (a[mid].sym > sym) right = mid - 1;
+    else left = mid + 1;
+  }
+  return TRX_NONE;
+}
 int trx_compile_xml(trx_rules *r, const char *buf, size_t len, const char *name, pl_err *e);
 int trx_pool_add(trx_rules *r, const uint16_t *s, size_t n, trx_str *out);
 int32_t trx_tag_symbol(const trx_rules *r, const uint16_t *s, size_t n);

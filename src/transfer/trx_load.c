@@ -352,10 +352,35 @@ static int read_tables(bl *L) {
   return PL_OK;
 }
 
+/* The precomputed steps of trx_int.h. */
+static int precompute(bl *L) {
+  trx_rules *t = L->t;
+  size_t n = t->n_nodes, n_tab = 0;
+  t->to_any_char = malloc(n * sizeof *t->to_any_char);
+  t->to_any_tag = malloc(n * sizeof *t->to_any_tag);
+  t->ascii_idx = malloc(n * sizeof *t->ascii_idx);
+  if (!t->to_any_char || !t->to_any_tag || !t->ascii_idx) return bl_nomem(L);
+  for (size_t i = 0; i < n; i++) {
+    t->ascii_idx[i] = TRX_NONE;
+    if (t->first[i + 1] - t->first[i] >= 4) n_tab++;
+  }
+  t->ascii_tab = malloc((n_tab ? n_tab : 1) * 128 * sizeof *t->ascii_tab);
+  if (!t->ascii_tab) return bl_nomem(L);
+  uint32_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    t->to_any_char[i] = trx_step(t, (uint32_t)i, t->any_char);
+    t->to_any_tag[i] = trx_step(t, (uint32_t)i, t->any_tag);
+    if (t->first[i + 1] - t->first[i] < 4) continue;
+    for (int32_t c = 0; c < 128; c++) t->ascii_tab[(size_t)k * 128 + (size_t)c] = trx_step(t, (uint32_t)i, c);
+    t->ascii_idx[i] = k++;
+  }
+  return PL_OK;
+}
+
 int trx_load_bin(trx_rules *t, const char *buf, size_t len, const char *name, pl_err *e) {
   bl L = {.name = name, .e = e, .t = t};
   rd_init(&L.r, buf, len);
   if (read_alphabet(&L) || read_transducer(&L) || read_tables(&L)) return e->code;
   if (L.r.err || L.r.pos > L.r.len) return bl_truncated(&L);
-  return PL_OK;
+  return precompute(&L);
 }

@@ -38,6 +38,7 @@ typedef struct atom {
 
 typedef struct seq {
   uint32_t a, n; /* atoms [a, a+n) */
+  int32_t first; /* folded code point every match starts with, or -1 */
 } seq;
 
 struct trx_re {
@@ -54,7 +55,88 @@ struct trx_re {
   int anchored;  /* every alternative starts with ^ */
   int32_t first; /* literal first code unit every match starts with, or -1 */
   int verify;
+  int builtin; /* one of the patterns every rule file has, matched by hand (B_*) */
 };
+
+/* The attribute patterns the rule compiler writes into every file, with
+ * scanners equivalent to the backtracking matcher on them. */
+enum { B_NONE, B_LEM, B_LEMH, B_WHOLE, B_TAGS, B_CONTENT, B_CHNAME };
+static const struct {
+  const char *pat;
+  int id;
+} builtins[] = {{"^(([^<]|\"\\<\")+)", B_LEM},
+                {"^(([^<#]|\"\\<\"|\"\\#\")+)", B_LEMH},
+                {"(.+)", B_WHOLE},
+                {"((<[^>]+>)+)", B_TAGS},
+                {"(\\{.+)", B_CONTENT},
+                {"(\\{([^/]+)\\/)", B_CHNAME}};
+
+static int builtin_of(const uint16_t *pat, size_t len) {
+  for (size_t k = 0; k < sizeof builtins / sizeof builtins[0]; k++) {
+    const char *b = builtins[k].pat;
+    size_t n = strlen(b), i = 0;
+    if (n != len) continue;
+    while (i < n && pat[i] == (unsigned char)b[i]) i++;
+    if (i == n) return builtins[k].id;
+  }
+  return B_NONE;
+}
+
+static int builtin_find(int id, const uint16_t *s, size_t n, size_t *b, size_t *e) {
+  size_t i = 0;
+  switch (id) {
+  case B_LEM:
+  case B_LEMH:
+    while (i < n && s[i] != '<' && !(id == B_LEMH && s[i] == '#')) i++;
+    if (!i) return 0;
+    *b = 0;
+    *e = i;
+    return 1;
+  case B_WHOLE:
+    if (!n) return 0;
+    *b = 0;
+    *e = n;
+    return 1;
+  case B_TAGS:
+    for (size_t p = 0; p < n; p++) {
+      if (s[p] != '<') continue;
+      size_t q = p, end = p;
+      while (q < n && s[q] == '<' && q + 1 < n && s[q + 1] != '>') {
+        size_t r = q + 1;
+        while (r < n && s[r] != '>') r++;
+        if (r >= n) break;
+        end = q = r + 1;
+      }
+      if (end > p) {
+        *b = p;
+        *e = end;
+        return 1;
+      }
+    }
+    return 0;
+  case B_CONTENT:
+    for (size_t p = 0; p + 1 < n; p++)
+      if (s[p] == '{') {
+        *b = p;
+        *e = n;
+        return 1;
+      }
+    return 0;
+  case B_CHNAME:
+    for (size_t p = 0; p < n; p++) {
+      if (s[p] != '{' || p + 1 >= n || s[p + 1] == '/') continue;
+      size_t q = p + 1;
+      while (q < n && s[q] != '/') q++;
+      if (q < n) {
+        *b = p;
+        *e = q + 1;
+        return 1;
+      }
+    }
+    return 0;
+  }
+  return 0;
+}
 
 
 
@@ -317,6 +399,24 @@ static void native_free(trx_re *r) {
   r->native = 0;
 }
 
+/* The first code point (folded) that every match of alternative k starts
+ * with, or -1: from a first atom that must match at least once. */
+static int32_t seq_first(trx_re *r, uint32_t k, int depth) {
+  seq *s = &r->alt[k];
+  if (s->first != -2) return s->first;
+  int32_t f = -1;
+  if (s->n && depth < 64) {
+    const atom *a = &r->at[s->a];
+    if (a->min >= 1 && a->kind == A_CHAR) f = a->c;
+    else if (a->min >= 1 && a->kind == A_GROUP && a->n) {
+      f = seq_first(r, a->a, depth + 1);
+      for (uint32_t j = 1; j < a->n && f >= 0; j++)
+        if (seq_first(r, a->a + j, depth + 1) != f) f = -1;
+    }
+  }
+  return s->first = f;
+}
+
 static void compile_native(trx_re *r, const uint16_t *pat, size_t len) {
   rp P = {pat, len, 0, r, 0};
   parse_alts(&P, &r->top, &r->n_top);
@@ -325,6 +425,8 @@ static void compile_native(trx_re *r, const uint16_t *pat, size_t len) {
     return;
   }
   r->native = 1;
+  for (uint32_t k = 0; k < r->n_alt; k++) r->alt[k].first = -2; /* not computed */
+  for (uint32_t k = 0; k < r->n_alt; k++) seq_first(r, k, 0);
   r->anchored = 1;
   for (uint32_t k = 0; k < r->n_top; k++) {
     const seq *s = &r->alt[r->top + k];
@@ -351,6 +453,7 @@ int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, con
   }
   r->icu = re;
   compile_native(r, pat, len);
+  r->builtin = builtin_of(pat, len);
   const char *v = getenv("PARLEY_RE_VERIFY");
   r->verify = v && *v && *v != '0';
   *out = r;
@@ -459,12 +562,23 @@ static size_t one(const mt *M, const atom *a, size_t p) {
 
 static int m_seq(mt *M, const seq *s, uint32_t i, size_t p, const cont *k);
 
+/* The folded code point at p, or -3 at the end. */
+static int32_t folded_at(const mt *M, size_t p) {
+  if (p >= M->n) return -3;
+  size_t len;
+  return fold(cp_at(M, p, &len));
+}
+
 static int m_rep(mt *M, const seq *s, uint32_t i, uint32_t count, size_t p, const cont *k) {
   const atom *a = &M->r->at[s->a + i];
   if (count < a->max) {
     cont c = {s, i, count + 1, p, 1, k};
-    for (uint32_t j = 0; j < a->n; j++)
-      if (m_seq(M, &M->r->alt[a->a + j], 0, p, &c)) return 1;
+    int32_t here = folded_at(M, p);
+    for (uint32_t j = 0; j < a->n; j++) {
+      const seq *alt = &M->r->alt[a->a + j];
+      if (alt->first >= 0 && alt->first != here) continue; /* cannot start here */
+      if (m_seq(M, alt, 0, p, &c)) return 1;
+    }
   }
   if (count >= a->min) return m_seq(M, s, i + 1, p, k);
   return 0;
@@ -530,7 +644,9 @@ static int native_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t
       while (p < n && s[p] != r->first) p++;
       if (p >= n) return 0;
     }
+    int32_t here = folded_at(&M, p);
     for (uint32_t k = 0; k < r->n_top; k++) {
+      if (r->alt[r->top + k].first >= 0 && r->alt[r->top + k].first != here) continue;
       if (m_seq(&M, &r->alt[r->top + k], 0, p, NULL)) {
         *b = p;
         *e = M.end;
@@ -563,8 +679,8 @@ static int icu_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e
 
 static int find_uncached(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e) {
   if (!r->native) return icu_find(r, s, n, b, e);
-  int gave_up;
-  int found = native_find(r, s, n, b, e, &gave_up);
+  int gave_up = 0;
+  int found = r->builtin ? builtin_find(r->builtin, s, n, b, e) : native_find(r, s, n, b, e, &gave_up);
   if (gave_up) return icu_find(r, s, n, b, e);
   if (r->verify) {
     size_t b2 = 0, e2 = 0;

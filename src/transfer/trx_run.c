@@ -111,7 +111,7 @@ typedef struct run {
 
 /* ---- small string helpers ---- */
 
-static ubuf *tmp_get(run *R) { /* each scratch string is allocated once, so pointers stay valid */
+static PL_NOINLINE ubuf *tmp_grow(run *R) {
   if (R->n_tmp == R->cap_tmp) {
     size_t cap = R->cap_tmp ? R->cap_tmp * 2 : 32;
     ubuf **p = pl_realloc_array(R->tmp, cap, sizeof *p);
@@ -124,6 +124,17 @@ static ubuf *tmp_get(run *R) { /* each scratch string is allocated once, so poin
   ubuf *b = R->tmp[R->n_tmp++];
   ubuf_reset(b);
   return b;
+}
+
+/* A scratch string from the stack (each allocated once, so pointers stay
+ * valid); tmp_put gives them back in LIFO order. */
+static PL_INLINE ubuf *tmp_get(run *R) {
+  if (PL_LIKELY(R->n_tmp < R->cap_tmp && R->tmp[R->n_tmp])) {
+    ubuf *b = R->tmp[R->n_tmp++];
+    b->len = 0;
+    return b;
+  }
+  return tmp_grow(R);
 }
 static void tmp_put(run *R, size_t n) { R->n_tmp -= n; }
 
@@ -140,7 +151,14 @@ static int rt_error(run *R, const trx_node *n, const char *what) {
   return -1;
 }
 
-static void put(ubuf *b, const uint16_t *s, size_t n) { ubuf_append(b, s, n); }
+static PL_INLINE void put(ubuf *b, const uint16_t *s, size_t n) {
+  if (PL_LIKELY(n <= b->cap - b->len)) { /* room already: no call */
+    for (size_t i = 0; i < n; i++) b->p[b->len + i] = s[i];
+    b->len += n;
+    return;
+  }
+  ubuf_append(b, s, n);
+}
 static void puts16(ubuf *b, const ubuf *s) { ubuf_append(b, s->p, s->len); }
 static void putc16(ubuf *b, uint16_t c) { ubuf_push(b, c); }
 static void set16(ubuf *b, const uint16_t *s, size_t n) {
@@ -447,31 +465,25 @@ static void ms_init(run *R) {
 static int ms_size(const run *R) {
   return R->ms_last >= R->ms_first ? R->ms_last - R->ms_first : R->ms_last + MS_RING - R->ms_first;
 }
-static void ms_apply(run *R, uint32_t node, int32_t sym) {
-  const trx_rules *T = R->R;
-  const trx_arc *a = T->arc + T->first[node];
-  int left = 0, right = (int)(T->first[node + 1] - T->first[node]) - 1;
-  while (left <= right) { /* lttoolbox SortedVector::search */
-    int mid = (left + right) / 2;
-    if (a[mid].sym == sym) {
-      R->ms[R->ms_last] = a[mid].to;
-      R->ms_last = (R->ms_last + 1) % MS_RING;
-      return;
-    }
-    if (a[mid].sym > sym) right = mid - 1;
-    else left = mid + 1;
-  }
+static PL_INLINE void ms_push(run *R, uint32_t to) {
+  if (to == TRX_NONE) return;
+  R->ms[R->ms_last] = to;
+  R->ms_last = (R->ms_last + 1) % MS_RING;
 }
 static void ms_step(run *R, int32_t sym) {
   int mylast = R->ms_last;
-  for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) ms_apply(R, R->ms[i], sym);
+  for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) ms_push(R, trx_step(R->R, R->ms[i], sym));
   R->ms_first = mylast;
 }
-static void ms_step2(run *R, int32_t sym, int32_t alt) {
+/* A symbol with its ANY_CHAR or ANY_TAG alternative (alt_tag selects). */
+static void ms_step2(run *R, int32_t sym, int alt_tag) {
+  const trx_rules *T = R->R;
+  const uint32_t *alt = alt_tag ? T->to_any_tag : T->to_any_char;
   int mylast = R->ms_last;
   for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) {
-    ms_apply(R, R->ms[i], sym);
-    ms_apply(R, R->ms[i], alt);
+    uint32_t n = R->ms[i];
+    ms_push(R, trx_step(T, n, sym));
+    ms_push(R, alt[n]);
   }
   R->ms_first = mylast;
 }
@@ -525,6 +537,26 @@ static int push_ptr(run *R, ubuf ***arr, size_t *n, size_t *cap, ubuf *p) {
 static int tw_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpword, &R->n_tw, &R->cap_tw, p); }
 static int tb_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpblank, &R->n_tb, &R->cap_tb, p); }
 
+/* Copies a run of plain ASCII bytes (none in `stop`, no NUL) straight from
+ * the input chunk into b; the caller's u8in_get sees the rest.  Only when no
+ * code point has been pushed back. */
+static PL_INLINE void copy_plain(run *R, ubuf *b, const uint8_t *stop) {
+  pl_in *in = R->in.in;
+  if (R->in.n_back) return;
+  const unsigned char *p = (const unsigned char *)in->p + in->pos, *e = (const unsigned char *)in->p + in->len;
+  const unsigned char *q = p;
+  while (q < e && *q < 0x80 && !stop[*q]) q++;
+  size_t n = (size_t)(q - p);
+  if (!n || ubuf_reserve(b, n)) return;
+  for (size_t i = 0; i < n; i++) b->p[b->len + i] = p[i];
+  b->len += n;
+  in->pos += n;
+}
+
+/* Bytes that end a plain run: NUL and the stream's special characters. */
+static const uint8_t stop_top[128] = {[0] = 1, ['\\'] = 1, ['['] = 1, [']'] = 1, ['$'] = 1, ['^'] = 1, ['{'] = 1, ['}'] = 1};
+static const uint8_t stop_chunk[128] = {[0] = 1, ['\\'] = 1, ['}'] = 1};
+
 /* ---- reading tokens ---- */
 
 /* The end of input inside a bracket: Debian loops for ever there; we end
@@ -537,6 +569,7 @@ static tok *read_token_transfer(run *R) {
   content.len = 0;
   tok *t;
   for (;;) {
+    if (!R->in_wblank) copy_plain(R, &content, stop_top);
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (val == 0 && R->internal_null_flush)) {
       R->in_wblank = 0;
@@ -622,6 +655,7 @@ static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
   content.len = 0;
   tok *t;
   for (;;) {
+    copy_plain(R, &content, stop_top);
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (R->internal_null_flush && val == 0)) goto eof;
     if (val == '\\') {
@@ -645,6 +679,7 @@ static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
     } else if (R->inword && val == '{') {
       putc16(&content, '{');
       for (;;) {
+        copy_plain(R, &content, stop_chunk);
         int32_t v2 = u8in_get(&R->in);
         if (AT_EOF(R, v2)) goto eof;
         if (v2 == '\\') {
@@ -686,7 +721,7 @@ done:
 
 static void step_char(run *R, uint16_t c) {
   int32_t l = c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : (int32_t)u_tolower(c); /* u_tolower is locale-free */
-  ms_step2(R, l, R->R->any_char);
+  ms_step2(R, l, 0);
 }
 
 /* A tag "<...>" starting at s[i]: steps it and returns the index of its '>',
@@ -695,7 +730,7 @@ static size_t step_tag(run *R, const uint16_t *s, size_t n, size_t i) {
   for (size_t j = i + 1; j < n; j++) {
     if (s[j] == '>') {
       int32_t sym = trx_tag_symbol(R->R, s + i, j - i + 1);
-      if (sym) ms_step2(R, sym, R->R->any_tag);
+      if (sym) ms_step2(R, sym, 1);
       else ms_step(R, R->R->any_tag);
       return j;
     }
@@ -2024,6 +2059,10 @@ void trx_free(trx_rules *t) {
   free(t->first);
   free(t->arc);
   free(t->final_rule);
+  free(t->to_any_char);
+  free(t->to_any_tag);
+  free(t->ascii_idx);
+  free(t->ascii_tab);
   for (uint32_t i = 0; i < t->n_attrs; i++) trx_re_free(t->attr_re[i]);
   free(t->attr_re);
   free(t->attr_name);

@@ -479,7 +479,7 @@ static int finish_lists(xc *X) {
 int trx_compile_xml(trx_rules *r, const char *buf, size_t len, const char *name, pl_err *e) {
   xc X = {r, name, e, NULL, 0, 0};
   if (len > INT32_MAX) return pl_err_set(e, PL_ECORRUPT, -1, "%s: rule file too large", name);
-  xmlDoc *doc = xmlReadMemory(buf, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xmlDoc *doc = xmlReadMemory(buf, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
   if (!doc) {
     const xmlError *xe = xmlGetLastError();
     const char *msg = xe && xe->message ? xe->message : "invalid XML";
