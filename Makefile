@@ -54,7 +54,7 @@ REPLAY_BINS := $(patsubst fuzz/%.c,$(BUILD)/tests/replay-%,$(wildcard fuzz/fuzz_
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libparley.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PL_LDLIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libparley.a $(PL_LDLIBS) -lpthread $(LDLIBS)
 
 $(BUILD)/tests/replay-%: fuzz/%.c tests/unit/replay.c $(BUILD)/libparley.a
 	@mkdir -p $(dir $@)

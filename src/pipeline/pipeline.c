@@ -377,7 +377,8 @@ static int read_commands(const char *datadir, const char *pair, const char *d1, 
   bbuf path = {0}, raw = {0};
   int rc = mode_path(&path, datadir, pair, e);
   if (!rc && (rc = pl_read_file(path.p, &raw, e)) == PL_EIO)
-    pl_err_set(e, PL_EUSAGE, -1, "no mode '%s' (%s not found); `parley pairs` lists the installed ones", pair, path.p);
+    rc = pl_err_set(e, PL_EUSAGE, -1, "no mode '%s' (%s not found); `parley pairs` lists the installed ones", pair,
+                    path.p);
   if (!rc && rewrite_mode(&raw, text)) rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   bbuf_free(&path);
   bbuf_free(&raw);

@@ -106,6 +106,7 @@ typedef struct run {
   size_t st_used;
   uint32_t st_epoch;
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
+  UBreakIterator *title_bi;
   size_t n_tmp, cap_tmp;
 } run;
 
@@ -175,37 +176,41 @@ static int eq16(const uint16_t *a, size_t na, const uint16_t *b, size_t nb) {
   return na == nb && (!na || !memcmp(a, b, na * sizeof *a));
 }
 
-typedef int32_t (*icu_case_fn)(UChar *, int32_t, const UChar *, int32_t, const char *, UErrorCode *);
-/* u_strToTitle with no iterator builds a word break iterator for the
- * default locale on every call; one per thread is built here instead (the
- * same iterator ICU would build). */
-static _Thread_local UBreakIterator *title_bi;
-static int32_t to_title(UChar *d, int32_t cap, const UChar *s, int32_t n, const char *loc, UErrorCode *err) {
-  if (!title_bi) {
-    UErrorCode e2 = U_ZERO_ERROR;
-    title_bi = ubrk_open(UBRK_WORD, loc, NULL, 0, &e2);
-    if (U_FAILURE(e2)) title_bi = NULL;
-  }
-  return u_strToTitle(d, cap, s, n, title_bi, loc, err);
-}
-
-/* Appends the ICU full-string case mapping of s (default locale) to dst. */
-static void map_case(ubuf *dst, const uint16_t *s, size_t n, icu_case_fn fn) {
+/* Appends the ICU full-string case mapping of s (default locale) to dst;
+ * `bi` is the word break iterator for titlecasing. */
+static void map_case(ubuf *dst, const uint16_t *s, size_t n, int how, UBreakIterator *bi) {
   if (!n) return;
   if (n > INT32_MAX / 4) return;
-  if (ubuf_reserve(dst, n * 2 + 1)) return;
-  UErrorCode err = U_ZERO_ERROR;
-  int32_t m = fn((UChar *)dst->p + dst->len, (int32_t)(dst->cap - dst->len), (const UChar *)s, (int32_t)n, NULL, &err);
-  if (err == U_BUFFER_OVERFLOW_ERROR) {
-    if (ubuf_reserve(dst, (size_t)m + 1)) return;
-    err = U_ZERO_ERROR;
-    m = fn((UChar *)dst->p + dst->len, (int32_t)(dst->cap - dst->len), (const UChar *)s, (int32_t)n, NULL, &err);
+  for (int pass = 0; pass < 2; pass++) {
+    size_t need = pass ? 0 : n * 2 + 1;
+    if (need && ubuf_reserve(dst, need)) return;
+    UErrorCode err = U_ZERO_ERROR;
+    UChar *d = (UChar *)dst->p + dst->len;
+    int32_t cap = (int32_t)(dst->cap - dst->len), m;
+    if (how == 0) m = u_strToLower(d, cap, (const UChar *)s, (int32_t)n, NULL, &err);
+    else if (how == 1) m = u_strToUpper(d, cap, (const UChar *)s, (int32_t)n, NULL, &err);
+    else m = u_strToTitle(d, cap, (const UChar *)s, (int32_t)n, bi, NULL, &err);
+    if (err == U_BUFFER_OVERFLOW_ERROR && !pass) {
+      if (ubuf_reserve(dst, (size_t)m + 1)) return;
+      continue;
+    }
+    if (U_SUCCESS(err) || err == U_STRING_NOT_TERMINATED_WARNING) dst->len += (size_t)m;
+    return;
   }
-  if (U_SUCCESS(err) || err == U_STRING_NOT_TERMINATED_WARNING) dst->len += (size_t)m;
 }
-static void lower(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, u_strToLower); }
-static void upper(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, u_strToUpper); }
-static void title(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, to_title); }
+static void lower(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, 0, NULL); }
+static void upper(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, 1, NULL); }
+/* u_strToTitle with no iterator builds a word break iterator for the
+ * default locale on every call; each run opens one (the same one ICU would
+ * build) and keeps it. */
+static void title(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!R->title_bi) {
+    UErrorCode e2 = U_ZERO_ERROR;
+    R->title_bi = ubrk_open(UBRK_WORD, NULL, NULL, 0, &e2);
+    if (U_FAILURE(e2)) R->title_bi = NULL;
+  }
+  map_case(d, s, n, 2, R->title_bi);
+}
 
 static UChar32 cp_at(const uint16_t *s, size_t n, size_t i) {
   UChar32 c = s[i];
@@ -233,7 +238,7 @@ static void getcase(const uint16_t *s, size_t n, uint16_t out[2]) {
 }
 
 /* StringUtils::copycase(source, target), appended to dst. */
-static void copycase(ubuf *dst, const uint16_t *src, size_t ns, const uint16_t *t, size_t nt) {
+static void copycase(run *R, ubuf *dst, const uint16_t *src, size_t ns, const uint16_t *t, size_t nt) {
   if (!ns || !nt) {
     put(dst, t, nt);
     return;
@@ -241,14 +246,14 @@ static void copycase(ubuf *dst, const uint16_t *src, size_t ns, const uint16_t *
   int first = u_isupper(cp_at(src, ns, 0));
   int all = first && cp_len(src, ns) < ns && u_isupper(last_cp(src, ns));
   if (first && all) upper(dst, t, nt);
-  else if (first) title(dst, t, nt);
+  else if (first) title(R, dst, t, nt);
   else lower(dst, t, nt);
 }
 
 /* TransferBase::copycase: the case of src on the text before the first '<'
  * of dest; the tags are kept; text after the last '>' follows the second
  * letter of src's case. */
-static void tcopycase(ubuf *dst, const uint16_t *src, size_t ns, const uint16_t *d, size_t nd) {
+static void tcopycase(run *R, ubuf *dst, const uint16_t *src, size_t ns, const uint16_t *d, size_t nd) {
   size_t loc = nd, loc2 = nd;
   for (size_t i = 0; i < nd; i++)
     if (d[i] == '<') {
@@ -261,12 +266,12 @@ static void tcopycase(ubuf *dst, const uint16_t *src, size_t ns, const uint16_t 
       break;
     }
   if (loc == nd || loc2 == nd) {
-    copycase(dst, src, ns, d, nd);
+    copycase(R, dst, src, ns, d, nd);
     return;
   }
   uint16_t cs[2];
   getcase(src, ns, cs);
-  copycase(dst, cs, 2, d, loc);
+  copycase(R, dst, cs, 2, d, loc);
   size_t tl = loc2 >= loc ? loc2 - loc + 1 : nd - loc;
   put(dst, d + loc, tl);
   if (loc2 + 1 < nd) {
@@ -1032,7 +1037,7 @@ static int eval_chunk(run *R, const trx_node *n, ubuf *dst) {
     ubuf *t = tmp_get(R);
     if (!t) return nomem(R);
     put(t, name, nlen); /* the name may be the case variable itself */
-    copycase(dst, c->p, c->len, t->p, t->len);
+    copycase(R, dst, c->p, c->len, t->p, t->len);
     tmp_put(R, 1);
   } else {
     put(dst, name, nlen);
@@ -1087,7 +1092,7 @@ static int eval(run *R, const trx_node *n, ubuf *dst) {
     if (!src || !v) return nomem(R);
     clip_value(R, R->word[n->pos], SIDE_SL, n->attr, src);
     if (eval(R, kid(R, n, 0), v)) return -1;
-    tcopycase(dst, src->p, src->len, v->p, v->len);
+    tcopycase(R, dst, src->p, src->len, v->p, v->len);
     tmp_put(R, 2);
     return 0;
   }
@@ -1318,7 +1323,7 @@ static int do_let(run *R, const trx_node *n, int modify) {
       if (eval(R, rs, v)) return -1;
       ubuf *t = tmp_get(R);
       if (!t) return nomem(R);
-      copycase(t, v->p, v->len, R->var[l->var].p, R->var[l->var].len);
+      copycase(R, t, v->p, v->len, R->var[l->var].p, R->var[l->var].len);
       ubuf_copy(&R->var[l->var], t);
       tmp_put(R, 2);
       return 0;
@@ -1347,7 +1352,7 @@ static int do_let(run *R, const trx_node *n, int modify) {
     ubuf *cur = tmp_get(R), *res = tmp_get(R);
     if (!cur || !res) return nomem(R);
     clip_value(R, w, l->side, l->attr, cur);
-    copycase(res, v->p, v->len, cur->p, cur->len);
+    copycase(R, res, v->p, v->len, cur->p, cur->len);
     re_replace_w(R, l->attr, w, target, res);
     tmp_put(R, 2);
   } else {
@@ -1960,6 +1965,7 @@ static void run_free(run *R) {
   free(R->bq);
   ubuf_free(&R->out_wblank);
   ubuf_free(&R->tokscratch);
+  if (R->title_bi) ubrk_close(R->title_bi);
   if (R->re)
     for (uint32_t i = 0; i < R->R->n_attrs; i++) trx_re_free(R->re[i]);
   free(R->re);

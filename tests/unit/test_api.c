@@ -1,0 +1,96 @@
+/*
+ * test_api.c - the public engine API: opening pairs (a missing pair, a pair
+ * needing a stage parley lacks), translating, and translating from several
+ * threads at once on one engine, which must give what one thread gives.
+ * Prints "N passed, M failed".
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parley.h"
+
+#include "check.h"
+
+static const char text[] =
+    "The city council voted on Tuesday to build a new bridge across the river.\n\n"
+    "Mayor Anna Lewis said the bridge would connect the old town with the station.\n";
+
+typedef struct job {
+  const parley_engine *eng;
+  char *out;
+  size_t n;
+  int rc;
+} job;
+
+static void *worker(void *arg) {
+  job *j = arg;
+  parley_error err;
+  for (int i = 0; i < 3; i++) {
+    char *o = NULL;
+    size_t n = 0;
+    j->rc |= parley_translate(j->eng, text, sizeof text - 1, &o, &n, &err);
+    if (i == 0) {
+      j->out = o;
+      j->n = n;
+    } else {
+      if (!o || n != j->n || memcmp(o, j->out, n)) j->rc |= 64;
+      parley_free(o);
+    }
+  }
+  return NULL;
+}
+
+int main(void) {
+  parley_error err;
+  parley_engine *eng = NULL;
+  int rc = parley_open(&eng, "no-such-pair", NULL, &err);
+  CHECK(rc == PARLEY_EUSAGE && strstr(err.message, "no-such-pair"), "missing pair refused: %d %s", rc, err.message);
+  rc = parley_open(&eng, "../etc/passwd", NULL, &err);
+  CHECK(rc == PARLEY_EUSAGE, "a path is not a pair name: %d %s", rc, err.message);
+  rc = parley_open(&eng, "eng-hbs", NULL, &err);
+  CHECK(rc == PARLEY_EUNSUPPORTED && strstr(err.message, "cg-proc"), "a CG pair names the missing stage: %d %s",
+        rc, err.message);
+
+  parley_options o = {NULL, 1, 0};
+  rc = parley_open(&eng, "eng-spa", &o, &err);
+  CHECK(rc == PARLEY_OK, "eng-spa opens: %s", err.message);
+  if (rc) {
+    printf("%d passed, %d failed\n", passed, failed);
+    return 1;
+  }
+  CHECK(strstr(parley_pipeline(eng), "apertium-wblank-attach") != NULL, "pipeline rewritten as apertium-wblank-mode does");
+  char *out = NULL;
+  size_t n = 0;
+  rc = parley_translate(eng, "Hello world", 11, &out, &n, &err);
+  CHECK(rc == 0 && n == strlen("Hola Mundo") && !strcmp(out, "Hola Mundo"), "Hello world -> Hola Mundo: %s",
+        out ? out : err.message);
+  parley_free(out);
+  rc = parley_translate(eng, "", 0, &out, &n, &err);
+  CHECK(rc == 0 && n == 0, "empty text gives empty text");
+  parley_free(out);
+  rc = parley_translate(eng, "a\xff b", 4, &out, &n, &err);
+  CHECK(rc == PARLEY_EINPUT && out == NULL, "invalid UTF-8 refused: %d %s", rc, err.message);
+
+  job one = {eng, NULL, 0, 0};
+  worker(&one);
+  CHECK(one.rc == 0 && one.n > 0, "single-thread translation");
+  enum { T = 4 };
+  pthread_t th[T];
+  job jobs[T];
+  for (int i = 0; i < T; i++) {
+    jobs[i] = (job){eng, NULL, 0, 0};
+    pthread_create(&th[i], NULL, worker, &jobs[i]);
+  }
+  for (int i = 0; i < T; i++) {
+    pthread_join(th[i], NULL);
+    CHECK(jobs[i].rc == 0 && jobs[i].n == one.n && !memcmp(jobs[i].out, one.out, one.n),
+          "thread %d gives the single-thread result", i);
+    parley_free(jobs[i].out);
+  }
+  parley_free(one.out);
+  parley_close(eng);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
