@@ -18,7 +18,7 @@ WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes -W
 # what the build needs is added separately so it cannot be overridden away.
 CFLAGS  ?= -O2 -g
 PL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) $(XML_CFLAGS) -Iinclude -Isrc
-PL_LDLIBS := $(ICU_LIBS) $(XML_LIBS) -lm
+PL_LDLIBS := $(ICU_LIBS) $(XML_LIBS) -lpthread -lm
 
 ifdef SAN
 BUILD   ?= build-san

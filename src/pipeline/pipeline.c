@@ -16,8 +16,12 @@
  * stages themselves (bench/RESULTS.md).
  */
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
 
 #include "../base/args.h"
 #include "../format/format.h"
@@ -404,6 +408,56 @@ static void free_commands(words *cmds, int n) {
   free(cmds);
 }
 
+/* Stages are loaded in parallel (they are independent files): start-up is
+ * mostly loading, and a pair has several large files. */
+typedef struct loader_job {
+  pl_pipeline *p;
+  words *cmds;
+  int n;
+  atomic_int next;
+  int *rc;
+  pl_err *errs;
+} loader_job;
+
+static void *load_worker(void *arg) {
+  loader_job *j = arg;
+  for (;;) {
+    int k = atomic_fetch_add(&j->next, 1);
+    if (k >= j->n) break;
+    pl_err_clear(&j->errs[k]);
+    j->rc[k] = open_step(&j->p->steps[k], &j->cmds[k], &j->errs[k]);
+  }
+  return NULL;
+}
+
+static int open_steps(pl_pipeline *p, words *cmds, int n, pl_err *e) {
+  int *rc = calloc((size_t)n, sizeof *rc);
+  pl_err *errs = calloc((size_t)n, sizeof *errs);
+  if (!rc || !errs) {
+    free(rc);
+    free(errs);
+    return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  }
+  loader_job j = {p, cmds, n, 0, rc, errs};
+  xmlInitParser(); /* once, before libxml2 is used from several threads */
+  pthread_t th[3];
+  int nt = 0;
+  for (; nt < 3 && nt + 1 < n; nt++)
+    if (pthread_create(&th[nt], NULL, load_worker, &j)) break;
+  load_worker(&j);
+  for (int i = 0; i < nt; i++) pthread_join(th[i], NULL);
+  p->n = (size_t)n;
+  int r = PL_OK;
+  for (int k = 0; k < n && !r; k++) /* the first failing stage, in pipeline order */
+    if (rc[k]) {
+      *e = errs[k];
+      r = rc[k];
+    }
+  free(rc);
+  free(errs);
+  return r;
+}
+
 int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, pl_err *e) {
   *out = NULL;
   pl_pipeline *p = calloc(1, sizeof *p);
@@ -422,10 +476,7 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
     }
   }
   if (!rc && !(p->steps = calloc(n > 0 ? (size_t)n : 1, sizeof *p->steps))) rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  for (int k = 0; k < n && !rc; k++) {
-    rc = open_step(&p->steps[k], &cmds[k], e);
-    p->n = (size_t)k + 1;
-  }
+  if (!rc) rc = open_steps(p, cmds, n, e);
   free_commands(cmds, n);
   if (!rc) {
     p->fmt.no_dot = o ? o->no_dot : 0;
