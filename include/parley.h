@@ -61,7 +61,8 @@ typedef struct parley_engine parley_engine;
 
 typedef struct parley_options {
   const char *datadir; /* the directory holding modes/ (apertium -d); NULL: /usr/share/apertium */
-  int strict;          /* 1: byte-identical to `apertium PAIR` (-f txt) */
+  int strict;          /* 1: byte-identical to `apertium PAIR` (-f txt); 0: news mode (names kept,
+                          no unknown-word marks) */
   int no_unknown_marks;/* 1: like apertium -u (no '*' before unknown words) */
 } parley_options;
 

@@ -53,7 +53,7 @@ int parley_open(parley_engine **out, const char *pair, const parley_options *opt
   *out = NULL;
   parley_engine *g = calloc(1, sizeof *g);
   if (!g) return done(pl_err_set(&e, PL_ENOMEM, -1, "out of memory"), &e, err);
-  pipeline_opts po = {opts ? opts->datadir : NULL, !(opts && opts->no_unknown_marks), 0};
+  pipeline_opts po = {opts ? opts->datadir : NULL, !(opts && opts->no_unknown_marks), 0, !(opts && opts->strict)};
   int rc = pipeline_open(&g->p, pair ? pair : "", &po, &e);
   if (rc) free(g);
   else *out = g;

@@ -28,13 +28,14 @@
 #include "../format/format.h"
 #include "../fst/fst.h"
 #include "../lrx/lrx.h"
+#include "../news/news.h"
 #include "../pretransfer/pretransfer.h"
 #include "../tagger/hmm.h"
 #include "../transfer/trx.h"
 #include "pipeline.h"
 
 typedef enum {
-  ST_LTPROC, ST_TAGGER, ST_PRETRANSFER, ST_LRX, ST_TRANSFER, ST_WB_ATTACH, ST_WB_DETACH
+  ST_LTPROC, ST_TAGGER, ST_PRETRANSFER, ST_LRX, ST_TRANSFER, ST_WB_ATTACH, ST_WB_DETACH, ST_NAMES
 } step_kind;
 
 typedef struct step {
@@ -268,7 +269,7 @@ static const arg_opt z_only[] = {{'z', "null-flush", 0}};
 
 /* The program a mode stage runs if parley has it, else NULL. */
 static const char *known(const char *prog) {
-  static const char *const names[] = {"lt-proc", "apertium-tagger", "apertium-pretransfer", "lrx-proc",
+  static const char *const names[] = {"lt-proc", "apertium-tagger", "apertium-pretransfer", "lrx-proc", "parley-names",
                                       "apertium-transfer", "apertium-interchunk", "apertium-postchunk",
                                       "apertium-wblank-attach", "apertium-wblank-detach", NULL};
   for (int i = 0; names[i]; i++)
@@ -324,6 +325,10 @@ static int open_step(step *s, words *w, pl_err *e) {
     s->to = (trx_opts){k == TRX_TRANSFER && r.seen['b'] > 0, r.seen['z'] > 0};
     return trx_load(&s->tr, k, r.files[0], r.files[1], e);
   }
+  if (!strcmp(prog, "parley-names")) { /* news mode's own stage */
+    s->kind = ST_NAMES;
+    return PL_OK;
+  }
   if (!strcmp(prog, "apertium-wblank-attach") || !strcmp(prog, "apertium-wblank-detach")) {
     s->kind = prog[16] == 'a' ? ST_WB_ATTACH : ST_WB_DETACH;
     if ((rc = args_parse(prog, w->n, w->w, z_only, 1, 0, &r, e))) return rc;
@@ -361,6 +366,8 @@ static int run_step(const step *s, pl_in *in, pl_out *out, pl_err *e) {
     return fmt_wblank_attach(in, out, s->z, e);
   case ST_WB_DETACH:
     return fmt_wblank_detach(in, out, s->z, e);
+  case ST_NAMES:
+    return news_names(in, out, e);
   }
   return pl_err_set(e, PL_EUNSUPPORTED, -1, "pipeline: unknown stage");
 }
@@ -402,6 +409,29 @@ static int read_commands(const char *datadir, const char *pair, const char *d1, 
     b = q + 1;
   }
   return rc;
+}
+
+/* News mode: parley's name stage goes right after apertium-tagger, which is
+ * asked for surface forms (-p; the name stage removes them again); a mode
+ * without a tagger gets none. */
+static int insert_names(words **cmds, int *n, pl_err *e) {
+  int at = -1;
+  for (int k = 0; k < *n && at < 0; k++)
+    if (!strcmp(base_name((*cmds)[k].w[0]), "apertium-tagger")) at = k;
+  if (at < 0) return PL_OK;
+  words *c = pl_realloc_array(*cmds, (size_t)*n + 1, sizeof *c);
+  if (!c) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  *cmds = c;
+  memmove(c + at + 2, c + at + 1, (size_t)(*n - at - 1) * sizeof *c);
+  memset(&c[at + 1], 0, sizeof c[at + 1]);
+  (*n)++;
+  bbuf w = {0};
+  bbuf_puts(&w, "parley-names");
+  int rc = words_add(&c[at + 1], &w);
+  bbuf_puts(&w, "-p");
+  if (!rc) rc = words_add(&c[at], &w); /* the tagger: -p */
+  bbuf_free(&w);
+  return rc ? pl_err_set(e, PL_ENOMEM, -1, "out of memory") : PL_OK;
 }
 
 static void free_commands(words *cmds, int n) {
@@ -466,7 +496,10 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
   bbuf text = {0};
   words *cmds = NULL;
   int n = 0;
-  int rc = read_commands(o ? o->datadir : NULL, pair, o && !o->unknown_marks ? "-n" : "-g", &text, &cmds, &n, e);
+  int news = o && o->news;
+  int rc = read_commands(o ? o->datadir : NULL, pair, (o && !o->unknown_marks) || news ? "-n" : "-g", &text, &cmds,
+                         &n, e);
+  if (!rc && news) rc = insert_names(&cmds, &n, e);
   if (!rc) {
     for (int k = 0; k < n; k++) { /* name the first missing program before loading anything */
       if (!known(base_name(cmds[k].w[0]))) {

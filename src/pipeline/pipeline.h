@@ -17,6 +17,7 @@ typedef struct pipeline_opts {
   const char *datadir; /* contains modes/ (apertium -d); NULL: /usr/share/apertium */
   int unknown_marks;   /* 1: $1 = -g (marks kept, the default); 0: -n (apertium -u) */
   int no_dot;          /* apertium -n: destxt -n */
+  int news;            /* news mode (news.h): names kept, no unknown-word marks */
 } pipeline_opts;
 
 /* Opens the mode `pair`: reads DATADIR/modes/PAIR.mode, rewrites it as

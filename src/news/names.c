@@ -1,0 +1,234 @@
+/*
+ * names.c - news mode's name keeping (news.h).
+ *
+ * Apertium analyses "Trump" in "President Donald Trump" as the noun
+ * "trump" and translates it ("Triunfo"); "Frank Field" becomes "Frank
+ * Campo".  Inside a sentence, English, Spanish and the other Latin-script
+ * languages capitalise a common word only when it is (part of) a name, so a
+ * capitalised word in the middle of a sentence that the tagger took for a
+ * common word is made a proper noun before the bilingual dictionary sees
+ * it.  Rules, in order:
+ *   - words the analyser already knows as names (<np>) are left alone, so
+ *     names with a translation ("Japan" -> "Japón") keep it;
+ *   - a short line in title case (a headline: all, or all but one in
+ *     eight, of its common words capitalised) is left alone, since capitals
+ *     say nothing there;
+ *   - the first word of a sentence (after <sent>, at the start of a line,
+ *     after an opening quote or bracket there) is kept only when the next
+ *     word is a name ("Will Smith said");
+ *   - closed-class words ("I", determiners, prepositions, pronouns,
+ *     conjunctions), one-letter words and multiwords are left alone.
+ *   - titles (President, Senator, Dr...) are translated, not kept.
+ * The stage reads the tagger's output with surface forms (apertium-tagger
+ * -p: ^surface/lemma<tags>$) and writes what the tagger writes without -p
+ * (^lemma<tags>$), except that a kept name becomes ^Surface<np><ant><sg>$
+ * (<pl> if the tagger said plural): the word as written, as a person's
+ * name, which transfer rules handle like the names they know and the
+ * bilingual dictionary does not translate.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+
+#include "../base/base.h"
+#include "news.h"
+
+typedef struct tokn {
+  size_t b, e;     /* the unit's analysis (after the surface form and '/'), or the blank */
+  size_t sb;       /* unit: start of its surface form (b if it has none) */
+  int lu;          /* 1: a unit */
+  size_t lem_e;    /* end of the lemma (first unescaped '<') */
+  int newline;     /* blank: contains a line break */
+  int kind;        /* unit: 0 other word, 1 name (<np>), 2 punctuation/closed, 3 sentence end, 4 opener */
+  int cap;         /* unit: lemma starts with an upper-case letter */
+  int protect;
+} tokn;
+
+static int32_t first_cp(const char *s, size_t n) {
+  if (!n) return -1;
+  int k = utf8_lead_len((unsigned char)s[0]);
+  if ((size_t)k > n) return -1;
+  return utf8_decode((const unsigned char *)s, k);
+}
+
+static size_t n_cps(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
+  return c;
+}
+
+static int tag_is(const char *t, size_t n, const char *name) {
+  size_t k = strlen(name);
+  return n >= k + 2 && t[0] == '<' && !memcmp(t + 1, name, k) && t[k + 1] == '>';
+}
+
+/* Titles and forms of address: they come before names but are translated
+ * ("President Obama" -> "presidente Obama"). */
+static const char *const titles[] = {
+    "President", "Vice", "Senator", "Sen", "Prince", "Princess", "King", "Queen", "Emperor", "Minister", "Prime",
+    "Chancellor", "Governor", "Gov", "Mayor", "General", "Gen", "Dr", "Mr", "Mrs", "Ms", "Miss", "Sir", "Dame",
+    "Lord", "Lady", "Judge", "Justice", "Pope", "Bishop", "Archbishop", "Cardinal", "Father", "Rev", "Reverend",
+    "Captain", "Capt", "Colonel", "Col", "Major", "Sergeant", "Sgt", "Lieutenant", "Lt", "Admiral", "Officer",
+    "Detective", "Inspector", "Professor", "Prof", "Coach", "Chairman", "Chairwoman", "Chief", "Secretary",
+    "Ambassador", "Representative", "Rep", "Congressman", "Congresswoman", "Speaker", "Commissioner", "Director",
+    "Deputy", "Councillor", "Councilor", "Sheriff", "Duke", "Duchess", "Count", "Countess", "Baron", "Earl",
+    "Presidente", "Presidenta", "Rey", "Reina", "Príncipe", "Princesa", "Ministro", "Ministra", "Alcalde",
+    "Alcaldesa", "Señor", "Señora", "Sr", "Sra", "Don", "Doña", "Papa", "Obispo", "Juez", "Jueza", "Senador",
+    "Senadora", "Diputado", "Diputada", "Gobernador", "Gobernadora", "Doctor", "Doctora", NULL};
+
+static int is_title(const char *s, size_t n) {
+  while (n && s[n - 1] == '.') n--;
+  for (int i = 0; titles[i]; i++)
+    if (strlen(titles[i]) == n && !memcmp(titles[i], s, n)) return 1;
+  return 0;
+}
+
+/* Classifies a unit by its first tag. */
+static int unit_kind(const char *p, size_t b, size_t e, size_t lem_e) {
+  const char *t = p + lem_e;
+  size_t n = e - lem_e;
+  if (tag_is(t, n, "np")) return 1;
+  if (tag_is(t, n, "sent")) return 3;
+  static const char *const openers[] = {"lquot", "lpar", "guio", NULL};
+  for (int i = 0; openers[i]; i++)
+    if (tag_is(t, n, openers[i])) return 4;
+  static const char *const closed[] = {"prn", "det", "predet", "pr", "cnjcoo", "cnjsub", "cnjadv", "num", "ij",
+                                       "cm", "rpar", "rquot", "apos", "sep", "lpar", "guio", "percent", NULL};
+  for (int i = 0; closed[i]; i++)
+    if (tag_is(t, n, closed[i])) return 2;
+  if (lem_e == b || n == 0) return 2; /* no lemma, or no tags (unknown words keep their '*') */
+  return 0;
+}
+
+int news_names(pl_in *in, pl_out *out, pl_err *e) {
+  bbuf all = {0};
+  for (int c; (c = pl_in_getb(in)) >= 0;) bbuf_putc(&all, c);
+  tokn *t = NULL;
+  size_t nt = 0, cap = 0;
+  const char *p = all.p;
+  size_t n = all.len, i = 0;
+  int rc = all.failed ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
+  while (!rc && i < n) {
+    if (nt == cap) {
+      cap = cap ? cap * 2 : 1024;
+      tokn *q = pl_realloc_array(t, cap, sizeof *q);
+      if (!q) {
+        rc = pl_err_set(e, PL_ENOMEM, -1, "news: out of memory");
+        break;
+      }
+      t = q;
+    }
+    tokn *k = &t[nt++];
+    memset(k, 0, sizeof *k);
+    k->b = i;
+    if (p[i] == '^') { /* a unit ^surface/analysis$, up to its unescaped '$' */
+      size_t j = i + 1;
+      k->sb = k->b = j;
+      k->lem_e = (size_t)-1;
+      int slash = 0;
+      while (j < n && p[j] != '$') {
+        if (p[j] == '\\') j++;
+        else if (p[j] == '/' && !slash) {
+          slash = 1;
+          k->b = j + 1;
+        } else if (p[j] == '<' && k->lem_e == (size_t)-1 && slash) k->lem_e = j;
+        j++;
+      }
+      if (!slash) { /* no surface form: find the lemma's end again */
+        k->lem_e = (size_t)-1;
+        for (size_t q = k->b; q < j && q < n; q++) {
+          if (p[q] == '\\') q++;
+          else if (p[q] == '<') {
+            k->lem_e = q;
+            break;
+          }
+        }
+      }
+      if (j > n) j = n;
+      k->e = j;
+      if (k->lem_e == (size_t)-1) k->lem_e = j;
+      k->lu = 1;
+      k->kind = unit_kind(p, k->b, k->e, k->lem_e);
+      int32_t c = first_cp(p + k->sb, (k->b > k->sb ? k->b - 1 : k->lem_e) - k->sb);
+      k->cap = c > 0 && u_isupper(c);
+      i = j < n ? j + 1 : n;
+    } else { /* a blank, up to the next unescaped '^' outside brackets */
+      size_t j = i;
+      int br = 0;
+      while (j < n && (br || p[j] != '^')) {
+        if (p[j] == '\\') j++;
+        else if (p[j] == '[') br = 1;
+        else if (p[j] == ']') br = 0;
+        else if (p[j] == '\n') k->newline = 1;
+        j++;
+      }
+      if (j > n) j = n;
+      k->e = j;
+      i = j;
+    }
+  }
+  /* per line: title case? then the candidates */
+  for (size_t a = 0; !rc && a < nt;) {
+    size_t z = a;
+    while (z < nt && !(!t[z].lu && t[z].newline)) z++;
+    /* title case: (almost) every common word capitalised, in a short line */
+    size_t words = 0, lower = 0;
+    for (size_t k = a; k < z; k++)
+      if (t[k].lu && t[k].kind == 0) {
+        words++;
+        lower += !t[k].cap;
+      }
+    int title = words >= 3 && words <= 30 && lower * 8 <= words;
+    int start = 1;
+    for (size_t k = a; k < z && !title; k++) {
+      tokn *u = &t[k];
+      if (!u->lu) continue;
+      if (u->kind == 3) {
+        start = 1;
+        continue;
+      }
+      if (u->kind == 4) continue; /* an opening quote or bracket keeps the sentence start */
+      size_t se = u->b > u->sb ? u->b - 1 : u->lem_e;
+      if (u->kind == 0 && u->cap && n_cps(p + u->b, u->lem_e - u->b) >= 2 && !is_title(p + u->sb, se - u->sb) &&
+          !memchr(p + u->b, '#', u->lem_e - u->b) && !memchr(p + u->b, '+', u->lem_e - u->b)) {
+        int ok = !start;
+        if (start) { /* a sentence start: only in front of a name */
+          size_t m = k + 1;
+          while (m < z && !t[m].lu) m++;
+          ok = m < z && t[m].kind == 1 && t[m].cap;
+        }
+        u->protect = ok;
+      }
+      start = 0;
+    }
+    a = z < nt ? z + 1 : nt;
+  }
+  for (size_t k = 0; !rc && k < nt; k++) {
+    tokn *u = &t[k];
+    if (!u->lu) {
+      out_bytes(out, p + u->b, u->e - u->b);
+      continue;
+    }
+    out_byte(out, '^');
+    if (u->protect) { /* the word as written, as a name */
+      const char *tags = p + u->lem_e;
+      size_t tn = u->e - u->lem_e;
+      int pl = 0;
+      for (size_t j = 0; j + 4 <= tn; j++)
+        if (!memcmp(tags + j, "<pl>", 4)) pl = 1;
+      size_t se = u->b > u->sb ? u->b - 1 : u->lem_e;
+      out_bytes(out, p + u->sb, se - u->sb);
+      out_str(out, pl ? "<np><ant><pl>" : "<np><ant><sg>");
+    } else {
+      out_bytes(out, p + u->b, u->e - u->b);
+    }
+    if (u->e < n) out_byte(out, '$');
+    pl_out_maybe_spill(out);
+  }
+  free(t);
+  bbuf_free(&all);
+  if (!rc && out->b.failed) rc = pl_err_set(e, PL_ENOMEM, -1, "news: out of memory");
+  return rc;
+}
