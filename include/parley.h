@@ -75,6 +75,24 @@ int parley_open(parley_engine **out, const char *pair, const parley_options *opt
 int parley_translate(const parley_engine *eng, const char *text, size_t len, char **out, size_t *out_len,
                      parley_error *err);
 
+/* A runtime glossary (news mode): lines "source term<TAB>target term", or a
+ * bare "term" that must not be translated; '#' comments.  A source term in
+ * lower case matches any capitalisation; one with capitals matches exactly.
+ * Multiword terms match words separated by single spaces.  Immutable once
+ * made; may be shared by threads. */
+typedef struct parley_glossary parley_glossary;
+int parley_glossary_parse(parley_glossary **out, const char *text, size_t len, parley_error *err);
+int parley_glossary_load(parley_glossary **out, const char *path, parley_error *err);
+void parley_glossary_free(parley_glossary *g);
+
+typedef struct parley_request {
+  const parley_glossary *glossary; /* NULL: none (ignored in strict mode) */
+} parley_request;
+
+/* parley_translate with per-request settings (req may be NULL). */
+int parley_translate_ex(const parley_engine *eng, const char *text, size_t len, const parley_request *req, char **out,
+                        size_t *out_len, parley_error *err);
+
 void parley_free(void *p);
 void parley_close(parley_engine *eng);
 

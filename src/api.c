@@ -7,6 +7,7 @@
 #include "../include/parley.h"
 #include <stdlib.h>
 
+#include "news/news.h"
 #include "pipeline/pipeline.h"
 #include "stage/stage.h"
 
@@ -62,12 +63,18 @@ int parley_open(parley_engine **out, const char *pair, const parley_options *opt
 
 int parley_translate(const parley_engine *g, const char *text, size_t len, char **out, size_t *out_len,
                      parley_error *err) {
+  return parley_translate_ex(g, text, len, NULL, out, out_len, err);
+}
+
+int parley_translate_ex(const parley_engine *g, const char *text, size_t len, const parley_request *req, char **out,
+                        size_t *out_len, parley_error *err) {
   pl_err e;
   pl_err_clear(&e);
   bbuf b = {0};
   *out = NULL;
   if (out_len) *out_len = 0;
-  int rc = pipeline_run(g->p, text ? text : "", text ? len : 0, &b, &e);
+  pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL};
+  int rc = pipeline_run(g->p, text ? text : "", text ? len : 0, &ro, &b, &e);
   if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
   if (rc) {
     bbuf_free(&b);
@@ -96,3 +103,26 @@ int parley_pairs(const char *datadir, void (*fn)(const char *, const char *, voi
   else done(PL_OK, &e, err);
   return n;
 }
+
+int parley_glossary_parse(parley_glossary **out, const char *text, size_t len, parley_error *err) {
+  pl_err e;
+  pl_err_clear(&e);
+  news_glossary *g = NULL;
+  int rc = news_glossary_parse(&g, text ? text : "", text ? len : 0, "glossary", &e);
+  *out = (parley_glossary *)g;
+  return done(rc, &e, err);
+}
+
+int parley_glossary_load(parley_glossary **out, const char *path, parley_error *err) {
+  pl_err e;
+  pl_err_clear(&e);
+  bbuf b = {0};
+  news_glossary *g = NULL;
+  int rc = pl_read_file(path, &b, &e);
+  if (!rc) rc = news_glossary_parse(&g, b.p ? b.p : "", b.len, path, &e);
+  bbuf_free(&b);
+  *out = (parley_glossary *)g;
+  return done(rc, &e, err);
+}
+
+void parley_glossary_free(parley_glossary *g) { news_glossary_free((news_glossary *)g); }

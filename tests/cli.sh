@@ -68,5 +68,39 @@ expect "transfer: three-file form refused"   1 "rewrites"         -- "$P" stage 
 expect "transfer: missing rule file"         1 "cannot open"      -- "$P" stage apertium-transfer -b "$T/none.t1x" "$ES/eng-spa.t1x.bin"
 expect "transfer: rules that do not match the .bin" 1 "refer to rule" -- "$P" stage apertium-transfer -b "$ES/apertium-eng-spa.eng-spa.genitive.t1x" "$ES/eng-spa.t1x.bin"
 
+# news mode (the default of translate): names kept, no marks, glossary
+contains() {  # NAME WANT(fixed string) -- command... (stdin from $T/in)
+  local name=$1 want=$2; shift 3
+  "$@" <"$T/in" >"$T/out" 2>"$T/err"; local rc=$?
+  if [ "$rc" = 0 ] && grep -qF -- "$want" "$T/out"; then
+    echo "ok   $name"; pass=$((pass+1))
+  else
+    echo "FAIL $name: rc=$rc, output: $(head -c 300 "$T/out") $(head -c 200 "$T/err")"; fail=$((fail+1))
+  fi
+}
+lacks() {  # NAME UNWANTED(regex) -- command...
+  local name=$1 bad=$2; shift 3
+  "$@" <"$T/in" >"$T/out" 2>"$T/err"; local rc=$?
+  if [ "$rc" = 0 ] && ! grep -qE -- "$bad" "$T/out"; then
+    echo "ok   $name"; pass=$((pass+1))
+  else
+    echo "FAIL $name: rc=$rc, output: $(head -c 300 "$T/out")"; fail=$((fail+1))
+  fi
+}
+printf 'President Donald Trump met Labour MP Frank Field and the xyzzyq minister.\n' > "$T/in"
+contains "news: names kept (Trump)"          "Donald Trump"     -- "$P" translate eng-spa
+contains "news: names kept (Frank Field)"    "Frank Field"      -- "$P" translate eng-spa
+lacks    "news: no unknown-word marks"       '[*#@]'            -- "$P" translate eng-spa
+contains "strict: Apertium's own output"     "Frank Campo"        -- "$P" translate --strict eng-spa
+printf 'footbridge\tpasarela\nApple\nBank of England\tBanco de Inglaterra\n# a comment\n' > "$T/gl.tsv"
+printf 'They will build a new footbridge. Apple and the Bank of England agree.\n' > "$T/in"
+contains "glossary: a term translated"       "pasarela"         -- "$P" translate --glossary "$T/gl.tsv" eng-spa
+contains "glossary: a multiword term"        "Banco de Inglaterra" -- "$P" translate --glossary "$T/gl.tsv" eng-spa
+contains "glossary: a term kept"             "Apple"            -- "$P" translate --glossary "$T/gl.tsv" eng-spa
+printf '\tno source\n' > "$T/badgl.tsv"
+expect "glossary: an empty source term"      1 "empty source"   -- "$P" translate --glossary "$T/badgl.tsv" eng-spa
+printf 'a\xff\tb\n' > "$T/badgl2.tsv"
+expect "glossary: invalid UTF-8"             1 "UTF-8"          -- "$P" translate --glossary "$T/badgl2.tsv" eng-spa
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -26,13 +26,14 @@
  * name, which transfer rules handle like the names they know and the
  * bilingual dictionary does not translate.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
 
 #include "../base/base.h"
-#include "news.h"
+#include "news_int.h"
 
 typedef struct tokn {
   size_t b, e;     /* the unit's analysis (after the surface form and '/'), or the blank */
@@ -102,7 +103,46 @@ static int unit_kind(const char *p, size_t b, size_t e, size_t lem_e) {
   return 0;
 }
 
-int news_names(pl_in *in, pl_out *out, pl_err *e) {
+static size_t surf_end(const tokn *u) { return u->b > u->sb ? u->b - 1 : u->lem_e; }
+
+/* Does glossary word w match the surface form s[0..n)? */
+static int word_eq(const char *w, const char *s, size_t n, int exact) {
+  size_t k = strlen(w);
+  if (k != n) return 0;
+  if (exact) return !memcmp(w, s, n);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char a = (unsigned char)w[i], b = (unsigned char)s[i];
+    if (b >= 'A' && b <= 'Z') b = (unsigned char)(b + 32);
+    if (a != b) return 0;
+  }
+  return 1;
+}
+
+/* The glossary entry that matches at unit k (longest first), with the
+ * index of its last token in *last; NULL if none. */
+static const gl_entry *gl_match(const news_glossary *g, const char *p, const tokn *t, size_t nt, size_t k,
+                                size_t *last) {
+  for (size_t i = 0; g && i < g->n; i++) {
+    const gl_entry *en = &g->e[i];
+    size_t j = k, w = 0;
+    for (; w < en->n_words; w++) {
+      if (w) { /* a single space, then the next unit */
+        const tokn *b = &t[j + 1];
+        if (j + 2 >= nt || b->lu || b->e - b->b != 1 || p[b->b] != ' ' || !t[j + 2].lu) break;
+        j += 2;
+      }
+      const tokn *u = &t[j];
+      if (!word_eq(en->words[w], p + u->sb, surf_end(u) - u->sb, en->exact)) break;
+    }
+    if (w == en->n_words) {
+      *last = j;
+      return en;
+    }
+  }
+  return NULL;
+}
+
+int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   bbuf all = {0};
   for (int c; (c = pl_in_getb(in)) >= 0;) bbuf_putc(&all, c);
   tokn *t = NULL;
@@ -209,6 +249,35 @@ int news_names(pl_in *in, pl_out *out, pl_err *e) {
     tokn *u = &t[k];
     if (!u->lu) {
       out_bytes(out, p + u->b, u->e - u->b);
+      continue;
+    }
+    size_t last;
+    const gl_entry *en = run && run->g ? gl_match(run->g, p, t, nt, k, &last) : NULL;
+    if (en) { /* a glossary term: one placeholder unit for all its words */
+      bbuf r = {0};
+      if (en->target) {
+        bbuf_puts(&r, en->target);
+        unsigned char c0 = (unsigned char)p[u->sb];
+        if (!en->exact && c0 >= 'A' && c0 <= 'Z' && r.len && r.p[0] >= 'a' && r.p[0] <= 'z') r.p[0] -= 32;
+      } else { /* do not translate: the words as written */
+        for (size_t j = k; j <= last; j += 2) {
+          if (j > k) bbuf_putc(&r, ' ');
+          for (size_t q = t[j].sb; q < surf_end(&t[j]); q++) {
+            if (p[q] == '\\' && q + 1 < surf_end(&t[j])) q++;
+            bbuf_putc(&r, p[q]);
+          }
+        }
+      }
+      int bad = r.failed || news_place(run, r.p ? r.p : "", r.len);
+      bbuf_free(&r);
+      if (bad) {
+        rc = pl_err_set(e, PL_ENOMEM, -1, "news: out of memory");
+        break;
+      }
+      char ph[48];
+      snprintf(ph, sizeof ph, "^Pgl%zux<np><ant><sg>$", run->n - 1);
+      out_str(out, ph);
+      k = last;
       continue;
     }
     out_byte(out, '^');

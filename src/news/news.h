@@ -14,6 +14,27 @@
  * dictionary does not translate.  Lines in title case (headlines) are left
  * alone, as are sentence starts and words the dictionaries already know as
  * names ("Japan" keeps its translation). */
-int news_names(pl_in *in, pl_out *out, pl_err *e);
+/* A runtime glossary: lines "source term<TAB>target term", or a bare
+ * "term" that must not be translated; '#' starts a comment line.  A source
+ * term in lower case matches any capitalisation (and the target takes the
+ * capital of the text it replaces); one with capitals matches exactly. */
+typedef struct news_glossary news_glossary;
+int news_glossary_parse(news_glossary **out, const char *text, size_t len, const char *name, pl_err *e);
+void news_glossary_free(news_glossary *g);
+
+/* What one run of the name stage leaves for news_unplace: the text of each
+ * glossary placeholder it put in the stream. */
+typedef struct news_run {
+  const news_glossary *g;
+  bbuf text;      /* the replacement texts, one after another */
+  size_t *off;    /* placeholder k is text[off[k] .. off[k + 1]) */
+  size_t n, cap;
+} news_run;
+void news_run_free(news_run *r);
+
+int news_names(pl_in *in, pl_out *out, news_run *r, pl_err *e);
+
+/* Replaces the placeholders ("Pgl<k>x", any case) in the translated text. */
+int news_unplace(const news_run *r, const char *in, size_t n, bbuf *out);
 
 #endif

@@ -345,7 +345,7 @@ static void free_step(step *s) {
   trx_free(s->tr);
 }
 
-static int run_step(const step *s, pl_in *in, pl_out *out, pl_err *e) {
+static int run_step(const step *s, pl_in *in, pl_out *out, news_run *nr, pl_err *e) {
   switch (s->kind) {
   case ST_LTPROC: {
     fst_proc *p = NULL;
@@ -367,7 +367,7 @@ static int run_step(const step *s, pl_in *in, pl_out *out, pl_err *e) {
   case ST_WB_DETACH:
     return fmt_wblank_detach(in, out, s->z, e);
   case ST_NAMES:
-    return news_names(in, out, e);
+    return news_names(in, out, nr, e);
   }
   return pl_err_set(e, PL_EUNSUPPORTED, -1, "pipeline: unknown stage");
 }
@@ -541,7 +541,14 @@ typedef int (*stage_fn)(const void *ctx, pl_in *in, pl_out *out, pl_err *e);
 
 static int destxt_fn(const void *ctx, pl_in *in, pl_out *out, pl_err *e) { return fmt_destxt(in, out, ctx, e); }
 static int retxt_fn(const void *ctx, pl_in *in, pl_out *out, pl_err *e) { return fmt_retxt(in, out, ctx, e); }
-static int step_fn(const void *ctx, pl_in *in, pl_out *out, pl_err *e) { return run_step(ctx, in, out, e); }
+typedef struct step_ctx {
+  const step *s;
+  news_run *nr;
+} step_ctx;
+static int step_fn(const void *ctx, pl_in *in, pl_out *out, pl_err *e) {
+  const step_ctx *c = ctx;
+  return run_step(c->s, in, out, c->nr, e);
+}
 
 static int pass(stage_fn fn, const void *ctx, bbuf *cur, pl_err *e) {
   pl_in in;
@@ -555,8 +562,11 @@ static int pass(stage_fn fn, const void *ctx, bbuf *cur, pl_err *e) {
   return rc;
 }
 
-int pipeline_run(const pl_pipeline *p, const char *in, size_t len, bbuf *out, pl_err *e) {
+int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
+                 pl_err *e) {
   bbuf cur = {0};
+  news_run nr = {0};
+  nr.g = ro ? ro->glossary : NULL;
   if (bbuf_append(&cur, in, len)) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   int rc = pass(destxt_fn, &p->fmt, &cur, e);
   for (size_t i = 0; i < p->n && !rc; i++) {
@@ -564,10 +574,13 @@ int pipeline_run(const pl_pipeline *p, const char *in, size_t len, bbuf *out, pl
     /* the word-bound blank stages change nothing in a stream without "[[" */
     if ((s->kind == ST_WB_ATTACH || s->kind == ST_WB_DETACH) && !memmem(cur.p ? cur.p : "", cur.len, "[[", 2))
       continue;
-    rc = pass(step_fn, s, &cur, e);
+    step_ctx c = {s, &nr};
+    rc = pass(step_fn, &c, &cur, e);
   }
   if (!rc) rc = pass(retxt_fn, &p->fmt, &cur, e);
-  if (!rc && bbuf_append(out, cur.p, cur.len)) rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  if (!rc && (nr.n ? news_unplace(&nr, cur.p ? cur.p : "", cur.len, out) : bbuf_append(out, cur.p, cur.len)))
+    rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  news_run_free(&nr);
   bbuf_free(&cur);
   return rc;
 }

@@ -26,8 +26,15 @@ typedef struct pipeline_opts {
 int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, pl_err *e);
 void pipeline_free(pl_pipeline *p);
 
+typedef struct news_glossary news_glossary;
+
+typedef struct pipeline_run_opts {
+  const news_glossary *glossary; /* news mode: terms to translate or keep (NULL: none) */
+} pipeline_run_opts;
+
 /* Translates `in` (UTF-8 text) into `out` (appended). */
-int pipeline_run(const pl_pipeline *p, const char *in, size_t len, bbuf *out, pl_err *e);
+int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
+                 pl_err *e);
 
 /* The mode's stages after rewriting, " | "-separated (for messages and
  * `parley pairs`). */

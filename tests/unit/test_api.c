@@ -91,6 +91,32 @@ int main(void) {
   }
   parley_free(one.out);
   parley_close(eng);
+
+  /* news mode and a per-request glossary */
+  parley_options news = {NULL, 0, 0};
+  rc = parley_open(&eng, "eng-spa", &news, &err);
+  CHECK(rc == PARLEY_OK, "eng-spa opens in news mode: %s", err.message);
+  if (!rc) {
+    parley_glossary *gl = NULL;
+    static const char gtext[] = "footbridge\tpasarela\nBank of England\tBanco de Inglaterra\nApple\n";
+    rc = parley_glossary_parse(&gl, gtext, sizeof gtext - 1, &err);
+    CHECK(rc == PARLEY_OK, "glossary parses: %s", err.message);
+    parley_request req = {gl};
+    static const char src[] = "Apple and the Bank of England will pay for a footbridge, said Frank Field.";
+    rc = parley_translate_ex(eng, src, sizeof src - 1, &req, &out, &n, &err);
+    CHECK(rc == 0 && strstr(out, "pasarela") && strstr(out, "Banco de Inglaterra") && strstr(out, "Apple") &&
+              strstr(out, "Frank Field") && !strpbrk(out, "*#@"),
+          "glossary and names in news mode: %s", out ? out : err.message);
+    parley_free(out);
+    rc = parley_translate(eng, src, sizeof src - 1, &out, &n, &err);
+    CHECK(rc == 0 && !strstr(out, "pasarela"), "no glossary without a request: %s", out ? out : err.message);
+    parley_free(out);
+    static const char bad[] = "\tx\n";
+    parley_glossary *g2 = NULL;
+    CHECK(parley_glossary_parse(&g2, bad, sizeof bad - 1, &err) == PARLEY_EINPUT && !g2, "bad glossary refused");
+    parley_glossary_free(gl);
+    parley_close(eng);
+  }
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
 }

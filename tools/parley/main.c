@@ -1,7 +1,7 @@
 /*
  * main.c - the `parley` command-line tool, a thin client of libparley.
  *
- *   parley translate [--strict] [-u] [-d DIR] [-f txt] PAIR [IN [OUT]]
+ *   parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt] PAIR [IN [OUT]]
  *   parley pairs [-d DIR]
  *   parley stage PROGRAM [ARGS...]   run one Apertium stage like Debian's program
  *   parley version
@@ -18,14 +18,16 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: parley translate [--strict] [-u] [-d DIR] [-f txt] PAIR [IN [OUT]]\n"
+          "usage: parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt] PAIR [IN [OUT]]\n"
           "       parley pairs [-d DIR]\n"
           "       parley stage PROGRAM [ARGS...]\n"
           "       parley version\n"
           "\n"
           "  translate  translate text (stdin or IN) with an installed Apertium pair,\n"
-          "             e.g. eng-spa; --strict gives exactly what `apertium PAIR` gives;\n"
-          "             -u drops the '*' marks of unknown words; -d is apertium's -d\n"
+          "             e.g. eng-spa.  By default in news mode: names kept, no marks,\n"
+          "             --glossary FILE (lines 'source<TAB>target', or a term to keep);\n"
+          "             --strict gives exactly what `apertium PAIR` gives (-u: without\n"
+          "             the '*' of unknown words); -d is apertium's -d\n"
           "  pairs      list the installed pairs and whether parley runs them\n"
           "  stage      run one Apertium stage program (lt-proc, apertium-tagger,\n"
           "             lrx-proc, apertium-transfer, ...) byte-identically to Debian's\n");
@@ -60,13 +62,14 @@ static char *slurp(const char *path, size_t *len) {
 
 static int cmd_translate(int argc, char **argv) {
   parley_options o = {NULL, 0, 0};
-  const char *pos[3] = {NULL, NULL, NULL};
+  const char *pos[3] = {NULL, NULL, NULL}, *glossary = NULL;
   int np = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--strict")) o.strict = 1;
     else if (!strcmp(a, "-u")) o.no_unknown_marks = 1;
     else if (!strcmp(a, "-d") && i + 1 < argc) o.datadir = argv[++i];
+    else if (!strcmp(a, "--glossary") && i + 1 < argc) glossary = argv[++i];
     else if (!strcmp(a, "-f") && i + 1 < argc) {
       const char *f = argv[++i];
       if (strcmp(f, "txt")) {
@@ -99,10 +102,19 @@ static int cmd_translate(int argc, char **argv) {
     parley_close(g);
     return 1;
   }
+  parley_glossary *gl = NULL;
+  if (glossary && parley_glossary_load(&gl, glossary, &err)) {
+    fprintf(stderr, "parley: %s\n", err.message);
+    free(in);
+    parley_close(g);
+    return 1;
+  }
+  parley_request req = {gl};
   char *out = NULL;
   size_t on = 0;
-  int rc = parley_translate(g, in, n, &out, &on, &err);
+  int rc = parley_translate_ex(g, in, n, &req, &out, &on, &err);
   free(in);
+  parley_glossary_free(gl);
   parley_close(g);
   if (rc) {
     fprintf(stderr, "parley: %s\n", err.message);
