@@ -11,6 +11,7 @@ ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
 ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc -licudata)
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+JSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes
 # -ffp-contract=off: no fused multiply-add, so floating-point results match
 # Apertium's bit for bit.
@@ -18,7 +19,7 @@ WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes -W
 # what the build needs is added separately so it cannot be overridden away.
 CFLAGS  ?= -O2 -g
 PL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) $(XML_CFLAGS) -Iinclude -Isrc
-PL_LDLIBS := $(ICU_LIBS) $(XML_LIBS) -lpthread -lm
+PL_LDLIBS := $(ICU_LIBS) $(XML_LIBS) $(JSON_LIBS) -lpthread -lm
 
 ifdef SAN
 BUILD   ?= build-san

@@ -93,6 +93,15 @@ typedef struct parley_request {
 int parley_translate_ex(const parley_engine *eng, const char *text, size_t len, const parley_request *req, char **out,
                         size_t *out_len, parley_error *err);
 
+/* A news article as a JSON object: the same object comes back (*out, free
+ * with parley_free) with its text fields translated: headline/title as a
+ * headline (keeping the names the body keeps), standfirst, summary,
+ * description, body, paragraphs, text, caption(s), alt and quote(s) as text,
+ * at any depth; byline, author, credit(s), dateline and every other field
+ * unchanged.  Invalid JSON gives PARLEY_EINPUT with its line and column. */
+int parley_translate_json(const parley_engine *eng, const char *json, size_t len, const parley_request *req,
+                          char **out, size_t *out_len, parley_error *err);
+
 void parley_free(void *p);
 void parley_close(parley_engine *eng);
 

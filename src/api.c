@@ -73,7 +73,7 @@ int parley_translate_ex(const parley_engine *g, const char *text, size_t len, co
   bbuf b = {0};
   *out = NULL;
   if (out_len) *out_len = 0;
-  pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL};
+  pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL, NULL};
   int rc = pipeline_run(g->p, text ? text : "", text ? len : 0, &ro, &b, &e);
   if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
   if (rc) {
@@ -126,3 +126,22 @@ int parley_glossary_load(parley_glossary **out, const char *path, parley_error *
 }
 
 void parley_glossary_free(parley_glossary *g) { news_glossary_free((news_glossary *)g); }
+
+int parley_translate_json(const parley_engine *g, const char *json, size_t len, const parley_request *req, char **out,
+                          size_t *out_len, parley_error *err) {
+  pl_err e;
+  pl_err_clear(&e);
+  bbuf b = {0};
+  *out = NULL;
+  if (out_len) *out_len = 0;
+  int rc = news_translate_json(g->p, json ? json : "", json ? len : 0,
+                               req ? (const news_glossary *)req->glossary : NULL, &b, &e);
+  if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
+  if (rc) {
+    bbuf_free(&b);
+    return done(rc, &e, err);
+  }
+  *out = b.p;
+  if (out_len) *out_len = b.len - 1;
+  return done(PL_OK, &e, err);
+}

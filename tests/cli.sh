@@ -101,6 +101,18 @@ printf '\tno source\n' > "$T/badgl.tsv"
 expect "glossary: an empty source term"      1 "empty source"   -- "$P" translate --glossary "$T/badgl.tsv" eng-spa
 printf 'a\xff\tb\n' > "$T/badgl2.tsv"
 expect "glossary: invalid UTF-8"             1 "UTF-8"          -- "$P" translate --glossary "$T/badgl2.tsv" eng-spa
+cat > "$T/in" <<'JSON'
+{"headline": "Trump Wins Vote Over New Bridge", "byline": "By Anna Lewis", "body": ["President Donald Trump praised the plan."],
+ "images": [{"caption": "The old bridge at night.", "credit": "AFP/Getty Images"}], "id": 42}
+JSON
+contains "json: body translated"              '"Presidente Donald Trump'  -- "$P" translate -f json eng-spa
+contains "json: headline keeps the body's names" '"Trump Gana'           -- "$P" translate -f json eng-spa
+contains "json: byline kept"                  '"By Anna Lewis"'          -- "$P" translate -f json eng-spa
+contains "json: credit kept"                  '"AFP/Getty Images"'       -- "$P" translate -f json eng-spa
+contains "json: caption translated"           '"El puente viejo'        -- "$P" translate -f json eng-spa
+contains "json: other fields kept"            '"id": 42'                 -- "$P" translate -f json eng-spa
+printf '{"body": ["unterminated' > "$T/badjson"
+expect "json: invalid JSON names the place"   1 "line 1"         -- "$P" translate -f json eng-spa "$T/badjson"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

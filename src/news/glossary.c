@@ -102,6 +102,7 @@ nomem:
 
 void news_run_free(news_run *r) {
   bbuf_free(&r->text);
+  bbuf_free(&r->names);
   free(r->off);
   memset(r, 0, sizeof *r);
 }
@@ -135,4 +136,49 @@ int news_unplace(const news_run *r, const char *in, size_t n, bbuf *out) {
     if (bbuf_putc(out, in[i++])) return -1;
   }
   return out->failed ? -1 : 0;
+}
+
+int news_glossary_extend(news_glossary **out, const news_glossary *base, const char *terms, size_t len) {
+  *out = NULL;
+  news_glossary *g = calloc(1, sizeof *g);
+  if (!g) return -1;
+  size_t n_terms = 0;
+  for (size_t i = 0; i < len; i++) n_terms += terms[i] == 0;
+  size_t cap = (base ? base->n : 0) + n_terms;
+  g->e = calloc(cap ? cap : 1, sizeof *g->e);
+  if (!g->e) goto fail;
+  for (size_t i = 0; base && i < base->n; i++) { /* the user's terms first */
+    const gl_entry *b = &base->e[i];
+    gl_entry *d = &g->e[g->n++];
+    d->exact = b->exact;
+    d->words = calloc(b->n_words ? b->n_words : 1, sizeof *d->words);
+    if (!d->words || (b->target && !(d->target = strdup(b->target)))) goto fail;
+    for (size_t k = 0; k < b->n_words; k++) {
+      if (!(d->words[k] = strdup(b->words[k]))) goto fail;
+      d->n_words = k + 1;
+    }
+  }
+  for (size_t i = 0; i < len;) { /* then each term, kept as written */
+    size_t j = i;
+    while (j < len && terms[j]) j++;
+    if (j > i && !memchr(terms + i, ' ', j - i)) {
+      int dup = 0;
+      for (size_t k = 0; k < g->n && !dup; k++)
+        dup = g->e[k].n_words == 1 && !g->e[k].target && !strcmp(g->e[k].words[0], terms + i);
+      if (!dup) {
+        gl_entry *d = &g->e[g->n++];
+        d->exact = 1;
+        d->words = calloc(1, sizeof *d->words);
+        if (!d->words || !(d->words[0] = strndup(terms + i, j - i))) goto fail;
+        d->n_words = 1;
+      }
+    }
+    i = j + 1;
+  }
+  qsort(g->e, g->n, sizeof *g->e, cmp_entries);
+  *out = g;
+  return 0;
+fail:
+  news_glossary_free(g);
+  return -1;
 }

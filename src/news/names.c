@@ -289,6 +289,10 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         if (!memcmp(tags + j, "<pl>", 4)) pl = 1;
       size_t se = u->b > u->sb ? u->b - 1 : u->lem_e;
       out_bytes(out, p + u->sb, se - u->sb);
+      if (run) { /* remembered, e.g. for the headline of the same article */
+        bbuf_append(&run->names, p + u->sb, se - u->sb);
+        bbuf_putc(&run->names, 0);
+      }
       out_str(out, pl ? "<np><ant><pl>" : "<np><ant><sg>");
     } else {
       out_bytes(out, p + u->b, u->e - u->b);

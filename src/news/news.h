@@ -21,6 +21,9 @@
 typedef struct news_glossary news_glossary;
 int news_glossary_parse(news_glossary **out, const char *text, size_t len, const char *name, pl_err *e);
 void news_glossary_free(news_glossary *g);
+/* A copy of `base` (may be NULL) plus one kept-as-written entry per
+ * NUL-terminated word in terms[0..len). */
+int news_glossary_extend(news_glossary **out, const news_glossary *base, const char *terms, size_t len);
 
 /* What one run of the name stage leaves for news_unplace: the text of each
  * glossary placeholder it put in the stream. */
@@ -29,10 +32,17 @@ typedef struct news_run {
   bbuf text;      /* the replacement texts, one after another */
   size_t *off;    /* placeholder k is text[off[k] .. off[k + 1]) */
   size_t n, cap;
+  bbuf names;     /* the words kept as names, each followed by a NUL */
 } news_run;
 void news_run_free(news_run *r);
 
 int news_names(pl_in *in, pl_out *out, news_run *r, pl_err *e);
+
+/* A news article as JSON (article.c): the same object with its text
+ * fields translated by the pipeline. */
+typedef struct pl_pipeline pl_pipeline;
+int news_translate_json(const pl_pipeline *p, const char *json, size_t len, const news_glossary *g, bbuf *out,
+                        pl_err *e);
 
 /* Replaces the placeholders ("Pgl<k>x", any case) in the translated text. */
 int news_unplace(const news_run *r, const char *in, size_t n, bbuf *out);

@@ -18,7 +18,7 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt] PAIR [IN [OUT]]\n"
+          "usage: parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt|json] PAIR [IN [OUT]]\n"
           "       parley pairs [-d DIR]\n"
           "       parley stage PROGRAM [ARGS...]\n"
           "       parley version\n"
@@ -27,7 +27,8 @@ static void usage(FILE *f) {
           "             e.g. eng-spa.  By default in news mode: names kept, no marks,\n"
           "             --glossary FILE (lines 'source<TAB>target', or a term to keep);\n"
           "             --strict gives exactly what `apertium PAIR` gives (-u: without\n"
-          "             the '*' of unknown words); -d is apertium's -d\n"
+          "             the '*' of unknown words); -d is apertium's -d; -f json takes\n"
+          "             a news article object and returns it translated\n"
           "  pairs      list the installed pairs and whether parley runs them\n"
           "  stage      run one Apertium stage program (lt-proc, apertium-tagger,\n"
           "             lrx-proc, apertium-transfer, ...) byte-identically to Debian's\n");
@@ -63,6 +64,7 @@ static char *slurp(const char *path, size_t *len) {
 static int cmd_translate(int argc, char **argv) {
   parley_options o = {NULL, 0, 0};
   const char *pos[3] = {NULL, NULL, NULL}, *glossary = NULL;
+  int json = 0;
   int np = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -72,8 +74,9 @@ static int cmd_translate(int argc, char **argv) {
     else if (!strcmp(a, "--glossary") && i + 1 < argc) glossary = argv[++i];
     else if (!strcmp(a, "-f") && i + 1 < argc) {
       const char *f = argv[++i];
-      if (strcmp(f, "txt")) {
-        fprintf(stderr, "parley: format '%s' is not supported yet (only txt)\n", f);
+      if (!strcmp(f, "json")) json = 1;
+      else if (strcmp(f, "txt")) {
+        fprintf(stderr, "parley: format '%s' is not supported yet (txt and json are)\n", f);
         return 2;
       }
     } else if (a[0] == '-' && a[1]) {
@@ -112,7 +115,8 @@ static int cmd_translate(int argc, char **argv) {
   parley_request req = {gl};
   char *out = NULL;
   size_t on = 0;
-  int rc = parley_translate_ex(g, in, n, &req, &out, &on, &err);
+  int rc = json ? parley_translate_json(g, in, n, &req, &out, &on, &err)
+                : parley_translate_ex(g, in, n, &req, &out, &on, &err);
   free(in);
   parley_glossary_free(gl);
   parley_close(g);
