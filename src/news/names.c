@@ -142,6 +142,73 @@ static const gl_entry *gl_match(const news_glossary *g, const char *p, const tok
   return NULL;
 }
 
+/* Unprotects the candidates whose lower-case form the analyser does not
+ * know (ASCII words only; the others stay kept). */
+static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
+  bbuf q = {0}, res = {0};
+  size_t nq = 0;
+  for (size_t k = 0; k < nt; k++) {
+    tokn *u = &t[k];
+    if (!u->lu || !u->protect) continue;
+    size_t se = surf_end(u), i;
+    for (i = u->sb; i < se; i++) {
+      unsigned char c = (unsigned char)p[i];
+      if (c >= 0x80 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '\'')) break;
+    }
+    if (i < se || se == u->sb) continue;
+    for (i = u->sb; i < se; i++) {
+      unsigned char c = (unsigned char)p[i];
+      bbuf_putc(&q, c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    bbuf_puts(&q, " 7 ");
+    nq++;
+  }
+  if (!nq) return PL_OK;
+  bbuf_puts(&q, ".\n");
+  int rc = q.failed || run->analyse(run->analyse_ctx, q.p, q.len, &res) ? PL_ENOMEM : PL_OK;
+  /* the units of the output, in order: word, "7", word, "7", ... */
+  size_t k = 0, i = 0;
+  while (!rc && k < nt) {
+    tokn *u = &t[k];
+    if (!u->lu || !u->protect) {
+      k++;
+      continue;
+    }
+    size_t se = surf_end(u), a;
+    for (a = u->sb; a < se; a++) {
+      unsigned char c = (unsigned char)p[a];
+      if (c >= 0x80 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '\'')) break;
+    }
+    if (a < se || se == u->sb) {
+      k++;
+      continue;
+    }
+    while (i < res.len && res.p[i] != '^') i++; /* the next unit: ^surface/analyses$ */
+    if (i >= res.len) break;
+    size_t b = ++i;
+    while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
+    size_t sl = i - b;
+    int same = sl == se - u->sb;
+    for (size_t x = 0; same && x < sl; x++) {
+      unsigned char c = (unsigned char)p[u->sb + x];
+      same = (c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)res.p[b + x];
+    }
+    int unknown = i + 1 < res.len && res.p[i] == '/' && res.p[i + 1] == '*';
+    if (!same) break; /* the analyser joined words: leave the rest as they are */
+    if (unknown) u->protect = 0;
+    while (i < res.len && res.p[i] != '$') i++;
+    while (i < res.len && res.p[i] != '^') i++; /* skip the "7" */
+    if (i < res.len) {
+      i++;
+      while (i < res.len && res.p[i] != '$') i++;
+    }
+    k++;
+  }
+  bbuf_free(&q);
+  bbuf_free(&res);
+  return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
+}
+
 int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   bbuf all = {0};
   for (int c; (c = pl_in_getb(in)) >= 0;) bbuf_putc(&all, c);
@@ -245,6 +312,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     }
     a = z < nt ? z + 1 : nt;
   }
+  if (!rc && run && run->analyse) rc = check_lower(run, p, t, nt, e);
   for (size_t k = 0; !rc && k < nt; k++) {
     tokn *u = &t[k];
     if (!u->lu) {

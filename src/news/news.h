@@ -33,6 +33,12 @@ typedef struct news_run {
   size_t *off;    /* placeholder k is text[off[k] .. off[k + 1]) */
   size_t n, cap;
   bbuf names;     /* the words kept as names, each followed by a NUL */
+  /* Optional: analyses lower-case words (text: words separated by " 7 ");
+   * returns the analyser's output stream, or -1.  A capitalised word whose
+   * lower-case form the analyser does not know is one the dictionary only
+   * has capitalised (Tuesday, English): it is not kept as a name. */
+  int (*analyse)(void *ctx, const char *text, size_t len, bbuf *out);
+  void *analyse_ctx;
 } news_run;
 void news_run_free(news_run *r);
 

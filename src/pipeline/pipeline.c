@@ -50,6 +50,7 @@ typedef struct step {
   trx_rules *tr;
   trx_opts to;
   int z; /* wblank -z */
+  const struct step *analyser; /* ST_NAMES: the mode's analysis stage, or NULL */
 } step;
 
 struct pl_pipeline {
@@ -345,6 +346,18 @@ static void free_step(step *s) {
   trx_free(s->tr);
 }
 
+static int analyse_cb(void *ctx, const char *text, size_t len, bbuf *res) {
+  pl_in in;
+  pl_out out;
+  pl_err e;
+  pl_in_init_mem(&in, text, len);
+  pl_out_init_mem(&out);
+  int rc = fst_proc_run(ctx, &in, &out, &e);
+  if (!rc) rc = bbuf_append(res, out.b.p, out.b.len);
+  pl_out_fini(&out);
+  return rc ? -1 : 0;
+}
+
 static int run_step(const step *s, pl_in *in, pl_out *out, news_run *nr, pl_err *e) {
   switch (s->kind) {
   case ST_LTPROC: {
@@ -366,8 +379,18 @@ static int run_step(const step *s, pl_in *in, pl_out *out, news_run *nr, pl_err 
     return fmt_wblank_attach(in, out, s->z, e);
   case ST_WB_DETACH:
     return fmt_wblank_detach(in, out, s->z, e);
-  case ST_NAMES:
-    return news_names(in, out, nr, e);
+  case ST_NAMES: {
+    fst_proc *ap = NULL;
+    news_run *r = nr;
+    if (s->analyser && !fst_proc_create(&ap, s->analyser->f, &s->analyser->fo, e)) {
+      r->analyse = analyse_cb;
+      r->analyse_ctx = ap;
+    }
+    int rc = news_names(in, out, r, e);
+    r->analyse = NULL;
+    fst_proc_free(ap);
+    return rc;
+  }
   }
   return pl_err_set(e, PL_EUNSUPPORTED, -1, "pipeline: unknown stage");
 }
@@ -511,6 +534,13 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
   }
   if (!rc && !(p->steps = calloc(n > 0 ? (size_t)n : 1, sizeof *p->steps))) rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc) rc = open_steps(p, cmds, n, e);
+  for (size_t k = 0; !rc && k < p->n; k++) /* the name stage asks the analyser */
+    if (p->steps[k].kind == ST_NAMES)
+      for (size_t a = 0; a < k; a++)
+        if (p->steps[a].kind == ST_LTPROC && p->steps[a].fo.mode == FST_MODE_ANALYSIS) {
+          p->steps[k].analyser = &p->steps[a];
+          break;
+        }
   free_commands(cmds, n);
   if (!rc) {
     p->fmt.no_dot = o ? o->no_dot : 0;
@@ -579,6 +609,8 @@ int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipelin
   }
   if (!rc) rc = pass(retxt_fn, &p->fmt, &cur, e);
   if (!rc && (nr.n ? news_unplace(&nr, cur.p ? cur.p : "", cur.len, out) : bbuf_append(out, cur.p, cur.len)))
+    rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   news_run_free(&nr);
   bbuf_free(&cur);
