@@ -87,6 +87,10 @@ void parley_glossary_free(parley_glossary *g);
 
 typedef struct parley_request {
   const parley_glossary *glossary; /* NULL: none (ignored in strict mode) */
+  /* News mode: if not NULL, *unknown gets a new buffer (free with
+   * parley_free) listing the words no dictionary knows, one per line as
+   * "BYTE_OFFSET<TAB>WORD", the offset being where the word is in `text`. */
+  char **unknown;
 } parley_request;
 
 /* parley_translate with per-request settings (req may be NULL). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../include/parley.h"
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "news/news.h"
@@ -73,8 +74,36 @@ int parley_translate_ex(const parley_engine *g, const char *text, size_t len, co
   bbuf b = {0};
   *out = NULL;
   if (out_len) *out_len = 0;
-  pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL, NULL};
+  bbuf unk = {0};
+  pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL, NULL, req && req->unknown ? &unk : NULL};
+  if (req && req->unknown) *req->unknown = NULL;
   int rc = pipeline_run(g->p, text ? text : "", text ? len : 0, &ro, &b, &e);
+  if (!rc && req && req->unknown) { /* each word at its next place in the text */
+    bbuf list = {0};
+    size_t at = 0;
+    for (size_t i = 0; i < unk.len;) {
+      const char *w = unk.p + i;
+      size_t wl = strlen(w);
+      i += wl + 1;
+      const char *hit = NULL;
+      for (size_t q = at; wl && q + wl <= len; q++)
+        if (!memcmp(text + q, w, wl)) {
+          hit = text + q;
+          break;
+        }
+      char num[32];
+      snprintf(num, sizeof num, "%lld\t", hit ? (long long)(hit - text) : -1LL);
+      bbuf_puts(&list, num);
+      bbuf_append(&list, w, wl);
+      bbuf_putc(&list, '\n');
+      if (hit) at = (size_t)(hit - text) + wl;
+    }
+    bbuf_putc(&list, 0);
+    if (list.failed) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
+    else *req->unknown = list.p;
+    if (rc) bbuf_free(&list);
+  }
+  bbuf_free(&unk);
   if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
   if (rc) {
     bbuf_free(&b);

@@ -101,6 +101,13 @@ printf '\tno source\n' > "$T/badgl.tsv"
 expect "glossary: an empty source term"      1 "empty source"   -- "$P" translate --glossary "$T/badgl.tsv" eng-spa
 printf 'a\xff\tb\n' > "$T/badgl2.tsv"
 expect "glossary: invalid UTF-8"             1 "UTF-8"          -- "$P" translate --glossary "$T/badgl2.tsv" eng-spa
+printf 'The xyzzyq council met the frobnitz.\n' > "$T/in"
+"$P" translate --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
+if grep -qP '^4\txyzzyq$' "$T/err" && grep -qP '^27\tfrobnitz$' "$T/err" && ! grep -q '[*]' "$T/out"; then
+  echo "ok   news: --unknown lists the unknown words with their offsets"; pass=$((pass+1))
+else
+  echo "FAIL news: --unknown: $(cat "$T/err")"; fail=$((fail+1))
+fi
 cat > "$T/in" <<'JSON'
 {"headline": "Trump Wins Vote Over New Bridge", "byline": "By Anna Lewis", "body": ["President Donald Trump praised the plan."],
  "images": [{"caption": "The old bridge at night.", "credit": "AFP/Getty Images"}], "id": 42}

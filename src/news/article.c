@@ -50,7 +50,7 @@ static int translate_string(walk *W, json_t *s, const news_glossary *g, int coll
   const char *v = json_string_value(s);
   size_t n = json_string_length(s);
   bbuf out = {0};
-  pipeline_run_opts ro = {g, collect ? &W->names : NULL};
+  pipeline_run_opts ro = {g, collect ? &W->names : NULL, NULL};
   int rc = pipeline_run(W->p, v, n, &ro, &out, W->e);
   if (!rc && json_string_setn(s, out.p ? out.p : "", out.len))
     rc = pl_err_set(W->e, PL_EINPUT, -1, "article: the translation is not valid text");

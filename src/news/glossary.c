@@ -103,6 +103,7 @@ nomem:
 void news_run_free(news_run *r) {
   bbuf_free(&r->text);
   bbuf_free(&r->names);
+  bbuf_free(&r->unknown);
   free(r->off);
   memset(r, 0, sizeof *r);
 }

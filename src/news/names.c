@@ -313,6 +313,16 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     a = z < nt ? z + 1 : nt;
   }
   if (!rc && run && run->analyse) rc = check_lower(run, p, t, nt, e);
+  for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
+    const tokn *u = &t[k];
+    if (u->lu && u->b > u->sb && u->b < u->e && p[u->b] == '*') {
+      for (size_t q = u->sb; q < surf_end(u); q++) {
+        if (p[q] == '\\' && q + 1 < surf_end(u)) q++;
+        bbuf_putc(&run->unknown, p[q]);
+      }
+      bbuf_putc(&run->unknown, 0);
+    }
+  }
   for (size_t k = 0; !rc && k < nt; k++) {
     tokn *u = &t[k];
     if (!u->lu) {

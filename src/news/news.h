@@ -33,6 +33,7 @@ typedef struct news_run {
   size_t *off;    /* placeholder k is text[off[k] .. off[k + 1]) */
   size_t n, cap;
   bbuf names;     /* the words kept as names, each followed by a NUL */
+  bbuf unknown;   /* the words no dictionary knows, in text order, each followed by a NUL */
   /* Optional: analyses lower-case words (text: words separated by " 7 ");
    * returns the analyser's output stream, or -1.  A capitalised word whose
    * lower-case form the analyser does not know is one the dictionary only

@@ -612,6 +612,8 @@ int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipelin
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  if (!rc && ro && ro->unknown && bbuf_append(ro->unknown, nr.unknown.p, nr.unknown.len))
+    rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   news_run_free(&nr);
   bbuf_free(&cur);
   return rc;

@@ -31,6 +31,7 @@ typedef struct news_glossary news_glossary;
 typedef struct pipeline_run_opts {
   const news_glossary *glossary; /* news mode: terms to translate or keep (NULL: none) */
   bbuf *names;                   /* news mode: if not NULL, gets the words kept as names (NUL after each) */
+  bbuf *unknown;                 /* news mode: if not NULL, gets the unknown words (NUL after each) */
 } pipeline_run_opts;
 
 /* Translates `in` (UTF-8 text) into `out` (appended). */

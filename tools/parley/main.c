@@ -18,7 +18,7 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt|json] PAIR [IN [OUT]]\n"
+          "usage: parley translate [--strict] [-u] [--glossary FILE] [--unknown] [-d DIR] [-f txt|json] PAIR [IN [OUT]]\n"
           "       parley pairs [-d DIR]\n"
           "       parley stage PROGRAM [ARGS...]\n"
           "       parley version\n"
@@ -28,7 +28,8 @@ static void usage(FILE *f) {
           "             --glossary FILE (lines 'source<TAB>target', or a term to keep);\n"
           "             --strict gives exactly what `apertium PAIR` gives (-u: without\n"
           "             the '*' of unknown words); -d is apertium's -d; -f json takes\n"
-          "             a news article object and returns it translated\n"
+          "             a news article object and returns it translated; --unknown\n"
+          "             lists the unknown words (byte offset, word) on stderr\n"
           "  pairs      list the installed pairs and whether parley runs them\n"
           "  stage      run one Apertium stage program (lt-proc, apertium-tagger,\n"
           "             lrx-proc, apertium-transfer, ...) byte-identically to Debian's\n");
@@ -64,7 +65,7 @@ static char *slurp(const char *path, size_t *len) {
 static int cmd_translate(int argc, char **argv) {
   parley_options o = {NULL, 0, 0};
   const char *pos[3] = {NULL, NULL, NULL}, *glossary = NULL;
-  int json = 0;
+  int json = 0, unknown = 0;
   int np = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -72,6 +73,7 @@ static int cmd_translate(int argc, char **argv) {
     else if (!strcmp(a, "-u")) o.no_unknown_marks = 1;
     else if (!strcmp(a, "-d") && i + 1 < argc) o.datadir = argv[++i];
     else if (!strcmp(a, "--glossary") && i + 1 < argc) glossary = argv[++i];
+    else if (!strcmp(a, "--unknown")) unknown = 1;
     else if (!strcmp(a, "-f") && i + 1 < argc) {
       const char *f = argv[++i];
       if (!strcmp(f, "json")) json = 1;
@@ -112,7 +114,8 @@ static int cmd_translate(int argc, char **argv) {
     parley_close(g);
     return 1;
   }
-  parley_request req = {gl};
+  char *unk = NULL;
+  parley_request req = {gl, unknown ? &unk : NULL};
   char *out = NULL;
   size_t on = 0;
   int rc = json ? parley_translate_json(g, in, n, &req, &out, &on, &err)
@@ -131,6 +134,10 @@ static int cmd_translate(int argc, char **argv) {
     return 1;
   }
   parley_free(out);
+  if (unk) { /* the unknown words, after the translation */
+    fputs(unk, stderr);
+    parley_free(unk);
+  }
   return 0;
 }
 
