@@ -17,7 +17,7 @@ WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes -W
 # Apertium's bit for bit.
 # CFLAGS and LDFLAGS are the user's to set (make CFLAGS="-O3 -march=native");
 # what the build needs is added separately so it cannot be overridden away.
-CFLAGS  ?= -O2 -g
+CFLAGS  ?= -O3 -g
 PL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) $(XML_CFLAGS) -Iinclude -Isrc
 PL_LDLIBS := $(ICU_LIBS) $(XML_LIBS) $(JSON_LIBS) -lpthread -lm
 
