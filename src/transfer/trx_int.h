@@ -142,6 +142,10 @@ static inline uint32_t trx_step(const trx_rules *r, uint32_t node, int32_t sym) 
   return TRX_NONE;
 }
 int trx_compile_xml(trx_rules *r, const char *buf, size_t len, const char *name, pl_err *e);
+/* The compiled-XML cache (trx_cache.c). */
+uint64_t trx_cache_key(trx_kind kind, const char *xml, size_t xml_len, const char *bin, size_t bin_len);
+int trx_cache_load(trx_rules *t, uint64_t key);
+void trx_cache_store(const trx_rules *t, uint64_t key);
 int trx_pool_add(trx_rules *r, const uint16_t *s, size_t n, trx_str *out);
 int32_t trx_tag_symbol(const trx_rules *r, const uint16_t *s, size_t n);
 int32_t trx_find_name(const trx_rules *r, const trx_str *names, uint32_t n, const uint16_t *s, size_t len);

@@ -2106,7 +2106,13 @@ int trx_load_named(trx_rules **out, trx_kind kind, const char *xml, size_t xml_l
   t->xml_name = strdup(xml_name);
   int rc = t->xml_name ? PL_OK : pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
   if (!rc) rc = trx_load_bin(t, bin, bin_len, bin_name, e);
-  if (!rc) rc = trx_compile_xml(t, xml, xml_len, xml_name, e);
+  if (!rc) {
+    uint64_t key = trx_cache_key(kind, xml, xml_len, bin, bin_len);
+    if (trx_cache_load(t, key)) { /* not cached (or a bad entry): compile and keep */
+      rc = trx_compile_xml(t, xml, xml_len, xml_name, e);
+      if (!rc) trx_cache_store(t, key);
+    }
+  }
   if (rc) {
     trx_free(t);
     return rc;

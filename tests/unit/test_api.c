@@ -101,7 +101,7 @@ int main(void) {
     static const char gtext[] = "footbridge\tpasarela\nBank of England\tBanco de Inglaterra\nApple\n";
     rc = parley_glossary_parse(&gl, gtext, sizeof gtext - 1, &err);
     CHECK(rc == PARLEY_OK, "glossary parses: %s", err.message);
-    parley_request req = {gl};
+    parley_request req = {gl, NULL};
     static const char src[] = "Labour MP Frank Field said Apple and the Bank of England will pay for a footbridge.";
     rc = parley_translate_ex(eng, src, sizeof src - 1, &req, &out, &n, &err);
     CHECK(rc == 0 && strstr(out, "pasarela") && strstr(out, "Banco de Inglaterra") && strstr(out, "Apple") &&

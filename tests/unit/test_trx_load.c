@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "transfer/trx.h"
@@ -33,6 +35,28 @@ static int load(trx_kind k, const char *x, size_t nx, const char *b, size_t nb, 
   }
   trx_free(r);
   return rc;
+}
+
+/* Loads the rules (through the cache when there is one) and runs them on
+ * the test stream; returns the output length (in buf), or 0 on failure. */
+static size_t run_out(const char *x, size_t nx, const char *b, size_t nb, char *buf, size_t cap) {
+  trx_rules *r = NULL;
+  pl_err e;
+  size_t n = 0;
+  if (!trx_load_named(&r, TRX_TRANSFER, x, nx, "test.t1x", b, nb, "test.bin", &e)) {
+    trx_opts o = {0, 0};
+    pl_in in;
+    pl_out out;
+    pl_in_init_mem(&in, stream, sizeof stream - 1);
+    pl_out_init_mem(&out);
+    if (!trx_run(r, &o, &in, &out, &e) && out.b.len <= cap) {
+      memcpy(buf, out.b.p, out.b.len);
+      n = out.b.len;
+    }
+    pl_out_fini(&out);
+  }
+  trx_free(r);
+  return n;
 }
 
 /* The XML with every occurrence of `from` replaced by `to`. */
@@ -82,6 +106,7 @@ int main(void) {
     return 1;
   }
   x.len--; /* keep the NUL for strstr */
+  setenv("PARLEY_NO_RULE_CACHE", "1", 1); /* the loader itself first */
   CHECK(load(TRX_TRANSFER, x.p, x.len, b.p, b.len, &e) == PL_OK, "the real rules must load: %s", e.msg);
 
   int loaded = 0;
@@ -121,6 +146,46 @@ int main(void) {
   bad_xml(&x, &b, "<let>", "<let><b/>", "let without var or clip");
   CHECK(load(TRX_TRANSFER, "", 0, b.p, b.len, &e) == PL_ECORRUPT, "empty XML refused");
   CHECK(load(TRX_TRANSFER, x.p, x.len, "", 0, &e) == PL_ECORRUPT, "empty .bin refused");
+  /* the compiled-rule cache: made on the first load, used on the next,
+   * and a damaged cache file is ignored (same output, never a crash) */
+  char dir[] = "/tmp/parley-cache-test.XXXXXX";
+  if (mkdtemp(dir)) {
+    setenv("PARLEY_CACHE_DIR", dir, 1);
+    unsetenv("PARLEY_NO_RULE_CACHE");
+    char ref[4096], got[4096];
+    size_t nref = run_out(x.p, x.len, b.p, b.len, ref, sizeof ref);
+    char cfile[2048] = "";
+    DIR *dd = opendir(dir);
+    struct dirent *de;
+    while (dd && (de = readdir(dd)))
+      if (strstr(de->d_name, ".trxc")) snprintf(cfile, sizeof cfile, "%s/%s", dir, de->d_name);
+    if (dd) closedir(dd);
+    CHECK(cfile[0] != 0, "a cache file was written in %s", dir);
+    size_t n2 = run_out(x.p, x.len, b.p, b.len, got, sizeof got);
+    CHECK(n2 == nref && !memcmp(ref, got, nref), "the cached rules give the same output");
+    bbuf cf = {0};
+    if (cfile[0] && !pl_read_file(cfile, &cf, &e)) {
+      srand(99);
+      int same = 1;
+      for (int t = 0; t < 300; t++) {
+        FILE *f = fopen(cfile, "wb");
+        size_t len = t % 3 == 0 ? (size_t)rand() % cf.len : cf.len;
+        char *m = malloc(cf.len ? cf.len : 1);
+        memcpy(m, cf.p, cf.len);
+        for (int k = 0; t % 3 && k < 1 + t % 4; k++) m[(size_t)rand() % cf.len] ^= (char)(1 + rand() % 255);
+        fwrite(m, 1, len, f);
+        fclose(f);
+        free(m);
+        size_t n3 = run_out(x.p, x.len, b.p, b.len, got, sizeof got);
+        if (n3 != nref || memcmp(ref, got, nref)) same = 0;
+      }
+      CHECK(same, "damaged cache files are ignored: the output stays the same");
+      bbuf_free(&cf);
+      unlink(cfile);
+    }
+    rmdir(dir);
+    unsetenv("PARLEY_CACHE_DIR");
+  }
   bbuf_free(&x);
   bbuf_free(&b);
   printf("%d passed, %d failed\n", passed, failed);
