@@ -82,6 +82,18 @@ def main():
                 print("     parley: %r" % got[max(0, i - 60):i + 60])
                 if err:
                     print("     stderr: %r" % err[:300])
+        # the transfer stages' table of results by string, made tiny so that
+        # it is emptied again and again (a bug once hid there)
+        key = "e2e:%s::%s" % (mode, hashlib.sha1(sample).hexdigest())
+        want = d.cached(key, lambda: d.run(["apertium", mode], sample)[1])
+        env = dict(os.environ, PARLEY_TRX_TABLE="16")
+        p = d.subprocess.run([parley, "translate", "--strict", mode], input=sample, stdout=d.subprocess.PIPE,
+                             stderr=d.subprocess.PIPE, env=env)
+        if p.returncode == 0 and p.stdout == want:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL %s corpus with a tiny string table: status %d" % (mode, p.returncode))
         # destxt-utf8: invalid UTF-8 is refused with a message, not dropped
         rc, got, err = d.run([parley, "translate", "--strict", mode], b"a\xffb c d\n")
         if rc != 0 and err:

@@ -50,7 +50,7 @@ typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chun
   uint32_t ver[3];
   struct sent *ent[3]; /* the string table entry of string k, valid while ever[k] == ver[k] */
   uint32_t ever[3];
-  uint32_t epoch; /* of the string table when ent was set */
+  uint32_t epoch[3]; /* of the string table when ent[k] was set */
 } tword;
 
 typedef struct run {
@@ -105,6 +105,7 @@ typedef struct run {
   struct stslot *st; /* table of results by string */
   size_t st_used;
   uint32_t st_epoch;
+  size_t st_cap; /* slots (a power of two); PARLEY_TRX_TABLE makes it small, for tests */
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   UBreakIterator *title_bi;
   size_t n_tmp, cap_tmp;
@@ -320,7 +321,7 @@ static uint32_t hash16(const uint16_t *s, size_t n) {
 }
 
 static void st_clear(run *R) {
-  for (size_t i = 0; i < ST_CAP; i++) {
+  for (size_t i = 0; i < R->st_cap; i++) {
     free(R->st[i].e);
     R->st[i].e = NULL;
   }
@@ -329,14 +330,22 @@ static void st_clear(run *R) {
 }
 
 static sent *st_get(run *R, const uint16_t *s, size_t n) {
-  if (!R->st && !(R->st = calloc(ST_CAP, sizeof *R->st))) return NULL;
+  if (!R->st) {
+    const char *v = getenv("PARLEY_TRX_TABLE");
+    size_t cap = ST_CAP;
+    if (v && atoi(v) >= 16)
+      for (cap = 16; cap < (size_t)atoi(v) && cap < ST_CAP; cap *= 2) {
+      }
+    if (!(R->st = calloc(cap, sizeof *R->st))) return NULL;
+    R->st_cap = cap;
+  }
   uint32_t h = hash16(s, n);
-  for (size_t j = h & (ST_CAP - 1);; j = (j + 1) & (ST_CAP - 1)) {
+  for (size_t j = h & (R->st_cap - 1);; j = (j + 1) & (R->st_cap - 1)) {
     sent *e = R->st[j].e;
     if (!e) break;
     if (R->st[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
   }
-  if (R->st_used >= ST_CAP / 2) st_clear(R);
+  if (R->st_used >= R->st_cap / 2) st_clear(R);
   size_t na = R->R->n_attrs;
   sent *e = malloc(sizeof *e + na * sizeof(uint32_t) + n * sizeof *s);
   if (!e) return NULL;
@@ -346,8 +355,8 @@ static sent *st_get(run *R, const uint16_t *s, size_t n) {
   e->s = (uint16_t *)(e->span + na);
   for (size_t i = 0; i < na; i++) e->span[i] = UNKNOWN_SPAN;
   if (n) memcpy(e->s, s, n * sizeof *s);
-  size_t j = h & (ST_CAP - 1);
-  while (R->st[j].e) j = (j + 1) & (ST_CAP - 1);
+  size_t j = h & (R->st_cap - 1);
+  while (R->st[j].e) j = (j + 1) & (R->st_cap - 1);
   R->st[j].hash = h;
   R->st[j].e = e;
   R->st_used++;
@@ -360,14 +369,14 @@ static int side_k(int side) { return side == SIDE_SL ? 0 : side == SIDE_REF ? 2 
 /* re_find on string k of a word, through the table of results by string. */
 static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e) {
   if (attr < 0 || !R->re[attr]) return 0;
-  sent *en = w->ever[k] == w->ver[k] && R->st_epoch == w->epoch ? w->ent[k] : NULL;
+  sent *en = w->ever[k] == w->ver[k] && R->st_epoch == w->epoch[k] ? w->ent[k] : NULL;
   if (!en) {
     ubuf *u = wstr(w, k);
     size_t n = nul_len(u->p, u->len);
     if (n >= 0xFFFF || !(en = st_get(R, u->p, n))) return re_find(R, attr, u->p, n, b, e);
     w->ent[k] = en;
     w->ever[k] = w->ver[k];
-    w->epoch = R->st_epoch;
+    w->epoch[k] = R->st_epoch;
   }
   uint32_t sp = en->span[attr];
   if (sp == UNKNOWN_SPAN) sp = en->span[attr] = re_find(R, attr, en->s, en->len, b, e) ? (uint32_t)(*b << 16 | *e) : NOT_FOUND;
