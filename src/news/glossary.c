@@ -92,7 +92,7 @@ int news_glossary_parse(news_glossary **out, const char *text, size_t len, const
       if (!(en->target = strndup(text + ta, tz - ta))) goto nomem;
     }
   }
-  qsort(g->e, g->n, sizeof *g->e, cmp_entries);
+  if (g->n) qsort(g->e, g->n, sizeof *g->e, cmp_entries);
   *out = g;
   return PL_OK;
 nomem:
@@ -176,7 +176,7 @@ int news_glossary_extend(news_glossary **out, const news_glossary *base, const c
     }
     i = j + 1;
   }
-  qsort(g->e, g->n, sizeof *g->e, cmp_entries);
+  if (g->n) qsort(g->e, g->n, sizeof *g->e, cmp_entries);
   *out = g;
   return 0;
 fail:
