@@ -142,6 +142,78 @@ static const gl_entry *gl_match(const news_glossary *g, const char *p, const tok
   return NULL;
 }
 
+/* The unit next to t[k] in direction d (+1 or -1) across a blank of at
+ * most one space, or NULL. */
+static const tokn *neighbour(const char *p, const tokn *t, size_t nt, size_t k, int d) {
+  size_t j = k;
+  if (d < 0 ? j == 0 : j + 1 >= nt) return NULL;
+  j = d < 0 ? j - 1 : j + 1;
+  if (!t[j].lu) {
+    if (t[j].e - t[j].b > 1 || (t[j].e > t[j].b && p[t[j].b] != ' ')) return NULL;
+    if (d < 0 ? j == 0 : j + 1 >= nt) return NULL;
+    j = d < 0 ? j - 1 : j + 1;
+  }
+  return t[j].lu ? &t[j] : NULL;
+}
+
+/* Months and days: capitalised in English, translated. */
+static int is_calendar(const char *s, size_t n) {
+  static const char *const w[] = {"January", "February", "March", "April", "May", "June", "July", "August",
+                                  "September", "October", "November", "December", "Monday", "Tuesday",
+                                  "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Jan", "Feb", "Mar",
+                                  "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", NULL};
+  while (n && s[n - 1] == '.') n--;
+  for (int i = 0; w[i]; i++)
+    if (strlen(w[i]) == n && !memcmp(w[i], s, n)) return 1;
+  return 0;
+}
+
+/* An acronym ("AIDS", "US"): the dictionaries translate those. */
+static int all_caps(const char *s, size_t n) {
+  size_t letters = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 'a' && c <= 'z') return 0;
+    letters += c >= 'A' && c <= 'Z';
+  }
+  return letters >= 2;
+}
+
+static int is_person(const char *p, const tokn *u) {
+  if (!u || !u->lu || u->kind != 1) return 0;
+  const char *tg = p + u->lem_e;
+  size_t n = u->e - u->lem_e;
+  for (size_t i = 0; i + 5 <= n; i++)
+    if (!memcmp(tg + i, "<ant>", 5) || !memcmp(tg + i, "<cog>", 5)) return 1;
+  return 0;
+}
+
+/* Capitals also mark institutions ("the State", "the Supreme Court") and
+ * adjectives of names ("Republican strategy"), which translate.  So a run
+ * of capitalised common words is kept only next to a person's name
+ * ("Donald Trump", "Frank Field"); a single such word also when it is
+ * neither an adjective nor after a determiner ("Trump said", "Apple and"). */
+static void in_context(const char *p, tokn *t, size_t nt) {
+  for (size_t k = 0; k < nt; k++) {
+    if (!t[k].lu || !t[k].protect) continue;
+    size_t members[16], m = 0;
+    for (const tokn *u = &t[k]; u && u->protect && m < 16; u = neighbour(p, t, nt, (size_t)(u - t), 1))
+      members[m++] = (size_t)(u - t);
+    const tokn *before = neighbour(p, t, nt, members[0], -1), *after = neighbour(p, t, nt, members[m - 1], 1);
+    int keep = is_person(p, before) || is_person(p, after);
+    if (!keep && m == 1) { /* alone: not an adjective, not after a determiner, not next to another name */
+      const tokn *u = &t[k];
+      int adj = tag_is(p + u->lem_e, u->e - u->lem_e, "adj");
+      int det = before && before->lu && tag_is(p + before->lem_e, before->e - before->lem_e, "det");
+      int near = (before && before->cap && before->kind <= 1) || (after && after->cap && after->kind <= 1);
+      keep = !adj && !det && !near && !is_calendar(p + u->sb, surf_end(u) - u->sb) &&
+             !all_caps(p + u->sb, surf_end(u) - u->sb);
+    }
+    for (size_t i = 0; i < m; i++) t[members[i]].protect = keep;
+    k = members[m - 1];
+  }
+}
+
 /* Unprotects the candidates whose lower-case form the analyser does not
  * know (ASCII words only; the others stay kept). */
 static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
@@ -313,6 +385,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     a = z < nt ? z + 1 : nt;
   }
   if (!rc && run && run->analyse) rc = check_lower(run, p, t, nt, e);
+  if (!rc) in_context(p, t, nt);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
     const tokn *u = &t[k];
     if (u->lu && u->b > u->sb && u->b < u->e && p[u->b] == '*') {
