@@ -44,6 +44,7 @@ typedef struct tokn {
   int kind;        /* unit: 0 other word, 1 name (<np>), 2 punctuation/closed, 3 sentence end, 4 opener */
   int cap;         /* unit: lemma starts with an upper-case letter */
   int protect;
+  int initial;     /* unit: at a sentence start or in a headline */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -200,7 +201,8 @@ static void in_context(const char *p, tokn *t, size_t nt) {
     for (const tokn *u = &t[k]; u && u->protect && m < 16; u = neighbour(p, t, nt, (size_t)(u - t), 1))
       members[m++] = (size_t)(u - t);
     const tokn *before = neighbour(p, t, nt, members[0], -1), *after = neighbour(p, t, nt, members[m - 1], 1);
-    int keep = is_person(p, before) || is_person(p, after);
+    int keep = is_person(p, before) || is_person(p, after) ||
+               (before && before->lu && is_title(p + before->sb, surf_end(before) - before->sb)); /* "Mr Field" */
     if (!keep && m == 1) { /* alone: not an adjective, not after a determiner, not next to another name */
       const tokn *u = &t[k];
       int adj = tag_is(p + u->lem_e, u->e - u->lem_e, "adj");
@@ -212,6 +214,31 @@ static void in_context(const char *p, tokn *t, size_t nt) {
     for (size_t i = 0; i < m; i++) t[members[i]].protect = keep;
     k = members[m - 1];
   }
+}
+
+/* A word kept as a name inside a sentence is a name wherever the same text
+ * uses it: at the start of a sentence and in a headline too. */
+static void same_everywhere(const char *p, tokn *t, size_t nt) {
+  size_t n_kept = 0;
+  for (size_t k = 0; k < nt; k++) n_kept += t[k].lu && t[k].protect;
+  if (!n_kept) return;
+  size_t *kept = malloc(n_kept * sizeof *kept), m = 0;
+  if (!kept) return;
+  for (size_t k = 0; k < nt; k++)
+    if (t[k].lu && t[k].protect) kept[m++] = k;
+  for (size_t k = 0; k < nt; k++) {
+    tokn *u = &t[k];
+    if (!u->lu || u->protect || u->kind != 0 || !u->cap || !u->initial) continue;
+    size_t ul = surf_end(u) - u->sb;
+    for (size_t i = 0; i < m; i++) {
+      const tokn *v = &t[kept[i]];
+      if (surf_end(v) - v->sb == ul && !memcmp(p + v->sb, p + u->sb, ul)) {
+        u->protect = 1;
+        break;
+      }
+    }
+  }
+  free(kept);
 }
 
 /* Unprotects the candidates whose lower-case form the analyser does not
@@ -361,9 +388,11 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       }
     int title = words >= 3 && words <= 30 && lower * 8 <= words;
     int start = 1;
+    for (size_t k = a; k < z && title; k++) t[k].initial = 1;
     for (size_t k = a; k < z && !title; k++) {
       tokn *u = &t[k];
       if (!u->lu) continue;
+      u->initial = start;
       if (u->kind == 3) {
         start = 1;
         continue;
@@ -386,6 +415,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   }
   if (!rc && run && run->analyse) rc = check_lower(run, p, t, nt, e);
   if (!rc) in_context(p, t, nt);
+  if (!rc) same_everywhere(p, t, nt);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
     const tokn *u = &t[k];
     if (u->lu && u->b > u->sb && u->b < u->e && p[u->b] == '*') {
