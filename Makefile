@@ -5,6 +5,7 @@
 #   make check-all            every differential test on every corpus (long)
 #   make fuzz                 libFuzzer targets (clang), short run
 #   make bench                benchmarks against Debian's tools -> bench/RESULTS.md
+#   make eval                 translation quality of strict and news mode -> eval/RESULTS.md
 
 CC      ?= cc
 ICU_CFLAGS := $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
@@ -89,8 +90,14 @@ fuzz: $(FUZZ_TARGETS)
 bench: all
 	python3 bench/bench.py $(BUILD)/parley --write
 
+# Translation quality (BLEU, chrF2, names kept) of strict and news mode on
+# newstest2013 and FLORES devtest, eng-spa and spa-eng -> eval/RESULTS.md
+eval: all
+	python3 eval/test_score.py
+	python3 eval/eval.py $(BUILD)/parley --write eval/RESULTS.md
+
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests check check-all fuzz bench clean
+.PHONY: eval all tests check check-all fuzz bench clean
 -include $(DEPS)
