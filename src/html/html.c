@@ -61,6 +61,9 @@
 
 /* ---- character classes and element lists ---- */
 
+/* A buffer's bytes, never NULL (no arithmetic on a NULL pointer). */
+#define BP(b) ((b)->p ? (const char *)(b)->p : "")
+
 static int is_ws(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 /* blank runs that travel as superblanks: HTML blanks, '~' and NUL */
@@ -477,7 +480,7 @@ static int matcher_init(matcher *m, const unit *u) {
   for (size_t i = 0; i < cap; i++) m->slot[i] = -1;
   for (size_t k = 0; k < u->n_it; k++) {
     const item *it = &u->it[k];
-    const char *r = u->rend.p + it->r_off;
+    const char *r = BP(&u->rend) + it->r_off;
     m->next[k] = -1;
     for (size_t h = hash_bytes(r, it->r_len) & m->mask;; h = (h + 1) & m->mask) {
       long g = m->slot[h];
@@ -488,7 +491,7 @@ static int matcher_init(matcher *m, const unit *u) {
         break;
       }
       const item *gi = &u->it[g];
-      if (gi->r_len == it->r_len && !memcmp(u->rend.p + gi->r_off, r, it->r_len)) {
+      if (gi->r_len == it->r_len && !memcmp(BP(&u->rend) + gi->r_off, r, it->r_len)) {
         m->next[last[g]] = (long)k;
         last[g] = (long)k;
         break;
@@ -511,7 +514,7 @@ static long matcher_take(matcher *m, const unit *u, const char *r, size_t n) {
     long g = m->slot[h];
     if (g < 0) return -1;
     const item *gi = &u->it[g];
-    if (gi->r_len == n && !memcmp(u->rend.p + gi->r_off, r, n)) {
+    if (gi->r_len == n && !memcmp(BP(&u->rend) + gi->r_off, r, n)) {
       long k = m->cursor[g];
       if (k >= 0) m->cursor[g] = m->next[k];
       return k;
@@ -683,7 +686,7 @@ static int xlate_unit(hx *h, const uspan *sp, size_t n_sp, int quote, bbuf *dst)
       for (size_t k = 0; k < sp[i].len && !content; k++) content = !is_ws((unsigned char)s[sp[i].off + k]);
   if (!content) { /* nothing to translate: as it was, rewritten tags aside */
     for (size_t i = 0; i < n_sp; i++) {
-      if (sp[i].rep_len) bbuf_append(dst, h->rep.p + sp[i].rep_off, sp[i].rep_len);
+      if (sp[i].rep_len) bbuf_append(dst, BP(&h->rep) + sp[i].rep_off, sp[i].rep_len);
       else bbuf_append(dst, s + sp[i].off, sp[i].len);
     }
     return dst->failed ? pl_err_set(h->e, PL_ENOMEM, -1, "html: out of memory") : PL_OK;
@@ -715,14 +718,14 @@ static int xlate_unit(hx *h, const uspan *sp, size_t n_sp, int quote, bbuf *dst)
   g->dec_len = u.dec.len - g->dec_off;
   /* the stream */
   for (size_t k = 0; k <= u.n_it; k++) {
-    put_escaped(&u.stream, u.dec.p + u.gp[k].dec_off, u.gp[k].dec_len);
+    put_escaped(&u.stream, BP(&u.dec) + u.gp[k].dec_off, u.gp[k].dec_len);
     if (k == u.n_it) break;
     item *it = &u.it[k];
     it->r_off = u.rend.len;
     put_escaped(&u.rend, s + it->off, it->len);
     it->r_len = u.rend.len - it->r_off;
     bbuf_putc(&u.stream, '[');
-    bbuf_append(&u.stream, u.rend.p + it->r_off, it->r_len);
+    bbuf_append(&u.stream, BP(&u.rend) + it->r_off, it->r_len);
     bbuf_putc(&u.stream, ']');
   }
   bbuf_puts(&u.stream, ".[]");
@@ -747,7 +750,7 @@ static int xlate_unit(hx *h, const uspan *sp, size_t n_sp, int quote, bbuf *dst)
     oent e = u.fin[i];
     if (e.it >= 0) {
       const item *it = &u.it[e.it];
-      if (it->rep_len) bbuf_append(dst, h->rep.p + it->rep_off, it->rep_len);
+      if (it->rep_len) bbuf_append(dst, BP(&h->rep) + it->rep_off, it->rep_len);
       else bbuf_append(dst, s + it->off, it->len);
       continue;
     }
@@ -755,9 +758,9 @@ static int xlate_unit(hx *h, const uspan *sp, size_t n_sp, int quote, bbuf *dst)
     long before = i ? (u.fin[i - 1].it >= 0 ? u.fin[i - 1].it : -3) : -1;
     long after = i + 1 < u.n_fin ? (u.fin[i + 1].it >= 0 ? u.fin[i + 1].it : -3) : (long)u.n_it;
     const gap *gg = before >= -1 && after == before + 1 ? &u.gp[before + 1] : NULL;
-    if (gg && gg->dec_len == e.len && !memcmp(u.dec.p + gg->dec_off, u.odec.p + e.off, e.len))
+    if (gg && gg->dec_len == e.len && !memcmp(BP(&u.dec) + gg->dec_off, BP(&u.odec) + e.off, e.len))
       bbuf_append(dst, s + gg->raw_off, gg->raw_len);
-    else put_html_text(dst, u.odec.p + e.off, e.len, quote);
+    else put_html_text(dst, BP(&u.odec) + e.off, e.len, quote);
   }
   bbuf_append(dst, s + b - trail, trail);
 out:
@@ -834,6 +837,15 @@ static int rewrite_tag(hx *h, const tok *t, int keep, size_t *rep_off, size_t *r
   if (keep && !is_html) return PL_OK;
   size_t start = h->rep.len, at = t->off; /* copied up to `at` */
   int changed = 0, lang_done = 0;
+  if (is_html && !find_attr(h, "lang")) { /* lang="XX" right after the name */
+    changed = 1;
+    size_t e = t->name_off + t->name_len;
+    bbuf_append(&h->rep, s + at, e - at);
+    bbuf_puts(&h->rep, " lang=\"");
+    bbuf_puts(&h->rep, h->lang);
+    bbuf_putc(&h->rep, '"');
+    at = e;
+  }
   for (size_t i = 0; i < h->n_av; i++) {
     const attr *a = &h->av[i];
     bbuf v = {0};
@@ -848,7 +860,7 @@ static int rewrite_tag(hx *h, const tok *t, int keep, size_t *rep_off, size_t *r
         bbuf_free(&v);
         return rc;
       }
-      if (v.len == a->val_len && !memcmp(v.p, s + a->val_off, v.len)) {
+      if (v.len == a->val_len && !memcmp(BP(&v), s + a->val_off, v.len)) {
         bbuf_free(&v);
         continue;
       }
@@ -874,15 +886,6 @@ static int rewrite_tag(hx *h, const tok *t, int keep, size_t *rep_off, size_t *r
       at = a->name_off + a->name_len;
     }
     bbuf_free(&v);
-  }
-  if (is_html && !lang_done) {
-    changed = 1;
-    size_t e = t->name_off + t->name_len;
-    bbuf_append(&h->rep, s + at, e - at);
-    bbuf_puts(&h->rep, " lang=\"");
-    bbuf_puts(&h->rep, h->lang);
-    bbuf_putc(&h->rep, '"');
-    at = e;
   }
   if (!changed) {
     h->rep.len = start;
@@ -1023,7 +1026,7 @@ int html_process(const char *html, size_t len, html_xlate_fn fn, void *ctx, cons
         unit_add(&h, t.off, t.len, US_ITEM, 0, ro, rl);
       } else {
         if ((rc = flush(&h))) break;
-        if (rl ? bbuf_append(out, h.rep.p + ro, rl) : bbuf_append(out, h.s + t.off, t.len))
+        if (rl ? bbuf_append(out, BP(&h.rep) + ro, rl) : bbuf_append(out, h.s + t.off, t.len))
           rc = pl_err_set(e, PL_ENOMEM, -1, "html: out of memory");
       }
       break;
