@@ -106,6 +106,19 @@ int parley_translate_ex(const parley_engine *eng, const char *text, size_t len, 
 int parley_translate_json(const parley_engine *eng, const char *json, size_t len, const parley_request *req,
                           char **out, size_t *out_len, parley_error *err);
 
+/* An HTML page (UTF-8): the same page comes back (*out, free with
+ * parley_free) with its text translated block by block (inline markup such
+ * as <a>, <em> or <br> stays inside the sentence, around the words it
+ * marked where the word order allows), the attributes alt, title,
+ * placeholder and aria-label, and the content of <meta name="description">
+ * and of the og:/twitter: title and description translated, lang="XX" on
+ * <html> (the pair's target language), and every other byte as it was:
+ * tags, attributes, comments, scripts, styles, code, pre, and elements
+ * marked translate="no" or class="notranslate".  Invalid UTF-8 gives
+ * PARLEY_EINPUT with its offset; malformed HTML is not an error. */
+int parley_translate_html(const parley_engine *eng, const char *html, size_t len, const parley_request *req,
+                          char **out, size_t *out_len, parley_error *err);
+
 void parley_free(void *p);
 void parley_close(parley_engine *eng);
 

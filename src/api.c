@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "html/html.h"
 #include "news/news.h"
 #include "pipeline/pipeline.h"
 #include "stage/stage.h"
@@ -37,6 +38,7 @@ int parley_stage(int argc, char **argv, int in_fd, int out_fd, parley_error *err
 
 struct parley_engine {
   pl_pipeline *p;
+  char lang[16]; /* the target language, for <html lang> */
 };
 
 static int done(int rc, const pl_err *e, parley_error *err) {
@@ -58,7 +60,10 @@ int parley_open(parley_engine **out, const char *pair, const parley_options *opt
   pipeline_opts po = {opts ? opts->datadir : NULL, !(opts && opts->no_unknown_marks), 0, !(opts && opts->strict)};
   int rc = pipeline_open(&g->p, pair ? pair : "", &po, &e);
   if (rc) free(g);
-  else *out = g;
+  else {
+    html_lang_of_pair(pair, g->lang, sizeof g->lang);
+    *out = g;
+  }
   return done(rc, &e, err);
 }
 
@@ -165,6 +170,25 @@ int parley_translate_json(const parley_engine *g, const char *json, size_t len, 
   if (out_len) *out_len = 0;
   int rc = news_translate_json(g->p, json ? json : "", json ? len : 0,
                                req ? (const news_glossary *)req->glossary : NULL, &b, &e);
+  if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
+  if (rc) {
+    bbuf_free(&b);
+    return done(rc, &e, err);
+  }
+  *out = b.p;
+  if (out_len) *out_len = b.len - 1;
+  return done(PL_OK, &e, err);
+}
+
+int parley_translate_html(const parley_engine *g, const char *html, size_t len, const parley_request *req, char **out,
+                          size_t *out_len, parley_error *err) {
+  pl_err e;
+  pl_err_clear(&e);
+  bbuf b = {0};
+  *out = NULL;
+  if (out_len) *out_len = 0;
+  pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL, NULL, NULL};
+  int rc = html_translate(g->p, html ? html : "", html ? len : 0, &ro, g->lang, &b, &e);
   if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
   if (rc) {
     bbuf_free(&b);

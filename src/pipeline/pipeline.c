@@ -592,13 +592,16 @@ static int pass(stage_fn fn, const void *ctx, bbuf *cur, pl_err *e) {
   return rc;
 }
 
-int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
-                 pl_err *e) {
+/* The mode's stages between deformatter and reformatter; `formatted`: run
+ * destxt before and retxt after them (pipeline_run), else the input is
+ * already a stream and the output stays one (pipeline_run_stream). */
+static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out, int formatted,
+               pl_err *e) {
   bbuf cur = {0};
   news_run nr = {0};
   nr.g = ro ? ro->glossary : NULL;
   if (bbuf_append(&cur, in, len)) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  int rc = pass(destxt_fn, &p->fmt, &cur, e);
+  int rc = formatted ? pass(destxt_fn, &p->fmt, &cur, e) : PL_OK;
   for (size_t i = 0; i < p->n && !rc; i++) {
     const step *s = &p->steps[i];
     /* the word-bound blank stages change nothing in a stream without "[[" */
@@ -607,7 +610,7 @@ int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipelin
     step_ctx c = {s, &nr};
     rc = pass(step_fn, &c, &cur, e);
   }
-  if (!rc) rc = pass(retxt_fn, &p->fmt, &cur, e);
+  if (!rc && formatted) rc = pass(retxt_fn, &p->fmt, &cur, e);
   if (!rc && (nr.n ? news_unplace(&nr, cur.p ? cur.p : "", cur.len, out) : bbuf_append(out, cur.p, cur.len)))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
@@ -617,6 +620,16 @@ int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipelin
   news_run_free(&nr);
   bbuf_free(&cur);
   return rc;
+}
+
+int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
+                 pl_err *e) {
+  return run(p, in, len, ro, out, 1, e);
+}
+
+int pipeline_run_stream(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
+                        pl_err *e) {
+  return run(p, in, len, ro, out, 0, e);
 }
 
 /* ---- listing ---- */

@@ -38,6 +38,14 @@ typedef struct pipeline_run_opts {
 int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
                  pl_err *e);
 
+/* Like pipeline_run, for input that is already an Apertium stream (made
+ * by the caller's own deformatter, e.g. src/html/): the mode's stages run
+ * without destxt before and retxt after them, and `out` gets the last
+ * stage's stream (news mode's glossary placeholders are replaced in it by
+ * their target text, unescaped). */
+int pipeline_run_stream(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
+                        pl_err *e);
+
 /* The mode's stages after rewriting, " | "-separated (for messages and
  * `parley pairs`). */
 const char *pipeline_describe(const pl_pipeline *p);

@@ -1,7 +1,7 @@
 /*
  * main.c - the `parley` command-line tool, a thin client of libparley.
  *
- *   parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt] PAIR [IN [OUT]]
+ *   parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt|json|html] PAIR [IN [OUT]]
  *   parley pairs [-d DIR]
  *   parley stage PROGRAM [ARGS...]   run one Apertium stage like Debian's program
  *   parley version
@@ -18,7 +18,7 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: parley translate [--strict] [-u] [--glossary FILE] [--unknown] [-d DIR] [-f txt|json] PAIR [IN [OUT]]\n"
+          "usage: parley translate [--strict] [-u] [--glossary FILE] [--unknown] [-d DIR] [-f txt|json|html] PAIR [IN [OUT]]\n"
           "       parley pairs [-d DIR]\n"
           "       parley stage PROGRAM [ARGS...]\n"
           "       parley version\n"
@@ -28,7 +28,9 @@ static void usage(FILE *f) {
           "             --glossary FILE (lines 'source<TAB>target', or a term to keep);\n"
           "             --strict gives exactly what `apertium PAIR` gives (-u: without\n"
           "             the '*' of unknown words); -d is apertium's -d; -f json takes\n"
-          "             a news article object and returns it translated; --unknown\n"
+          "             a news article object and returns it translated; -f html an\n"
+          "             HTML page (text, alt/title/meta descriptions translated, all\n"
+          "             markup kept byte for byte); --unknown\n"
           "             lists the unknown words (byte offset, word) on stderr\n"
           "  pairs      list the installed pairs and whether parley runs them\n"
           "  stage      run one Apertium stage program (lt-proc, apertium-tagger,\n"
@@ -65,7 +67,7 @@ static char *slurp(const char *path, size_t *len) {
 static int cmd_translate(int argc, char **argv) {
   parley_options o = {NULL, 0, 0};
   const char *pos[3] = {NULL, NULL, NULL}, *glossary = NULL;
-  int json = 0, unknown = 0;
+  int json = 0, html = 0, unknown = 0;
   int np = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -77,8 +79,9 @@ static int cmd_translate(int argc, char **argv) {
     else if (!strcmp(a, "-f") && i + 1 < argc) {
       const char *f = argv[++i];
       if (!strcmp(f, "json")) json = 1;
+      else if (!strcmp(f, "html")) html = 1;
       else if (strcmp(f, "txt")) {
-        fprintf(stderr, "parley: format '%s' is not supported yet (txt and json are)\n", f);
+        fprintf(stderr, "parley: format '%s' is not supported yet (txt, json and html are)\n", f);
         return 2;
       }
     } else if (a[0] == '-' && a[1]) {
@@ -118,8 +121,9 @@ static int cmd_translate(int argc, char **argv) {
   parley_request req = {gl, unknown ? &unk : NULL};
   char *out = NULL;
   size_t on = 0;
-  int rc = json ? parley_translate_json(g, in, n, &req, &out, &on, &err)
-                : parley_translate_ex(g, in, n, &req, &out, &on, &err);
+  int rc = json   ? parley_translate_json(g, in, n, &req, &out, &on, &err)
+           : html ? parley_translate_html(g, in, n, &req, &out, &on, &err)
+                  : parley_translate_ex(g, in, n, &req, &out, &on, &err);
   free(in);
   parley_glossary_free(gl);
   parley_close(g);
