@@ -9,7 +9,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 
 # Build and test tools.
-BUILD_PKGS="build-essential pkg-config libicu-dev libxml2-dev libjansson-dev python3 clang"
+BUILD_PKGS="build-essential pkg-config libicu-dev libxml2-dev libjansson-dev libmicrohttpd-dev python3 clang curl"
 # Apertium's runtime (the reference implementation), its compilers (the tests
 # compile hand-made dictionaries with lt-comp) ...
 APERTIUM_PKGS="apertium lttoolbox apertium-lex-tools lttoolbox-dev apertium-dev time"
