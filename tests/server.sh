@@ -146,6 +146,19 @@ sys.exit(0 if all(res) else 1)
 EOF
 then ok "200 concurrent requests"; else bad "200 concurrent requests"; fi
 
+# ---- the page in headless Chromium (Debian's chromium), when installed:
+# ?pair=&q=&strict=1 makes the page translate on load; its DOM must show the
+# pair list from /listPairs and the translation with the unknown word marked.
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$CHROMIUM" ]; then
+  timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir="$T/chromium" \
+    --virtual-time-budget=10000 --dump-dom "$U/?pair=eng|spa&strict=1&q=Hello%20worldx" >"$T/dom" 2>/dev/null
+  if grep -q 'data-ready="1"' "$T/dom" && grep -q '<option value="spa|eng">' "$T/dom" &&
+     grep -q 'id="out"[^>]*>Hola <mark class="unknown">\*worldx</mark></div>' "$T/dom"; then
+    ok "page in headless Chromium: pairs listed, strict translation with the unknown word marked"
+  else bad "page in headless Chromium: $(grep -o '<div id="out".*' "$T/dom" | head -c 300)"; fi
+else echo "skip page in headless Chromium (no chromium)"; fi
+
 # ---- overload: with --max-queue 1, a request held open makes the next one 503
 start_server "$T/log2" --max-queue 1 --pairs eng-spa
 U2="http://127.0.0.1:$PORT"
