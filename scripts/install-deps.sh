@@ -32,3 +32,9 @@ if [ -n "$missing" ]; then
 else
   echo "all packages present"
 fi
+
+# The LibreTranslate client from npm that tests/server.sh runs against
+# `parley serve` (optional: the test is skipped without it).
+if command -v npm >/dev/null && [ ! -d "$(dirname "$0")/../tests/npm/node_modules/libretranslate" ]; then
+  npm --prefix "$(dirname "$0")/../tests/npm" install --no-audit --no-fund || echo "npm install failed: the npm client test will be skipped"
+fi

@@ -159,6 +159,13 @@ if [ -n "$CHROMIUM" ]; then
   else bad "page in headless Chromium: $(grep -o '<div id="out".*' "$T/dom" | head -c 300)"; fi
 else echo "skip page in headless Chromium (no chromium)"; fi
 
+# ---- a real client: the `libretranslate` npm package (tests/npm; install
+# it with `npm --prefix tests/npm install`, as scripts/install-deps.sh does)
+if command -v node >/dev/null && [ -d "$REPO/tests/npm/node_modules/libretranslate" ]; then
+  if out=$(timeout 60 node "$REPO/tests/npm/libretranslate.js" "$U" 2>&1); then ok "npm libretranslate client: $out"
+  else bad "npm libretranslate client: $out"; fi
+else echo "skip npm libretranslate client (run: npm --prefix tests/npm install)"; fi
+
 # ---- overload: with --max-queue 1, a request held open makes the next one 503
 start_server "$T/log2" --max-queue 1 --pairs eng-spa
 U2="http://127.0.0.1:$PORT"
