@@ -174,11 +174,13 @@ python3 - "$PORT" > "$T/held" <<'EOF' &
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.sendall(b"POST /translate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
-time.sleep(2)
+print("sent", flush=True)
+time.sleep(3)
 s.close()
 EOF
 HELD=$!
-sleep 0.5
+for _ in $(seq 1 50); do grep -q sent "$T/held" && break; sleep 0.1; done
+sleep 0.3
 req "503 when overloaded"           503 "'busy' in j['error'] and 'retry-after' in h" -- "${JS[@]}" -d '{"q":"Hello","source":"en","target":"es"}' "$U2/translate"
 wait $HELD
 sleep 0.3
