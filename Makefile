@@ -13,14 +13,16 @@ ICU_LIBS   := $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -lic
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 JSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+MHD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes -Wmissing-prototypes
 # -ffp-contract=off: no fused multiply-add, so floating-point results match
 # Apertium's bit for bit.
 # CFLAGS and LDFLAGS are the user's to set (make CFLAGS="-O3 -march=native");
 # what the build needs is added separately so it cannot be overridden away.
 CFLAGS  ?= -O3 -g
-PL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) $(XML_CFLAGS) -Iinclude -Isrc
-PL_LDLIBS := $(ICU_LIBS) $(XML_LIBS) $(JSON_LIBS) -lpthread -lm
+PL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off $(WARN) $(ICU_CFLAGS) $(XML_CFLAGS) $(MHD_CFLAGS) -Iinclude -Isrc
+PL_LDLIBS := $(ICU_LIBS) $(XML_LIBS) $(JSON_LIBS) $(MHD_LIBS) -lpthread -lm
 
 ifdef SAN
 BUILD   ?= build-san

@@ -9,7 +9,9 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 
 # Build and test tools.
-BUILD_PKGS="build-essential pkg-config libicu-dev libxml2-dev libjansson-dev python3 clang"
+BUILD_PKGS="build-essential pkg-config libicu-dev libxml2-dev libjansson-dev libmicrohttpd-dev python3 clang"
+# The server tests and benchmark (tests/server.sh, bench/server.sh).
+TEST_PKGS="curl chromium wrk nodejs npm"
 # Apertium's runtime (the reference implementation), its compilers (the tests
 # compile hand-made dictionaries with lt-comp) ...
 APERTIUM_PKGS="apertium lttoolbox apertium-lex-tools lttoolbox-dev apertium-dev time"
@@ -21,7 +23,7 @@ PAIRS="apertium-eng-spa apertium-en-gl apertium-eo-en apertium-eo-fr apertium-es
  apertium-spa-ita apertium-hbs-mkd apertium-hbs-eng apertium-es-gl"
 
 missing=""
-for p in $BUILD_PKGS $APERTIUM_PKGS $PAIRS; do
+for p in $BUILD_PKGS $TEST_PKGS $APERTIUM_PKGS $PAIRS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
@@ -31,4 +33,10 @@ if [ -n "$missing" ]; then
   $SUDO apt-get install -y -q --no-install-recommends $missing
 else
   echo "all packages present"
+fi
+
+# The LibreTranslate client from npm that tests/server.sh runs against
+# `parley serve` (optional: the test is skipped without it).
+if command -v npm >/dev/null && [ ! -d "$(dirname "$0")/../tests/npm/node_modules/libretranslate" ]; then
+  npm --prefix "$(dirname "$0")/../tests/npm" install --no-audit --no-fund || echo "npm install failed: the npm client test will be skipped"
 fi

@@ -36,6 +36,7 @@ for r in "$SAN"/tests/replay-*; do
 done
 part "cli" bash tests/cli.sh "$REL/parley"
 part "html" bash tests/html.sh "$REL/parley"
+part "server" bash tests/server.sh "$REL/parley"
 if [ -n "${PARLEY_FULL:-}" ]; then
   part "format stages vs Debian" bash tests/diff_format.sh "$REL/parley"
   part "stages vs Debian, whole corpora" python3 tests/difftest.py "$REL/parley" --full

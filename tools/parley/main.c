@@ -3,6 +3,7 @@
  *
  *   parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt|json|html] PAIR [IN [OUT]]
  *   parley pairs [-d DIR]
+ *   parley serve [--host H] [--port P] [-d DIR] [--pairs A,B] [--threads N] ...  HTTP server
  *   parley stage PROGRAM [ARGS...]   run one Apertium stage like Debian's program
  *   parley version
  *
@@ -15,11 +16,14 @@
 #include <unistd.h>
 
 #include "parley.h"
+#include "server/server.h"
 
 static void usage(FILE *f) {
   fprintf(f,
           "usage: parley translate [--strict] [-u] [--glossary FILE] [--unknown] [-d DIR] [-f txt|json|html] PAIR [IN [OUT]]\n"
           "       parley pairs [-d DIR]\n"
+          "       parley serve [--host 127.0.0.1] [--port 5000] [-d DIR] [--pairs eng-spa,spa-eng|all]\n"
+          "                    [--threads N] [--max-bytes N] [--max-queue N] [--timeout SECONDS]\n"
           "       parley stage PROGRAM [ARGS...]\n"
           "       parley version\n"
           "\n"
@@ -33,6 +37,8 @@ static void usage(FILE *f) {
           "             markup kept byte for byte); --unknown\n"
           "             lists the unknown words (byte offset, word) on stderr\n"
           "  pairs      list the installed pairs and whether parley runs them\n"
+          "  serve      HTTP server: LibreTranslate (/translate, /languages) and APy\n"
+          "             (/translate?langpair=, /listPairs) APIs and a page at /\n"
           "  stage      run one Apertium stage program (lt-proc, apertium-tagger,\n"
           "             lrx-proc, apertium-transfer, ...) byte-identically to Debian's\n");
 }
@@ -179,6 +185,7 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(argv[1], "translate")) return cmd_translate(argc - 2, argv + 2);
   if (!strcmp(argv[1], "pairs")) return cmd_pairs(argc - 2, argv + 2);
+  if (!strcmp(argv[1], "serve")) return server_main(argc - 2, argv + 2);
   if (!strcmp(argv[1], "stage")) {
     if (argc < 3) {
       usage(stderr);
