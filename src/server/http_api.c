@@ -205,6 +205,7 @@ static void pair_list(const srv_state *st, char *buf, size_t cap) {
 
 /* Translates one text.  Returns 0 with *out (parley_free), or an HTTP
  * status with msg filled. */
+/* article: 0 plain text, 1 a JSON article, 2 an HTML page */
 static int translate1(const srv_pair *p, int strict, const parley_glossary *gl, int article, const char *text,
                       size_t len, char **out, size_t *out_len, char *msg, size_t cap) {
   if (!srv_utf8_valid(text, len)) {
@@ -214,8 +215,9 @@ static int translate1(const srv_pair *p, int strict, const parley_glossary *gl, 
   parley_request req = {strict ? NULL : gl, NULL};
   parley_error err;
   const parley_engine *e = strict ? p->strict : p->news;
-  int rc = article ? parley_translate_json(e, text, len, &req, out, out_len, &err)
-                   : parley_translate_ex(e, text, len, &req, out, out_len, &err);
+  int rc = article == 1 ? parley_translate_json(e, text, len, &req, out, out_len, &err)
+           : article == 2 ? parley_translate_html(e, text, len, &req, out, out_len, &err)
+                          : parley_translate_ex(e, text, len, &req, out, out_len, &err);
   if (!rc) return 0;
   snprintf(msg, cap, "%s", err.message);
   if (rc == PARLEY_EINPUT || rc == PARLEY_EUSAGE || rc == PARLEY_EUNSUPPORTED) return 400;
@@ -288,8 +290,9 @@ static void h_apy_translate(const srv_state *st, params *p, srv_reply *r) {
   const char *bar = strchr(lp->val, '|');
   if (!bar) { apy_error(r, 400, "langpair must be SOURCE|TARGET, e.g. eng|spa"); return; }
   if (!tq) { apy_error(r, 400, "missing parameter q"); return; }
-  if (fmt && strcmp(fmt->val, "txt") && strcmp(fmt->val, "text"))
-    { apy_error(r, 400, "format '%s' is not supported yet (txt is)", fmt->val); return; }
+  int html = fmt && !strcmp(fmt->val, "html");
+  if (fmt && !html && strcmp(fmt->val, "txt") && strcmp(fmt->val, "text"))
+    { apy_error(r, 400, "format '%s' is not supported (txt and html are)", fmt->val); return; }
   char src[64];
   snprintf(src, sizeof src, "%.*s", (int)(bar - lp->val), lp->val);
   const srv_pair *pair = find_pair(st, src, bar + 1);
@@ -302,7 +305,7 @@ static void h_apy_translate(const srv_state *st, params *p, srv_reply *r) {
   char *out;
   size_t on;
   char msg[600];
-  int status = translate1(pair, strict, NULL, 0, tq->val, tq->vlen, &out, &on, msg, sizeof msg);
+  int status = translate1(pair, strict, NULL, html ? 2 : 0, tq->val, tq->vlen, &out, &on, msg, sizeof msg);
   if (status) { apy_error(r, status, "%s", msg); return; }
   json_t *data = json_object();
   json_object_set_new(data, "translatedText", json_stringn(out, on));
@@ -335,8 +338,8 @@ static int lt_resolve(const srv_state *st, const lt_opts *o, const srv_pair **pa
     api_error(r, 400, "source \"auto\" is not supported yet: give the source language");
     return -1;
   }
-  if (o->format && strcmp(o->format, "text")) {
-    api_error(r, 400, "format '%s' is not supported yet (text is)", o->format);
+  if (o->format && strcmp(o->format, "text") && strcmp(o->format, "html")) {
+    api_error(r, 400, "format '%s' is not supported (text and html are)", o->format);
     return -1;
   }
   *pair = find_pair(st, o->source, o->target);
@@ -450,7 +453,8 @@ static void h_lt_translate(const srv_state *st, const srv_req *q, params *p, srv
   if (qkv || json_is_string(qv)) {
     const char *t = qkv ? qkv->val : json_string_value(qv);
     size_t tl = qkv ? qkv->vlen : json_string_length(qv);
-    status = translate1(pair, o.strict, gl, 0, t, tl, &out, &on, msg, sizeof msg);
+    status = translate1(pair, o.strict, gl, o.format && !strcmp(o.format, "html") ? 2 : 0, t, tl, &out, &on, msg,
+                        sizeof msg);
     res = status ? NULL : json_stringn(out, on);
     if (!status) parley_free(out);
   } else {
@@ -458,7 +462,8 @@ static void h_lt_translate(const srv_state *st, const srv_req *q, params *p, srv
     size_t i;
     json_t *v;
     json_array_foreach(qv, i, v) {
-      status = translate1(pair, o.strict, gl, 0, json_string_value(v), json_string_length(v), &out, &on, msg,
+      status = translate1(pair, o.strict, gl, o.format && !strcmp(o.format, "html") ? 2 : 0, json_string_value(v),
+                          json_string_length(v), &out, &on, msg,
                           sizeof msg);
       if (status) break;
       json_array_append_new(res, json_stringn(out, on));
