@@ -63,7 +63,8 @@ typedef struct run {
   int err; /* a runtime error was recorded in e */
 
   /* lttoolbox Buffer<TransferToken> */
-  tok ring[TOK_RING];
+  tok *ring;           /* TOK_RING slots, of which ring_hw are initialised */
+  uint32_t ring_hw;
   uint32_t cur, lastpos;
 
   /* MatchState */
@@ -94,7 +95,8 @@ typedef struct run {
   ubuf tokscratch;
   int in_wblank, inword, internal_null_flush, null_flush;
 
-  trx_re **re;   /* per-run clones of the attribute patterns */
+  trx_re **re;   /* per-run clones of the attribute patterns (made on first use) */
+  uint8_t *re_tried;
   uint8_t *lemma_attr, *content_attr;
   uint8_t *banned;
   int32_t *banned_list;
@@ -106,6 +108,7 @@ typedef struct run {
   size_t st_used;
   uint32_t st_epoch;
   size_t st_cap; /* slots (a power of two); PARLEY_TRX_TABLE makes it small, for tests */
+  size_t st_max;
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   UBreakIterator *title_bi;
   size_t n_tmp, cap_tmp;
@@ -283,9 +286,21 @@ static void tcopycase(run *R, ubuf *dst, const uint16_t *src, size_t ns, const u
 
 /* ---- attribute patterns ---- */
 
+/* The run's own copy of attribute pattern `attr`, made on first use (most
+ * runs of a short text use few of them), or NULL if there is none. */
+static trx_re *re_of(run *R, int32_t attr) {
+  if (attr < 0) return NULL;
+  if (!R->re[attr] && R->R->attr_re[attr] && !R->re_tried[attr]) {
+    R->re_tried[attr] = 1;
+    if (!(R->re[attr] = trx_re_clone(R->R->attr_re[attr]))) nomem(R);
+  }
+  return R->re[attr];
+}
+
 static int re_find(run *R, int32_t attr, const uint16_t *s, size_t n, size_t *b, size_t *e) {
-  if (attr < 0 || !R->re[attr]) return 0;
-  return trx_re_find(R->re[attr], s, nul_len(s, n), b, e);
+  trx_re *re = re_of(R, attr);
+  if (!re) return 0;
+  return trx_re_find(re, s, nul_len(s, n), b, e);
 }
 
 /* ApertiumRE::match: the first match, or nothing. */
@@ -332,10 +347,11 @@ static void st_clear(run *R) {
 static sent *st_get(run *R, const uint16_t *s, size_t n) {
   if (!R->st) {
     const char *v = getenv("PARLEY_TRX_TABLE");
-    size_t cap = ST_CAP;
+    size_t cap = 1024; /* grows to ST_CAP */
     if (v && atoi(v) >= 16)
       for (cap = 16; cap < (size_t)atoi(v) && cap < ST_CAP; cap *= 2) {
       }
+    R->st_max = v && atoi(v) >= 16 ? cap : ST_CAP;
     if (!(R->st = calloc(cap, sizeof *R->st))) return NULL;
     R->st_cap = cap;
   }
@@ -345,7 +361,23 @@ static sent *st_get(run *R, const uint16_t *s, size_t n) {
     if (!e) break;
     if (R->st[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
   }
-  if (R->st_used >= R->st_cap / 2) st_clear(R);
+  if (R->st_used >= R->st_cap / 2) {
+    stslot *big = R->st_cap < R->st_max ? calloc(R->st_cap * 2, sizeof *big) : NULL;
+    if (big) { /* grow: the entries stay where they are */
+      size_t cap = R->st_cap * 2;
+      for (size_t i = 0; i < R->st_cap; i++) {
+        if (!R->st[i].e) continue;
+        size_t j = R->st[i].hash & (cap - 1);
+        while (big[j].e) j = (j + 1) & (cap - 1);
+        big[j] = R->st[i];
+      }
+      free(R->st);
+      R->st = big;
+      R->st_cap = cap;
+    } else {
+      st_clear(R);
+    }
+  }
   size_t na = R->R->n_attrs;
   sent *e = malloc(sizeof *e + na * sizeof(uint32_t) + n * sizeof *s);
   if (!e) return NULL;
@@ -368,7 +400,7 @@ static int side_k(int side) { return side == SIDE_SL ? 0 : side == SIDE_REF ? 2 
 
 /* re_find on string k of a word, through the table of results by string. */
 static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e) {
-  if (attr < 0 || !R->re[attr]) return 0;
+  if (!re_of(R, attr)) return 0;
   sent *en = w->ever[k] == w->ver[k] && R->st_epoch == w->epoch[k] ? w->ent[k] : NULL;
   if (!en) {
     ubuf *u = wstr(w, k);
@@ -522,6 +554,10 @@ static void unban_all(run *R) {
 
 static tok *ring_add(run *R) {
   if (R->lastpos == TOK_RING) R->lastpos = 0;
+  if (R->lastpos >= R->ring_hw) { /* slots are used in order: a new one */
+    memset(&R->ring[R->ring_hw], 0, sizeof R->ring[0]);
+    R->ring_hw++;
+  }
   tok *t = &R->ring[R->lastpos++];
   R->cur = R->lastpos;
   ubuf_reset(&t->s);
@@ -1946,7 +1982,8 @@ static void reset_vars(run *R) {
 }
 
 static void run_free(run *R) {
-  for (size_t i = 0; i < TOK_RING; i++) ubuf_free(&R->ring[i].s);
+  for (size_t i = 0; i < R->ring_hw; i++) ubuf_free(&R->ring[i].s);
+  free(R->ring);
   for (size_t i = 0; i < R->cap_wpool; i++) {
     ubuf_free(&R->wpool[i].s);
     ubuf_free(&R->wpool[i].t);
@@ -1978,6 +2015,7 @@ static void run_free(run *R) {
   if (R->re)
     for (uint32_t i = 0; i < R->R->n_attrs; i++) trx_re_free(R->re[i]);
   free(R->re);
+  free(R->re_tried);
   free(R->lemma_attr);
   free(R->content_attr);
   free(R->banned);
@@ -2012,20 +2050,18 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
   int rc = PL_OK;
   R->var = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var);
   R->var_wb = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var_wb);
+  R->ring = malloc(TOK_RING * sizeof *R->ring);
   R->re = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->re);
+  R->re_tried = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->lemma_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->content_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->banned = calloc((size_t)T->n_rules + 1, 1);
   R->banned_list = calloc((size_t)T->n_rules + 1, sizeof *R->banned_list);
-  if (!R->var || !R->var_wb || !R->re || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
+  if (!R->ring || !R->var || !R->var_wb || !R->re || !R->re_tried || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
     rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
     goto out;
   }
   for (uint32_t i = 0; i < T->n_attrs; i++) {
-    if (T->attr_re[i] && !(R->re[i] = trx_re_clone(T->attr_re[i]))) {
-      rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
-      goto out;
-    }
     R->lemma_attr[i] =
         name_is(T, T->attr_name[i], "lem") || name_is(T, T->attr_name[i], "lemh") || name_is(T, T->attr_name[i], "whole");
     R->content_attr[i] = name_is(T, T->attr_name[i], "content");
