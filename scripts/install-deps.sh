@@ -10,8 +10,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Build and test tools.
 BUILD_PKGS="build-essential pkg-config libicu-dev libxml2-dev libjansson-dev libmicrohttpd-dev python3 clang"
-# The server tests and benchmark (tests/server.sh, bench/server.sh).
-TEST_PKGS="curl chromium wrk nodejs npm"
+# The server tests and benchmark (tests/server.sh, bench/server.sh): curl,
+# chromium, wrk, and Node.js with npm (see below).
 # Apertium's runtime (the reference implementation), its compilers (the tests
 # compile hand-made dictionaries with lt-comp) ...
 APERTIUM_PKGS="apertium lttoolbox apertium-lex-tools lttoolbox-dev apertium-dev time"
@@ -22,18 +22,32 @@ PAIRS="apertium-eng-spa apertium-en-gl apertium-eo-en apertium-eo-fr apertium-es
  apertium-pt-gl apertium-spa-ast apertium-urd-hin apertium-afr-nld apertium-spa-arg
  apertium-spa-ita apertium-hbs-mkd apertium-hbs-eng apertium-es-gl"
 
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=""
-for p in $BUILD_PKGS $TEST_PKGS $APERTIUM_PKGS $PAIRS; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+for p in $BUILD_PKGS $APERTIUM_PKGS $PAIRS; do
+  installed "$p" || missing="$missing $p"
 done
+# Test tools: Node.js may come from elsewhere (e.g. NodeSource, whose nodejs
+# conflicts with Debian's npm), so a command that is there is enough.
+test_missing=""
+for p in curl chromium wrk; do installed "$p" || test_missing="$test_missing $p"; done
+command -v node >/dev/null || test_missing="$test_missing nodejs"
+command -v npm >/dev/null || test_missing="$test_missing npm"
+if [ -n "$missing$test_missing" ]; then
+  $SUDO apt-get update -q
+fi
 if [ -n "$missing" ]; then
   echo "installing:$missing"
-  $SUDO apt-get update -q
   # shellcheck disable=SC2086
   $SUDO apt-get install -y -q --no-install-recommends $missing
-else
-  echo "all packages present"
 fi
+if [ -n "$test_missing" ]; then
+  echo "installing (test tools):$test_missing"
+  # shellcheck disable=SC2086
+  $SUDO apt-get install -y -q --no-install-recommends $test_missing ||
+    echo "warning: could not install$test_missing; the tests that need them will say they were skipped"
+fi
+[ -n "$missing$test_missing" ] || echo "all packages present"
 
 # The LibreTranslate client from npm that tests/server.sh runs against
 # `parley serve` (optional: the test is skipped without it).
