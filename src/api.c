@@ -51,6 +51,18 @@ static int done(int rc, const pl_err *e, parley_error *err) {
   return rc;
 }
 
+/* Gives the caller the NUL-terminated text in b, or frees it on error. */
+static int hand_out(int rc, bbuf *b, char **out, size_t *out_len, pl_err *e, parley_error *err) {
+  if (!rc && bbuf_putc(b, 0)) rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  if (rc) {
+    bbuf_free(b);
+    return done(rc, e, err);
+  }
+  *out = b->p;
+  if (out_len) *out_len = b->len - 1;
+  return done(PL_OK, e, err);
+}
+
 int parley_open(parley_engine **out, const char *pair, const parley_options *opts, parley_error *err) {
   pl_err e;
   pl_err_clear(&e);
@@ -109,14 +121,7 @@ int parley_translate_ex(const parley_engine *g, const char *text, size_t len, co
     if (rc) bbuf_free(&list);
   }
   bbuf_free(&unk);
-  if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
-  if (rc) {
-    bbuf_free(&b);
-    return done(rc, &e, err);
-  }
-  *out = b.p;
-  if (out_len) *out_len = b.len - 1;
-  return done(PL_OK, &e, err);
+  return hand_out(rc, &b, out, out_len, &e, err);
 }
 
 void parley_free(void *p) { free(p); }
@@ -170,14 +175,7 @@ int parley_translate_json(const parley_engine *g, const char *json, size_t len, 
   if (out_len) *out_len = 0;
   int rc = news_translate_json(g->p, json ? json : "", json ? len : 0,
                                req ? (const news_glossary *)req->glossary : NULL, &b, &e);
-  if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
-  if (rc) {
-    bbuf_free(&b);
-    return done(rc, &e, err);
-  }
-  *out = b.p;
-  if (out_len) *out_len = b.len - 1;
-  return done(PL_OK, &e, err);
+  return hand_out(rc, &b, out, out_len, &e, err);
 }
 
 int parley_translate_html(const parley_engine *g, const char *html, size_t len, const parley_request *req, char **out,
@@ -189,12 +187,5 @@ int parley_translate_html(const parley_engine *g, const char *html, size_t len, 
   if (out_len) *out_len = 0;
   pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL, NULL, NULL};
   int rc = html_translate(g->p, html ? html : "", html ? len : 0, &ro, g->lang, &b, &e);
-  if (!rc && bbuf_putc(&b, 0)) rc = pl_err_set(&e, PL_ENOMEM, -1, "out of memory");
-  if (rc) {
-    bbuf_free(&b);
-    return done(rc, &e, err);
-  }
-  *out = b.p;
-  if (out_len) *out_len = b.len - 1;
-  return done(PL_OK, &e, err);
+  return hand_out(rc, &b, out, out_len, &e, err);
 }

@@ -116,20 +116,24 @@ typedef struct run {
 
 /* ---- small string helpers ---- */
 
-static PL_NOINLINE ubuf *tmp_grow(run *R) {
-  if (R->n_tmp == R->cap_tmp) {
-    size_t cap = R->cap_tmp ? R->cap_tmp * 2 : 32;
-    ubuf **p = pl_realloc_array(R->tmp, cap, sizeof *p);
+/* The next string of a pool of individually allocated strings (so that
+ * pointers to them stay valid as the pool grows), emptied. */
+static ubuf *pool_take(ubuf ***arr, size_t *n, size_t *cap, size_t first_cap) {
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : first_cap;
+    ubuf **p = pl_realloc_array(*arr, c, sizeof *p);
     if (!p) return NULL;
-    memset(p + R->cap_tmp, 0, (cap - R->cap_tmp) * sizeof *p);
-    R->tmp = p;
-    R->cap_tmp = cap;
+    memset(p + *cap, 0, (c - *cap) * sizeof *p);
+    *arr = p;
+    *cap = c;
   }
-  if (!R->tmp[R->n_tmp] && !(R->tmp[R->n_tmp] = calloc(1, sizeof(ubuf)))) return NULL;
-  ubuf *b = R->tmp[R->n_tmp++];
+  if (!(*arr)[*n] && !((*arr)[*n] = calloc(1, sizeof(ubuf)))) return NULL;
+  ubuf *b = (*arr)[(*n)++];
   ubuf_reset(b);
   return b;
 }
+
+static PL_NOINLINE ubuf *tmp_grow(run *R) { return pool_take(&R->tmp, &R->n_tmp, &R->cap_tmp, 32); }
 
 /* A scratch string from the stack (each allocated once, so pointers stay
  * valid); tmp_put gives them back in LIFO order. */
@@ -1554,19 +1558,8 @@ static int bq_push(run *R, const ubuf *b) {
 
 /* ---- postchunk: splitting a chunk ---- */
 
-static ubuf *split_new(run *R) { /* allocated once each: tmpword/tmpblank point at them */
-  if (R->n_split == R->cap_split) {
-    size_t cap = R->cap_split ? R->cap_split * 2 : 64;
-    ubuf **p = pl_realloc_array(R->split, cap, sizeof *p);
-    if (!p) return NULL;
-    memset(p + R->cap_split, 0, (cap - R->cap_split) * sizeof *p);
-    R->split = p;
-    R->cap_split = cap;
-  }
-  if (!R->split[R->n_split] && !(R->split[R->n_split] = calloc(1, sizeof(ubuf)))) return NULL;
-  ubuf *b = R->split[R->n_split++];
-  ubuf_reset(b);
-  return b;
+static ubuf *split_new(run *R) { /* tmpword/tmpblank point at them */
+  return pool_take(&R->split, &R->n_split, &R->cap_split, 64);
 }
 
 typedef struct chunkinfo {
