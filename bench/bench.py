@@ -224,6 +224,13 @@ def main():
                     break
         except OSError:
             pass
+        keep = ""  # the HTTP section (bench/apy.sh) is written by hand: kept
+        try:
+            old = open(os.path.join(HERE, "RESULTS.md"), encoding="utf-8").read()
+            if "\n## HTTP server" in old:
+                keep = old[old.index("\n## HTTP server"):]
+        except OSError:
+            pass
         with open(os.path.join(HERE, "RESULTS.md"), "w") as f:
             f.write("# Benchmark results\n\n")
             f.write("Made by `make bench` (`python3 bench/bench.py build/parley --write`) on %s, "
@@ -233,7 +240,7 @@ def main():
                     "data file) is included.  Peak RSS is GNU time's %%M for the program alone.\n\n" % (
                         datetime.date.today().isoformat(), cpu, os.cpu_count(),
                         platform.platform(), a.runs))
-            f.write(table + "\n")
+            f.write(table + "\n" + keep)
         print("written to bench/RESULTS.md")
     return 0 if all(r[5] for r in rows) and all(pipeline_same) else 1
 
