@@ -580,15 +580,23 @@ static int step_fn(const void *ctx, pl_in *in, pl_out *out, pl_err *e) {
   return run_step(c->s, in, out, c->nr, e);
 }
 
-static int pass(stage_fn fn, const void *ctx, bbuf *cur, pl_err *e) {
+/* Runs one stage from `cur` into `spare` (emptied, with room for about the
+ * input's size, so that the output seldom grows by copying), then swaps
+ * them: the output becomes the next input, and the old input's storage is
+ * reused by the next stage. */
+static int pass(stage_fn fn, const void *ctx, bbuf *cur, bbuf *spare, pl_err *e) {
   pl_in in;
   pl_out out;
   pl_in_init_mem(&in, cur->p ? cur->p : "", cur->len);
   pl_out_init_mem(&out);
+  out.b = *spare;
+  out.b.len = 0;
+  out.b.failed = 0;
+  bbuf_reserve(&out.b, cur->len + cur->len / 4 + 4096);
   int rc = fn(ctx, &in, &out, e);
   if (!rc && out.b.failed) rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  bbuf_free(cur);
-  *cur = out.b; /* the output becomes the next input */
+  *spare = *cur;
+  *cur = out.b;
   return rc;
 }
 
@@ -597,20 +605,20 @@ static int pass(stage_fn fn, const void *ctx, bbuf *cur, pl_err *e) {
  * already a stream and the output stays one (pipeline_run_stream). */
 static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out, int formatted,
                pl_err *e) {
-  bbuf cur = {0};
+  bbuf cur = {0}, spare = {0};
   news_run nr = {0};
   nr.g = ro ? ro->glossary : NULL;
   if (bbuf_append(&cur, in, len)) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  int rc = formatted ? pass(destxt_fn, &p->fmt, &cur, e) : PL_OK;
+  int rc = formatted ? pass(destxt_fn, &p->fmt, &cur, &spare, e) : PL_OK;
   for (size_t i = 0; i < p->n && !rc; i++) {
     const step *s = &p->steps[i];
     /* the word-bound blank stages change nothing in a stream without "[[" */
     if ((s->kind == ST_WB_ATTACH || s->kind == ST_WB_DETACH) && !memmem(cur.p ? cur.p : "", cur.len, "[[", 2))
       continue;
     step_ctx c = {s, &nr};
-    rc = pass(step_fn, &c, &cur, e);
+    rc = pass(step_fn, &c, &cur, &spare, e);
   }
-  if (!rc && formatted) rc = pass(retxt_fn, &p->fmt, &cur, e);
+  if (!rc && formatted) rc = pass(retxt_fn, &p->fmt, &cur, &spare, e);
   if (!rc && (nr.n ? news_unplace(&nr, cur.p ? cur.p : "", cur.len, out) : bbuf_append(out, cur.p, cur.len)))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
@@ -619,6 +627,7 @@ static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   news_run_free(&nr);
   bbuf_free(&cur);
+  bbuf_free(&spare);
   return rc;
 }
 
