@@ -617,6 +617,35 @@ static const uint8_t stop_chunk[128] = {[0] = 1, ['\\'] = 1, ['}'] = 1};
  * the token, keeping its text. */
 #define AT_EOF(R, c) ((c) == U8IN_EOF && u8in_eof(&(R)->in))
 
+/* A backslash and the code point it escapes (U+FFFF at the end of input,
+ * as Debian appends it). */
+static void put_escaped(run *R, ubuf *b) {
+  putc16(b, '\\');
+  ubuf_put_cp(b, u8in_get(&R->in));
+}
+
+/* The rest of a superblank after its '[', up to and with its ']': 0.  At
+ * the end of input: -1.  With `wblank`, a second '[' opens a word-bound
+ * blank instead: the first '[' is taken back and the result is 1. */
+static int read_bracket(run *R, ubuf *b, int wblank) {
+  putc16(b, '[');
+  for (;;) {
+    int32_t c = u8in_get(&R->in);
+    if (AT_EOF(R, c)) return -1;
+    if (c == '\\') {
+      put_escaped(R, b);
+    } else if (wblank && c == '[') {
+      b->len--;
+      return 1;
+    } else if (c == ']') {
+      putc16(b, ']');
+      return 0;
+    } else {
+      ubuf_put_cp(b, c);
+    }
+  }
+}
+
 static tok *read_token_transfer(run *R) {
   if (R->cur != R->lastpos) return ring_next(R);
   ubuf content = R->tokscratch; /* reused: its storage comes back below */
@@ -639,8 +668,7 @@ static tok *read_token_transfer(run *R) {
           goto eof;
         }
         if (v3 == '\\') {
-          putc16(&content, '\\');
-          ubuf_put_cp(&content, u8in_get(&R->in));
+          put_escaped(R, &content);
         } else if (v3 == '$') {
           R->in_wblank = 0;
           t = ring_add(R);
@@ -655,28 +683,15 @@ static tok *read_token_transfer(run *R) {
       }
     }
     if (val == '\\') {
-      putc16(&content, '\\');
-      ubuf_put_cp(&content, u8in_get(&R->in));
+      put_escaped(R, &content);
     } else if (val == '[') {
-      putc16(&content, '[');
-      for (;;) {
-        int32_t v2 = u8in_get(&R->in);
-        if (AT_EOF(R, v2)) goto eof;
-        if (v2 == '\\') {
-          putc16(&content, '\\');
-          ubuf_put_cp(&content, u8in_get(&R->in));
-        } else if (v2 == '[') {
-          R->in_wblank = 1;
-          content.len--;
-          t = ring_add(R);
-          t->type = TT_BLANK;
-          goto done;
-        } else if (v2 == ']') {
-          putc16(&content, ']');
-          break;
-        } else {
-          ubuf_put_cp(&content, v2);
-        }
+      int r = read_bracket(R, &content, 1);
+      if (r < 0) goto eof;
+      if (r > 0) {
+        R->in_wblank = 1;
+        t = ring_add(R);
+        t->type = TT_BLANK;
+        goto done;
       }
     } else if (val == '$') {
       t = ring_add(R);
@@ -713,23 +728,9 @@ static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (R->internal_null_flush && val == 0)) goto eof;
     if (val == '\\') {
-      putc16(&content, '\\');
-      ubuf_put_cp(&content, u8in_get(&R->in));
+      put_escaped(R, &content);
     } else if (val == '[') {
-      putc16(&content, '[');
-      for (;;) {
-        int32_t v2 = u8in_get(&R->in);
-        if (AT_EOF(R, v2)) goto eof;
-        if (v2 == '\\') {
-          putc16(&content, '\\');
-          ubuf_put_cp(&content, u8in_get(&R->in));
-        } else if (v2 == ']') {
-          putc16(&content, ']');
-          break;
-        } else {
-          ubuf_put_cp(&content, v2);
-        }
-      }
+      if (read_bracket(R, &content, 0) < 0) goto eof;
     } else if (R->inword && val == '{') {
       putc16(&content, '{');
       for (;;) {
@@ -737,8 +738,7 @@ static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
         int32_t v2 = u8in_get(&R->in);
         if (AT_EOF(R, v2)) goto eof;
         if (v2 == '\\') {
-          putc16(&content, '\\');
-          ubuf_put_cp(&content, u8in_get(&R->in));
+          put_escaped(R, &content);
         } else if (v2 == '}') {
           int32_t v3 = u8in_peek(&R->in);
           putc16(&content, '}');
