@@ -13,12 +13,12 @@
  * that no cycle is possible); a bad or stale file is ignored and replaced.
  *
  * Layout (native little-endian u32 unless noted):
- *   "PLTRXC02", u64 key, kind, default_chunk,
+ *   "PLTRXC03", u64 key, kind, default_chunk,
  *   pool_len, pool (u16 units),
  *   n_vars, n_vars x (name off, len, default off, len),
  *   n_lists, n_lists x (name off, len, n, n x (off, len), n_low, n_low x (off, len)),
- *   n_node, n_node x node (14 words), n_kid, kids, n_rules, rules, rule lines,
- *   n_macros, macros.
+ *   n_node, n_node x node (14 words), then each of kids, rules, rule lines
+ *   and macros as a count and that many words.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +29,7 @@
 
 #include "trx_int.h"
 
-static const char MAGIC[8] = {'P', 'L', 'T', 'R', 'X', 'C', '0', '2'};
+static const char MAGIC[8] = {'P', 'L', 'T', 'R', 'X', 'C', '0', '3'};
 
 uint64_t trx_cache_key(trx_kind kind, const char *xml, size_t xl, const char *bin, size_t bl) {
   uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
@@ -69,6 +69,10 @@ static char *cache_path(uint64_t key, int make_dir) {
 /* ---- writing ---- */
 
 static void w32(bbuf *b, uint32_t v) { bbuf_append(b, &v, 4); }
+static void w32s(bbuf *b, const uint32_t *a, uint32_t n) { /* a count, then the array */
+  w32(b, n);
+  bbuf_append(b, a, n * sizeof *a);
+}
 static void wstr(bbuf *b, trx_str s) {
   w32(b, s.off);
   w32(b, s.len);
@@ -114,13 +118,10 @@ void trx_cache_store(const trx_rules *t, uint64_t key) {
     w32(&b, n->n_kids);
     w32(&b, n->line);
   }
-  w32(&b, t->n_kid);
-  bbuf_append(&b, t->kid, t->n_kid * sizeof *t->kid);
-  w32(&b, t->n_rules);
-  bbuf_append(&b, t->rule, t->n_rules * sizeof *t->rule);
-  bbuf_append(&b, t->rule_line, t->n_rules * sizeof *t->rule_line);
-  w32(&b, t->n_macros);
-  bbuf_append(&b, t->macro, t->n_macros * sizeof *t->macro);
+  w32s(&b, t->kid, t->n_kid);
+  w32s(&b, t->rule, t->n_rules);
+  w32s(&b, t->rule_line, t->n_rules);
+  w32s(&b, t->macro, t->n_macros);
   if (!b.failed) { /* written to a temporary file, then renamed into place */
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
@@ -163,6 +164,21 @@ static uint32_t rcount(cr *c, size_t each) {
   uint32_t v = r32(c);
   if (!c->bad && each && v > (c->n - c->pos) / each) c->bad = 1;
   return c->bad ? 0 : v;
+}
+
+/* A count, then that many u32: a new array (never empty), or NULL with
+ * c->bad set. */
+static uint32_t *r32s(cr *c, uint32_t *n) {
+  *n = rcount(c, 4);
+  if (c->bad) return NULL;
+  uint32_t *a = malloc((*n ? *n : 1) * sizeof *a);
+  if (!a) {
+    c->bad = 1;
+    return NULL;
+  }
+  if (*n) memcpy(a, c->p + c->pos, *n * sizeof *a);
+  c->pos += *n * sizeof *a;
+  return a;
 }
 
 static trx_str rstr(cr *c, size_t pool_len) {
@@ -290,27 +306,10 @@ int trx_cache_load(trx_rules *t, uint64_t key) {
     d->n_kids = r32(&c);
     d->line = r32(&c);
   }
-  n.n_kid = rcount(&c, 4);
-  if (c.bad) goto bad;
-  n.kid = malloc((n.n_kid ? n.n_kid : 1) * sizeof *n.kid);
-  if (!n.kid) goto bad;
-  memcpy(n.kid, f.p + c.pos, n.n_kid * sizeof *n.kid);
-  c.pos += n.n_kid * sizeof *n.kid;
-  n.n_rules = rcount(&c, 8);
-  if (c.bad) goto bad;
-  n.rule = malloc((n.n_rules ? n.n_rules : 1) * sizeof *n.rule);
-  n.rule_line = malloc((n.n_rules ? n.n_rules : 1) * sizeof *n.rule_line);
-  if (!n.rule || !n.rule_line) goto bad;
-  memcpy(n.rule, f.p + c.pos, n.n_rules * sizeof *n.rule);
-  c.pos += n.n_rules * sizeof *n.rule;
-  memcpy(n.rule_line, f.p + c.pos, n.n_rules * sizeof *n.rule_line);
-  c.pos += n.n_rules * sizeof *n.rule_line;
-  n.n_macros = rcount(&c, 4);
-  if (c.bad) goto bad;
-  n.macro = malloc((n.n_macros ? n.n_macros : 1) * sizeof *n.macro);
-  if (!n.macro) goto bad;
-  memcpy(n.macro, f.p + c.pos, n.n_macros * sizeof *n.macro);
-  c.pos += n.n_macros * sizeof *n.macro;
+  uint32_t n_lines;
+  if (!(n.kid = r32s(&c, &n.n_kid)) || !(n.rule = r32s(&c, &n.n_rules)) || !(n.rule_line = r32s(&c, &n_lines)) ||
+      n_lines != n.n_rules || !(n.macro = r32s(&c, &n.n_macros)))
+    goto bad;
   if (c.bad || c.pos != c.n) goto bad;
   /* what the interpreter relies on */
   n.kind = t->kind;
