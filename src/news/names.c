@@ -241,6 +241,18 @@ static void same_everywhere(const char *p, tokn *t, size_t nt) {
   free(kept);
 }
 
+/* A kept candidate that check_lower asks the analyser about: a non-empty
+ * word of ASCII letters, hyphens and apostrophes. */
+static int checkable(const char *p, const tokn *u) {
+  if (!u->lu || !u->protect) return 0;
+  size_t se = surf_end(u);
+  for (size_t i = u->sb; i < se; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (c >= 0x80 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '\'')) return 0;
+  }
+  return se > u->sb;
+}
+
 /* Unprotects the candidates whose lower-case form the analyser does not
  * know (ASCII words only; the others stay kept). */
 static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
@@ -248,14 +260,9 @@ static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err 
   size_t nq = 0;
   for (size_t k = 0; k < nt; k++) {
     tokn *u = &t[k];
-    if (!u->lu || !u->protect) continue;
-    size_t se = surf_end(u), i;
-    for (i = u->sb; i < se; i++) {
-      unsigned char c = (unsigned char)p[i];
-      if (c >= 0x80 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '\'')) break;
-    }
-    if (i < se || se == u->sb) continue;
-    for (i = u->sb; i < se; i++) {
+    if (!checkable(p, u)) continue;
+    size_t se = surf_end(u);
+    for (size_t i = u->sb; i < se; i++) {
       unsigned char c = (unsigned char)p[i];
       bbuf_putc(&q, c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
@@ -269,19 +276,11 @@ static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err 
   size_t k = 0, i = 0;
   while (!rc && k < nt) {
     tokn *u = &t[k];
-    if (!u->lu || !u->protect) {
+    if (!checkable(p, u)) {
       k++;
       continue;
     }
-    size_t se = surf_end(u), a;
-    for (a = u->sb; a < se; a++) {
-      unsigned char c = (unsigned char)p[a];
-      if (c >= 0x80 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '\'')) break;
-    }
-    if (a < se || se == u->sb) {
-      k++;
-      continue;
-    }
+    size_t se = surf_end(u);
     while (i < res.len && res.p[i] != '^') i++; /* the next unit: ^surface/analyses$ */
     if (i >= res.len) break;
     size_t b = ++i;
@@ -357,7 +356,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       if (k->lem_e == (size_t)-1) k->lem_e = j;
       k->lu = 1;
       k->kind = unit_kind(p, k->b, k->e, k->lem_e);
-      int32_t c = first_cp(p + k->sb, (k->b > k->sb ? k->b - 1 : k->lem_e) - k->sb);
+      int32_t c = first_cp(p + k->sb, surf_end(k) - k->sb);
       k->cap = c > 0 && u_isupper(c);
       i = j < n ? j + 1 : n;
     } else { /* a blank, up to the next unescaped '^' outside brackets */
@@ -398,7 +397,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         continue;
       }
       if (u->kind == 4) continue; /* an opening quote or bracket keeps the sentence start */
-      size_t se = u->b > u->sb ? u->b - 1 : u->lem_e;
+      size_t se = surf_end(u);
       if (u->kind == 0 && u->cap && n_cps(p + u->b, u->lem_e - u->b) >= 2 && !is_title(p + u->sb, se - u->sb) &&
           !memchr(p + u->b, '#', u->lem_e - u->b) && !memchr(p + u->b, '+', u->lem_e - u->b)) {
         int ok = !start;
@@ -468,7 +467,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       int pl = 0;
       for (size_t j = 0; j + 4 <= tn; j++)
         if (!memcmp(tags + j, "<pl>", 4)) pl = 1;
-      size_t se = u->b > u->sb ? u->b - 1 : u->lem_e;
+      size_t se = surf_end(u);
       out_bytes(out, p + u->sb, se - u->sb);
       if (run) { /* remembered, e.g. for the headline of the same article */
         bbuf_append(&run->names, p + u->sb, se - u->sb);
