@@ -119,7 +119,7 @@ req "413 chunked body over 1 MiB"   413 "'limit' in j['error']" -- "${JS[@]}" -H
 req "OPTIONS preflight"             204 "'access-control-allow-origin: *' in h" -- -X OPTIONS "$U/translate"
 
 # ---- a 100 KB text comes back whole, as `parley translate` gives it
-CORPUS="$REPO/../shared/data/newstest2013/newstest2013.en"
+CORPUS="${PARLEY_DATA:-$REPO/../shared/data}/newstest2013/newstest2013.en"
 if [ -r "$CORPUS" ]; then head -c 102400 "$CORPUS" > "$T/100k.txt"
 else for _ in $(seq 1 800); do echo "The President of the United States met the Prime Minister on Tuesday."; done > "$T/100k.txt"; fi
 # (cut at a character boundary)
