@@ -121,7 +121,7 @@ req "OPTIONS preflight"             204 "'access-control-allow-origin: *' in h" 
 # ---- a 100 KB text comes back whole, as `parley translate` gives it
 CORPUS="${PARLEY_DATA:-$REPO/../shared/data}/newstest2013/newstest2013.en"
 if [ -r "$CORPUS" ]; then head -c 102400 "$CORPUS" > "$T/100k.txt"
-else for _ in $(seq 1 800); do echo "The President of the United States met the Prime Minister on Tuesday."; done > "$T/100k.txt"; fi
+else for _ in $(seq 1 1500); do echo "The President of the United States met the Prime Minister on Tuesday."; done > "$T/100k.txt"; fi
 # (cut at a character boundary)
 python3 -c 'import sys; t=open(sys.argv[1],encoding="utf-8",errors="ignore").read(); open(sys.argv[1],"w",encoding="utf-8").write(t)' "$T/100k.txt"
 python3 -c 'import json,sys; print(json.dumps({"q":open(sys.argv[1],encoding="utf-8").read(),"source":"en","target":"es"}))' "$T/100k.txt" > "$T/100k.json"
