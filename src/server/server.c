@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
+#include "mhd.h"
 
 #include "server.h"
 
@@ -146,18 +146,20 @@ static int open_pairs(srv_state *st, const srv_conf *c) {
 
 /* ---- libmicrohttpd ---- */
 
+static const mhd_api *mhd; /* set once by server_main, before any request */
+
 static enum MHD_Result send_reply(struct MHD_Connection *c, const srv_reply *r) {
-  struct MHD_Response *resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
+  struct MHD_Response *resp = mhd->create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
   if (!resp) {
     free(r->body);
     return MHD_NO;
   }
-  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype ? r->ctype : "application/json");
-  MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-  if (r->allow) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
-  if (r->status == 503) MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-  enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
-  MHD_destroy_response(resp);
+  mhd->add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype ? r->ctype : "application/json");
+  mhd->add_response_header(resp, "Access-Control-Allow-Origin", "*");
+  if (r->allow) mhd->add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+  if (r->status == 503) mhd->add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+  enum MHD_Result ret = mhd->queue_response(c, (unsigned)r->status, resp);
+  mhd->destroy_response(resp);
   return ret;
 }
 
@@ -217,13 +219,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     x->counted = 1;
     long now = atomic_fetch_add(&inflight, 1) + 1;
     if (!strcmp(method, "OPTIONS")) { /* CORS preflight */
-      struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+      struct MHD_Response *resp = mhd->create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
       if (!resp) return MHD_NO;
-      MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-      MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-      MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Content-Type");
-      enum MHD_Result ret = MHD_queue_response(c, 204, resp);
-      MHD_destroy_response(resp);
+      mhd->add_response_header(resp, "Access-Control-Allow-Origin", "*");
+      mhd->add_response_header(resp, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      mhd->add_response_header(resp, "Access-Control-Allow-Headers", "Content-Type");
+      enum MHD_Result ret = mhd->queue_response(c, 204, resp);
+      mhd->destroy_response(resp);
       return ret;
     }
     const char *allow;
@@ -231,7 +233,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (status == 404) return send_error(c, 404, NULL, "no such endpoint: %s", url);
     if (status == 405) return send_error(c, 405, allow, "this endpoint does not take %s", method);
     if (now > max_queue) return send_error(c, 503, NULL, "%s", "the server is busy: too many requests at once");
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *cl = mhd->lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > st->max_bytes) {
       char lim[64];
       snprintf(lim, sizeof lim, "%zu", st->max_bytes);
@@ -264,13 +266,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return send_error(c, 413, NULL, "the request body is over the limit of %s bytes", lim);
   }
   args_acc a = {0};
-  MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
+  mhd->get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
   srv_reply r;
   if (a.oom) {
     memset(&r, 0, sizeof r);
     api_error(&r, 500, "out of memory");
   } else {
-    srv_req q = {method, url, MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+    srv_req q = {method, url, mhd->lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
                  x->buf ? x->buf : "", x->len, a.v, a.n};
     api_handle(st, &q, &r);
   }
@@ -350,6 +352,11 @@ int server_main(int argc, char **argv) {
     }
   }
 
+  char why[300];
+  if (!(mhd = mhd_load(why, sizeof why))) {
+    fprintf(stderr, "parley: serve: %s\n", why);
+    return 1;
+  }
   struct addrinfo hints = {0}, *ai = NULL;
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -381,7 +388,7 @@ int server_main(int argc, char **argv) {
   unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
   if (c.threads == 0) flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
   if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
-  struct MHD_Daemon *d = MHD_start_daemon(
+  struct MHD_Daemon *d = mhd->start_daemon(
       flags, (uint16_t)c.port, NULL, NULL, on_request, &st, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c.timeout,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
@@ -393,7 +400,7 @@ int server_main(int argc, char **argv) {
     close_pairs(&st);
     return 1;
   }
-  const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  const union MHD_DaemonInfo *di = mhd->get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   fprintf(stderr, "parley: serving %zu pair%s on http://%s:%u/ (", st.npairs, st.npairs == 1 ? "" : "s", c.host,
           di ? di->port : (unsigned)c.port);
   for (size_t i = 0; i < st.npairs; i++) fprintf(stderr, "%s%s", i ? " " : "", st.pairs[i].mode);
@@ -403,9 +410,9 @@ int server_main(int argc, char **argv) {
   sigwait(&sigs, &sig);
   fprintf(stderr, "parley: %s: finishing the requests under way\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
   /* Stop accepting, let the requests under way finish (10 s at most). */
-  MHD_socket ls = MHD_quiesce_daemon(d);
+  MHD_socket ls = mhd->quiesce_daemon(d);
   for (int i = 0; i < 1000 && atomic_load(&inflight) > 0; i++) nanosleep(&(struct timespec){0, 10000000}, NULL);
-  MHD_stop_daemon(d);
+  mhd->stop_daemon(d);
   if (ls != MHD_INVALID_SOCKET) close(ls);
   close_pairs(&st);
   fprintf(stderr, "parley: stopped\n");
