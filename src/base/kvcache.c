@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "kvcache.h"
 
 void kv_free(kvcache *c) {
@@ -10,13 +11,7 @@ void kv_free(kvcache *c) {
   memset(c, 0, sizeof *c);
 }
 
-uint64_t kv_hash(const void *key, size_t len) {
-  const unsigned char *p = key;
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < len; i++) h = (h ^ p[i]) * 1099511628211ull;
-  h ^= h >> 29;
-  return h ? h : 1;
-}
+uint64_t kv_hash(const void *key, size_t len) { return pl_hash(key, len); }
 
 const char *kv_get(const kvcache *c, uint64_t h, const void *key, size_t klen, size_t *vlen) {
   if (!c->cap) return NULL;

@@ -58,6 +58,7 @@
 
 #include "html.h"
 #include "html_int.h"
+#include "../base/hash.h"
 
 /* ---- character classes and element lists ---- */
 
@@ -451,11 +452,7 @@ static void add_text(unit *u, const char *s, size_t a, size_t b) {
   }
 }
 
-static uint64_t hash_bytes(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-  return h;
-}
+static uint64_t hash_bytes(const char *p, size_t n) { return pl_hash(p, n); }
 
 /* Matching superblanks to items: items with the same rendering form a
  * group, taken in input order. */

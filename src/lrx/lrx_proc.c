@@ -45,6 +45,7 @@
 #include <unicode/uchar.h>
 
 #include "../base/args.h"
+#include "../base/hash.h"
 #include "../base/i32vec.h"
 #include "../base/u8in.h"
 #include "lrx_int.h"
@@ -403,8 +404,7 @@ static void tokenize(proc *P, const char *s, size_t len, i32vec *out) {
 
 /* ---- operations ---- */
 static uint32_t op_intern(proc *P, const uint16_t *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  uint32_t h = (uint32_t)pl_hash(s, n * sizeof *s);
   if (P->op_cap == 0 || (P->n_ops + 1) * 2 > P->op_cap) {
     uint32_t cap = P->op_cap ? P->op_cap * 2 : 256;
     uint32_t *slot = calloc(cap, sizeof *slot);
@@ -694,11 +694,7 @@ static lstate *append_state(proc *P, int to_next) {
   return s;
 }
 
-static uint32_t hash_bytes(const char *k, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 16777619u;
-  return h;
-}
+static uint32_t hash_bytes(const char *k, size_t n) { return (uint32_t)pl_hash(k, n); }
 
 static memo_ent *memo_find(proc *P, const char *k, size_t n, uint32_t h) {
   if (!P->memo_cap) return NULL;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../base/base.h"
+#include "../base/hash.h"
 
 #define WC_MAX_ARENA ((size_t)64 << 20)
 #define WC_MAX_SLOTS (1u << 21)
@@ -32,31 +33,7 @@ typedef struct wcache {
 void wc_free(wcache *c);
 
 /* A hash of `len` bytes, never 0. */
-static inline uint64_t wc_hash(const char *p, size_t len) {
-  const unsigned char *b = (const unsigned char *)p;
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)len, v;
-  size_t n = len;
-  while (n >= 8) {
-    memcpy(&v, b, 8);
-    h = (h ^ v) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-    b += 8;
-    n -= 8;
-  }
-  if (n) {
-    if (len >= 8) { /* the last 8 bytes, overlapping */
-      memcpy(&v, b + n - 8, 8);
-    } else {
-      v = 0;
-      for (size_t i = 0; i < n; i++) v |= (uint64_t)b[i] << (8 * i);
-    }
-    h = (h ^ v) * 0x94D049BB133111EBull;
-  }
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ull;
-  h ^= h >> 32;
-  return h ? h : 1;
-}
+static inline uint64_t wc_hash(const char *p, size_t len) { return pl_hash(p, len); }
 
 /* The value stored for `key` (hash h), or NULL; *vlen receives its length.
  * The pointer is valid until the next wc_put. */
