@@ -46,6 +46,7 @@
 
 #include "../base/args.h"
 #include "../base/hash.h"
+#include "../base/scan.h"
 #include "../base/i32vec.h"
 #include "../base/u8in.h"
 #include "lrx_int.h"
@@ -960,7 +961,7 @@ static void scan_seg(proc *P, bbuf *seg) {
   if (P->r.n_back) return;
   const unsigned char *p = (const unsigned char *)in->p;
   size_t i = in->pos, n = in->len;
-  while (i < n) {
+  while ((i = pl_scan4(p, i, n, '/', '$', '\\', '<')) < n) {
     unsigned c = p[i];
     if (c == '/' || c == '$') break;
     if (c == '\\') {
@@ -970,7 +971,7 @@ static void scan_seg(proc *P, bbuf *seg) {
     } else if (c == '<') {
       size_t j = i + 1;
       int closed = 0;
-      while (j < n) {
+      while ((j = pl_scan4(p, j, n, '>', '\\', '\\', '\\')) < n) {
         unsigned d = p[j];
         if (d == '>') {
           closed = 1;
@@ -990,8 +991,8 @@ static void scan_seg(proc *P, bbuf *seg) {
       }
       if (!closed) break;
       i = j;
-    } else {
-      size_t m = char_len(p, i, n);
+    } else { /* NUL or a multi-byte character */
+      size_t m = c ? char_len(p, i, n) : 1;
       if (!m) break;
       i += m;
     }
