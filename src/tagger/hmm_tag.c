@@ -32,9 +32,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h> /* the fast scanner, 16 bytes at a time */
-#endif
 
 #include "../base/args.h"
 #include "../base/i32vec.h"
@@ -42,6 +39,7 @@
 #include "../fst/fst_int.h" /* uc_tolower */
 #include "hmm_int.h"
 #include "wcache.h"
+#include "../base/scan.h"
 
 /* ---------------- tagger words ---------------- */
 
@@ -893,40 +891,11 @@ static void read_readings(run *R, const char *p, size_t len) {
   if (compile_token(R) && !R->val.failed) wc_put(&R->cache, h, p, len, R->val.p, R->val.len);
 }
 
-/* Bytes the fast scanner must look at: NUL, '$', '/', '\\', '^' and every
- * byte of a multi-byte character. */
-static const unsigned char special[256] = {
-    [0] = 1, ['$'] = 1, ['/'] = 1, ['\\'] = 1, ['^'] = 1,
-#define S4(x) [x] = 1, [x + 1] = 1, [x + 2] = 1, [x + 3] = 1
-#define S16(x) S4(x), S4(x + 4), S4(x + 8), S4(x + 12)
-    S16(0x80), S16(0x90), S16(0xA0), S16(0xB0), S16(0xC0), S16(0xD0), S16(0xE0), S16(0xF0),
-#undef S16
-#undef S4
-};
-
-/* The first byte at or after i (below n) that the scanner must look at,
- * or n. */
-#if defined(__SSE2__)
+/* The first byte at or after i (below n) that the scanner must look at
+ * (NUL, '$', '/', '\\', '^' and every byte of a multi-byte character), or n. */
 static inline size_t skip_plain(const unsigned char *s, size_t i, size_t n) {
-  const __m128i dollar = _mm_set1_epi8('$'), slash = _mm_set1_epi8('/'), bslash = _mm_set1_epi8('\\'),
-                caret = _mm_set1_epi8('^'), zero = _mm_setzero_si128();
-  for (; n - i >= 16; i += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dollar), _mm_cmpeq_epi8(v, slash)),
-                               _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmpeq_epi8(v, caret)));
-    hit = _mm_or_si128(_mm_or_si128(hit, _mm_cmpeq_epi8(v, zero)), v); /* v: the high bit of bytes >= 0x80 */
-    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-    if (mask) return i + (size_t)__builtin_ctz(mask);
-  }
-  while (i < n && !special[s[i]]) i++;
-  return i;
+  return pl_scan4(s, i, n, '$', '/', '\\', '^');
 }
-#else
-static inline size_t skip_plain(const unsigned char *s, size_t i, size_t n) {
-  while (i < n && !special[s[i]]) i++;
-  return i;
-}
-#endif
 
 /* 1 if a whole token was read, 0 if the slow path must read it. */
 static int fast_token(run *R) {
