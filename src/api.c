@@ -79,6 +79,13 @@ int parley_open(parley_engine **out, const char *pair, const parley_options *opt
   return done(rc, &e, err);
 }
 
+/* What every call that hands out a text starts with. */
+static void begin(pl_err *e, char **out, size_t *out_len) {
+  pl_err_clear(e);
+  *out = NULL;
+  if (out_len) *out_len = 0;
+}
+
 int parley_translate(const parley_engine *g, const char *text, size_t len, char **out, size_t *out_len,
                      parley_error *err) {
   return parley_translate_ex(g, text, len, NULL, out, out_len, err);
@@ -87,10 +94,8 @@ int parley_translate(const parley_engine *g, const char *text, size_t len, char 
 int parley_translate_ex(const parley_engine *g, const char *text, size_t len, const parley_request *req, char **out,
                         size_t *out_len, parley_error *err) {
   pl_err e;
-  pl_err_clear(&e);
   bbuf b = {0};
-  *out = NULL;
-  if (out_len) *out_len = 0;
+  begin(&e, out, out_len);
   bbuf unk = {0};
   pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL, NULL, req && req->unknown ? &unk : NULL};
   if (req && req->unknown) *req->unknown = NULL;
@@ -169,10 +174,8 @@ void parley_glossary_free(parley_glossary *g) { news_glossary_free((news_glossar
 int parley_translate_json(const parley_engine *g, const char *json, size_t len, const parley_request *req, char **out,
                           size_t *out_len, parley_error *err) {
   pl_err e;
-  pl_err_clear(&e);
   bbuf b = {0};
-  *out = NULL;
-  if (out_len) *out_len = 0;
+  begin(&e, out, out_len);
   int rc = news_translate_json(g->p, json ? json : "", json ? len : 0,
                                req ? (const news_glossary *)req->glossary : NULL, &b, &e);
   return hand_out(rc, &b, out, out_len, &e, err);
@@ -181,10 +184,8 @@ int parley_translate_json(const parley_engine *g, const char *json, size_t len, 
 int parley_translate_html(const parley_engine *g, const char *html, size_t len, const parley_request *req, char **out,
                           size_t *out_len, parley_error *err) {
   pl_err e;
-  pl_err_clear(&e);
   bbuf b = {0};
-  *out = NULL;
-  if (out_len) *out_len = 0;
+  begin(&e, out, out_len);
   pipeline_run_opts ro = {req ? (const news_glossary *)req->glossary : NULL, NULL, NULL};
   int rc = html_translate(g->p, html ? html : "", html ? len : 0, &ro, g->lang, &b, &e);
   return hand_out(rc, &b, out, out_len, &e, err);
