@@ -122,6 +122,15 @@ int parley_translate_html(const parley_engine *eng, const char *html, size_t len
 void parley_free(void *p);
 void parley_close(parley_engine *eng);
 
+/* Evidence for language identification: how much of `text` (UTF-8) the
+ * engine's source language knows.  Runs only the deformatter and the
+ * morphological analyser; *words gets the number of words (units with a
+ * letter) and *share the fraction of them the analyser knows, from 0 to 1
+ * (0 when there are no words).  Comparing the shares of engines with
+ * different source languages tells which language a text is in. */
+int parley_known_share(const parley_engine *eng, const char *text, size_t len, double *share, size_t *words,
+                       parley_error *err);
+
 /* The rewritten pipeline of an open engine, stages separated by " | ". */
 const char *parley_pipeline(const parley_engine *eng);
 

@@ -137,6 +137,17 @@ void parley_close(parley_engine *g) {
   free(g);
 }
 
+int parley_known_share(const parley_engine *g, const char *text, size_t len, double *share, size_t *words,
+                       parley_error *err) {
+  pl_err e;
+  pl_err_clear(&e);
+  size_t known = 0, n = 0;
+  int rc = pipeline_known_share(g->p, text ? text : "", text ? len : 0, &known, &n, &e);
+  *share = n ? (double)known / (double)n : 0.0;
+  if (words) *words = n;
+  return done(rc, &e, err);
+}
+
 const char *parley_pipeline(const parley_engine *g) { return pipeline_describe(g->p); }
 
 int parley_pairs(const char *datadir, void (*fn)(const char *, const char *, void *), void *arg, parley_error *err) {

@@ -77,7 +77,15 @@ req "LT: strict marks unknowns"     200 "'*Fieldx' in j['translatedText'] and 'T
 req "LT: glossary"                  200 "'Casa Blanca' in j['translatedText']" -- "${JS[@]}" -d '{"q":"The White House said no.","source":"en","target":"es","glossary":"white house\tCasa Blanca\n"}' "$U/translate"
 req "LT: html"                      200 "j['translatedText'].startswith('<p>') and '<b>' in j['translatedText'] and 'Hola' in j['translatedText']" -- "${JS[@]}" -d '{"q":"<p><b>Hello</b> world</p>","source":"en","target":"es","format":"html"}' "$U/translate"
 req "LT: other formats refused"     400 "'not supported' in j['error']" -- "${JS[@]}" -d '{"q":"x","source":"en","target":"es","format":"docx"}' "$U/translate"
-req "LT: source auto refused"       400 "'auto' in j['error']" -- "${JS[@]}" -d '{"q":"Hello","source":"auto","target":"es"}' "$U/translate"
+req "LT: source auto"               200 "j=={'translatedText':'Hola Mundo','detectedLanguage':{'confidence':100.0,'language':'en'}}" -- "${JS[@]}" -d '{"q":"Hello world","source":"auto","target":"es"}' "$U/translate"
+req "LT: source auto, array"        200 "j['translatedText']==['The dog is black.','The dog'] and [(d['language'],d['confidence']) for d in j['detectedLanguage']]==[('es',100.0),('es',0.0)]" -- "${JS[@]}" -d '{"q":["El perro es negro.","The dog"],"source":"auto","target":"en"}' "$U/translate"
+req "LT: source auto, no pair"      400 "'de' in j['error']" -- "${JS[@]}" -d '{"q":"Hello","source":"auto","target":"de"}' "$U/translate"
+req "LT: auto refused for articles" 400 "'auto' in j['error']" -- "${JS[@]}" -d '{"source":"auto","target":"es","article":{"headline":"Hi"}}' "$U/translate_article"
+req "LT: detect Spanish"            200 "[d['language'] for d in j]==['es','en'] and j[0]['confidence']>j[1]['confidence']" -- --data-urlencode 'q=El perro de mi vecina es negro.' "$U/detect"
+req "LT: detect English (JSON)"     200 "j[0]['language']=='en' and j[0]['confidence']>=90" -- "${JS[@]}" -d '{"q":"The neighbours said the dog was black."}' "$U/detect"
+req "LT: detect without words"      200 "all(d['confidence']==0 for d in j)" -- "${JS[@]}" -d '{"q":"1234 !!"}' "$U/detect"
+req "LT: detect without q"          400 "'q' in j['error']" -- "${JS[@]}" -d '{}' "$U/detect"
+req "APy: identifyLang"             200 "j['spa']>j['eng']" -- "$U/identifyLang?q=El+perro+es+negro"
 req "LT: unknown pair lists pairs"  400 "'eng-spa' in j['error'] and 'spa-eng' in j['error']" -- "${JS[@]}" -d '{"q":"Hello","source":"en","target":"fr"}' "$U/translate"
 req "LT: missing q"                 400 "'q' in j['error']" -- "${JS[@]}" -d '{"source":"en","target":"es"}' "$U/translate"
 req "LT: missing target"            400 "'target' in j['error']" -- "${JS[@]}" -d '{"q":"Hello","source":"en"}' "$U/translate"
@@ -158,6 +166,12 @@ if [ -n "$CHROMIUM" ]; then
      grep -q 'id="out"[^>]*>Hola <mark class="unknown">\*worldx</mark></div>' "$T/dom"; then
     ok "page in headless Chromium: pairs listed, strict translation with the unknown word marked"
   else bad "page in headless Chromium: $(grep -o '<div id="out".*' "$T/dom" | head -c 300)"; fi
+  timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir="$T/chromium" \
+    --virtual-time-budget=10000 --dump-dom "$U/?pair=auto|eng&q=El%20perro%20es%20negro." >"$T/dom2" 2>/dev/null
+  if grep -q '<option value="auto|spa">' "$T/dom2" && grep -q 'id="out"[^>]*>The dog is black.</div>' "$T/dom2" &&
+     grep -q 'detected: es (100%)' "$T/dom2"; then
+    ok "page in headless Chromium: detect, translate and show the language found"
+  else bad "page in headless Chromium, detect: $(grep -o '<div id="out".*' "$T/dom2" | head -c 300) $(grep -o 'id="time".*' "$T/dom2" | head -c 100)"; fi
 else echo "skip page in headless Chromium (no chromium)"; fi
 
 # ---- a real client: the `libretranslate` npm package (tests/npm; install
@@ -187,6 +201,16 @@ wait $HELD
 sleep 0.3
 req "served again after the load"   200 "j=={'translatedText':'Hola'}" -- "${JS[@]}" -d '{"q":"Hello","source":"en","target":"es"}' "$U2/translate"
 kill -TERM "$SPID2"; wait "$SPID2" 2>/dev/null
+
+# ---- source "auto" choosing among three languages into Spanish
+start_server "$T/log3" --pairs eng-spa,fr-es,eu-es
+U3="http://127.0.0.1:$PORT"
+SPID3=$SPID
+req "auto: French into Spanish"     200 "j['detectedLanguage']['language']=='fr' and 'gato' in j['translatedText']" -- "${JS[@]}" -d '{"q":"Le chat de ma voisine est noir.","source":"auto","target":"es"}' "$U3/translate"
+req "auto: Basque into Spanish"     200 "j['detectedLanguage']['language']=='eu'" -- "${JS[@]}" -d '{"q":"Gaur goizean etxera joan naiz.","source":"auto","target":"es"}' "$U3/translate"
+req "auto: English into Spanish"    200 "j['detectedLanguage']['language']=='en' and 'gato' in j['translatedText']" -- "${JS[@]}" -d '{"q":"The cat of my neighbour is black.","source":"auto","target":"es"}' "$U3/translate"
+req "detect: three languages"       200 "[d['language'] for d in j][0]=='fr' and len(j)==3" -- --data-urlencode 'q=Le chat de ma voisine est noir.' "$U3/detect"
+kill -TERM "$SPID3"; wait "$SPID3" 2>/dev/null
 
 # ---- bad options and shutdown
 if "$P" serve --pairs xxx-yyy --port 0 2>"$T/e"; then bad "unknown pair at start"; else grep -q "xxx-yyy" "$T/e" && ok "unknown pair at start is an error" || bad "unknown pair message: $(cat "$T/e")"; fi

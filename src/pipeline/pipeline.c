@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <unicode/uchar.h>
 
 #include "../base/args.h"
 #include "../format/format.h"
@@ -639,6 +640,79 @@ int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipelin
 int pipeline_run_stream(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
                         pl_err *e) {
   return run(p, in, len, ro, out, 0, e);
+}
+
+/* ---- how much of a text the source language knows ---- */
+
+/* One unit's surface form and analyses, starting after its '^': sets *has_letter
+ * and *unknown, returns the index after its '$' (or n). */
+static size_t scan_unit(const char *s, size_t n, size_t i, int *has_letter, int *unknown) {
+  int in_sf = 1, first = 1;
+  *has_letter = *unknown = 0;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '$') return i + 1;
+    if (c == '\\' && i + 1 < n) {
+      i += 2;
+      continue;
+    }
+    if (c == '/') {
+      if (in_sf) first = 1;
+      in_sf = 0;
+      i++;
+      continue;
+    }
+    if (!in_sf) {
+      if (first && c == '*') *unknown = 1;
+      first = 0;
+      i++;
+      continue;
+    }
+    int32_t cp = c;
+    int k = 1;
+    if (c >= 0x80) {
+      k = utf8_lead_len(c);
+      if (k < 2 || i + (size_t)k > n || (cp = utf8_decode((const unsigned char *)s + i, k)) < 0) k = 1, cp = 0;
+    }
+    if (cp && u_isalpha(cp)) *has_letter = 1;
+    i += (size_t)k;
+  }
+  return n;
+}
+
+int pipeline_known_share(const pl_pipeline *p, const char *in, size_t len, size_t *known, size_t *n_words,
+                         pl_err *e) {
+  *known = *n_words = 0;
+  const step *an = NULL;
+  for (size_t i = 0; i < p->n && !an; i++)
+    if (p->steps[i].kind == ST_LTPROC && p->steps[i].fo.mode == FST_MODE_ANALYSIS) an = &p->steps[i];
+  if (!an) return pl_err_set(e, PL_EUNSUPPORTED, -1, "the mode has no morphological analyser");
+  bbuf cur = {0}, spare = {0};
+  int rc = bbuf_append(&cur, in, len) ? pl_err_set(e, PL_ENOMEM, -1, "out of memory") : PL_OK;
+  if (!rc) rc = pass(destxt_fn, &p->fmt, &cur, &spare, e);
+  step_ctx c = {an, NULL};
+  if (!rc) rc = pass(step_fn, &c, &cur, &spare, e);
+  for (size_t i = 0; !rc && i < cur.len;) {
+    char ch = cur.p[i];
+    if (ch == '\\') i += 2;
+    else if (ch == '[') { /* a superblank: up to its unescaped ']' */
+      for (i++; i < cur.len && cur.p[i] != ']'; i++)
+        if (cur.p[i] == '\\') i++;
+      i++;
+    } else if (ch == '^') {
+      int letter, unknown;
+      i = scan_unit(cur.p, cur.len, i + 1, &letter, &unknown);
+      if (letter) {
+        (*n_words)++;
+        *known += !unknown;
+      }
+    } else {
+      i++;
+    }
+  }
+  bbuf_free(&cur);
+  bbuf_free(&spare);
+  return rc;
 }
 
 /* ---- listing ---- */

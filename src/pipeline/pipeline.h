@@ -46,6 +46,13 @@ int pipeline_run(const pl_pipeline *p, const char *in, size_t len, const pipelin
 int pipeline_run_stream(const pl_pipeline *p, const char *in, size_t len, const pipeline_run_opts *ro, bbuf *out,
                         pl_err *e);
 
+/* Language identification's evidence: runs `in` (UTF-8 text) through the
+ * deformatter and the mode's morphological analyser only, and counts the
+ * units whose surface form has a letter (*words) and those of them the
+ * analyser knows (*known).  PL_EUNSUPPORTED if the mode has no analyser. */
+int pipeline_known_share(const pl_pipeline *p, const char *in, size_t len, size_t *known, size_t *words,
+                         pl_err *e);
+
 /* The mode's stages after rewriting, " | "-separated (for messages and
  * `parley pairs`). */
 const char *pipeline_describe(const pl_pipeline *p);

@@ -8,6 +8,12 @@
  *   GET|POST /translate      APy if a `langpair` parameter is given, else
  *                            LibreTranslate (JSON body or form fields)
  *   POST /translate_article  a news article object (parley_translate_json)
+ *   GET|POST /detect         LibreTranslate: [{"confidence","language"}], best first
+ *   GET|POST /identifyLang   APy: {"eng": 0.93, "spa": 0.1, ...}
+ *
+ * LibreTranslate's source "auto" is taken by /translate: each text is
+ * translated from the language detected for it (the one whose analyser
+ * knows most of its words) and the reply has "detectedLanguage".
  *
  * Every error is {"error": "..."} with its status (APy callers also get
  * responseStatus/responseDetails in it).  A text is translated whole or the
@@ -60,7 +66,7 @@ static void reply_take(srv_reply *r, int status, char *body, const char *ctype) 
 
 /* Serialises `v` (reference stolen) as the reply. */
 static void reply_json(srv_reply *r, int status, json_t *v) {
-  char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+  char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(6)) : NULL;
   json_decref(v);
   if (!s) {
     reply_take(r, 500, strdup("{\"error\":\"out of memory\"}"), "application/json");
@@ -203,6 +209,53 @@ static void pair_list(const srv_state *st, char *buf, size_t cap) {
   }
 }
 
+/* ---- language identification ----
+ *
+ * A text is in the language whose analyser knows the largest share of its
+ * words (parley_known_share).  Each source language is scored with the
+ * first pair that has it (and, for source "auto", the target asked for);
+ * ties go to the earlier pair. */
+
+typedef struct lang_score {
+  const srv_pair *pair;
+  double share;
+} lang_score;
+
+/* Scores every source language that has a pair into `tgt` (NULL: any), one
+ * entry per language, best first; returns how many. */
+static size_t detect(const srv_state *st, const char *tgt, const char *text, size_t len, lang_score *out,
+                     size_t cap) {
+  size_t n = 0;
+  for (size_t i = 0; i < st->npairs && n < cap; i++) {
+    const srv_pair *p = &st->pairs[i];
+    if (!p->src[0] || (tgt && strcmp(p->tgt, tgt))) continue;
+    size_t k = 0;
+    while (k < n && strcmp(out[k].pair->src, p->src)) k++;
+    if (k < n) continue; /* the language has been scored */
+    double share = 0;
+    parley_error err;
+    if (parley_known_share(p->news, text, len, &share, NULL, &err)) share = 0;
+    out[n++] = (lang_score){p, share};
+  }
+  for (size_t i = 1; i < n; i++) /* stable insertion sort, best first */
+    for (size_t j = i; j > 0 && out[j].share > out[j - 1].share; j--) {
+      lang_score t = out[j];
+      out[j] = out[j - 1];
+      out[j - 1] = t;
+    }
+  return n;
+}
+
+/* {"confidence": 0..100, "language": LibreTranslate code} */
+static json_t *detected_json(const lang_score *ls) {
+  char code[32];
+  lang_lt_code(ls->pair->src, code, sizeof code);
+  json_t *o = json_object();
+  json_object_set_new(o, "confidence", json_real((double)(long)(ls->share * 1000 + 0.5) / 10.0));
+  json_object_set_new(o, "language", json_string(code));
+  return o;
+}
+
 /* Translates one text.  Returns 0 with *out (parley_free), or an HTTP
  * status with msg filled. */
 /* article: 0 plain text, 1 a JSON article, 2 an HTML page */
@@ -323,6 +376,7 @@ typedef struct lt_opts {
   const char *source, *target, *format, *glossary;
   size_t glossary_len;
   int strict;
+  int detect_ok; /* source "auto" is allowed (then lt_resolve gives no pair) */
 } lt_opts;
 
 /* Checks the options and finds the pair and glossary; 0 or an error
@@ -334,16 +388,25 @@ static int lt_resolve(const srv_state *st, const lt_opts *o, const srv_pair **pa
     api_error(r, 400, "missing %s", !o->source ? "source" : "target");
     return -1;
   }
-  if (!strcmp(o->source, "auto")) {
-    api_error(r, 400, "source \"auto\" is not supported yet: give the source language");
-    return -1;
-  }
   if (o->format && strcmp(o->format, "text") && strcmp(o->format, "html")) {
     api_error(r, 400, "format '%s' is not supported (text and html are)", o->format);
     return -1;
   }
-  *pair = find_pair(st, o->source, o->target);
-  if (!*pair) {
+  if (!strcmp(o->source, "auto")) { /* the caller detects, per text */
+    if (!o->detect_ok) {
+      api_error(r, 400, "source \"auto\" is taken by /translate only: give the source language");
+      return -1;
+    }
+    char t[24];
+    size_t i = lang_norm(o->target, strlen(o->target), t, sizeof t) ? st->npairs : 0;
+    while (i < st->npairs && strcmp(st->pairs[i].tgt, t)) i++;
+    if (i == st->npairs) {
+      pair_list(st, list, sizeof list);
+      api_error(r, 400, "no pair into '%s'; pairs: %s", o->target, list);
+      return -1;
+    }
+    *pair = NULL;
+  } else if (!(*pair = find_pair(st, o->source, o->target))) {
     pair_list(st, list, sizeof list);
     api_error(r, 400, "no pair from '%s' to '%s'; pairs: %s", o->source, o->target, list);
     return -1;
@@ -408,6 +471,51 @@ static int is_json(const srv_req *q) {
   return q->ctype && !strncmp(q->ctype, "application/json", 16);
 }
 
+/* One LibreTranslate text: with `pair`, or (source "auto") with the pair
+ * from the detected language into `target`, then *det gets the detection.
+ * Returns 0 with *res (a JSON string), or an HTTP status and msg. */
+static int lt_one(const srv_state *st, const srv_pair *pair, const char *target, int strict,
+                  const parley_glossary *gl, int fmt, const char *text, size_t len, json_t **res, json_t **det,
+                  char *msg, size_t cap) {
+  *res = *det = NULL;
+  if (!pair) {
+    if (!srv_utf8_valid(text, len)) {
+      snprintf(msg, cap, "the text is not valid UTF-8");
+      return 400;
+    }
+    char t[24];
+    lang_score *ls = malloc((st->npairs + 1) * sizeof *ls);
+    if (!ls) {
+      snprintf(msg, cap, "out of memory");
+      return 500;
+    }
+    if (lang_norm(target, strlen(target), t, sizeof t) || !detect(st, t, text, len, ls, st->npairs)) {
+      free(ls);
+      snprintf(msg, cap, "no pair into '%s'", target);
+      return 400;
+    }
+    pair = ls[0].pair;
+    *det = detected_json(&ls[0]);
+    free(ls);
+  }
+  char *out;
+  size_t on;
+  int status = translate1(pair, strict, gl, fmt, text, len, &out, &on, msg, cap);
+  if (!status) {
+    *res = json_stringn(out, on);
+    parley_free(out);
+    if (!*res) {
+      snprintf(msg, cap, "the translation is not valid UTF-8");
+      status = 500;
+    }
+  }
+  if (status) {
+    json_decref(*det);
+    *det = NULL;
+  }
+  return status;
+}
+
 static void h_lt_translate(const srv_state *st, const srv_req *q, params *p, srv_reply *r) {
   lt_opts o = {0};
   json_t *root = NULL, *qv = NULL;
@@ -442,44 +550,102 @@ static void h_lt_translate(const srv_state *st, const srv_req *q, params *p, srv
     qkv = param(p, "q");
     if (!qkv) { api_error(r, 400, "missing q"); return; }
   }
+  o.detect_ok = 1;
   const srv_pair *pair;
   parley_glossary *gl;
   if (lt_resolve(st, &o, &pair, &gl, r)) { json_decref(root); return; }
   char msg[600];
-  char *out;
-  size_t on;
-  json_t *res;
-  int status = 0;
+  json_t *res = NULL, *det = NULL;
+  int status = 0, fmt = o.format && !strcmp(o.format, "html") ? 2 : 0;
   if (qkv || json_is_string(qv)) {
     const char *t = qkv ? qkv->val : json_string_value(qv);
     size_t tl = qkv ? qkv->vlen : json_string_length(qv);
-    status = translate1(pair, o.strict, gl, o.format && !strcmp(o.format, "html") ? 2 : 0, t, tl, &out, &on, msg,
-                        sizeof msg);
-    res = status ? NULL : json_stringn(out, on);
-    if (!status) parley_free(out);
+    status = lt_one(st, pair, o.target, o.strict, gl, fmt, t, tl, &res, &det, msg, sizeof msg);
   } else {
     res = json_array();
+    det = pair ? NULL : json_array();
     size_t i;
     json_t *v;
     json_array_foreach(qv, i, v) {
-      status = translate1(pair, o.strict, gl, o.format && !strcmp(o.format, "html") ? 2 : 0, json_string_value(v),
-                          json_string_length(v), &out, &on, msg,
-                          sizeof msg);
+      json_t *one = NULL, *d = NULL;
+      status = lt_one(st, pair, o.target, o.strict, gl, fmt, json_string_value(v), json_string_length(v), &one, &d,
+                      msg, sizeof msg);
       if (status) break;
-      json_array_append_new(res, json_stringn(out, on));
-      parley_free(out);
+      json_array_append_new(res, one);
+      if (d) json_array_append_new(det, d);
     }
   }
   parley_glossary_free(gl);
   json_decref(root);
   if (status) {
     json_decref(res);
+    json_decref(det);
     { api_error(r, status, "%s", msg); return; }
   }
-  if (!res) { api_error(r, 500, "the translation is not valid UTF-8"); return; }
   json_t *ro = json_object();
   json_object_set_new(ro, "translatedText", res);
+  if (det) json_object_set_new(ro, "detectedLanguage", det);
   reply_json(r, 200, ro);
+}
+
+/* The scores of the text `q` (a parameter, a form field or a JSON body's
+ * string), best first: NULL with an error reply made. */
+static lang_score *detect_req(const srv_state *st, const srv_req *q, params *p, size_t *n, srv_reply *r) {
+  const srv_kv *tq = param(p, "q");
+  const char *text = tq ? tq->val : NULL;
+  size_t len = tq ? tq->vlen : 0;
+  json_t *root = NULL;
+  if (is_json(q)) {
+    json_error_t je;
+    if (!(root = json_loadb(q->body, q->body_len, 0, &je))) {
+      api_error(r, 400, "invalid JSON: %s (line %d, column %d)", je.text, je.line, je.column);
+      return NULL;
+    }
+    json_t *v = json_object_get(root, "q");
+    if (json_is_string(v)) text = json_string_value(v), len = json_string_length(v);
+    else if (v) {
+      json_decref(root);
+      api_error(r, 400, "q must be a string");
+      return NULL;
+    }
+  }
+  if (!text) {
+    json_decref(root);
+    api_error(r, 400, "missing q");
+    return NULL;
+  }
+  lang_score *ls = malloc((st->npairs + 1) * sizeof *ls);
+  if (!ls) api_error(r, 500, "out of memory");
+  else *n = detect(st, NULL, text, len, ls, st->npairs);
+  json_decref(root);
+  return ls;
+}
+
+/* LibreTranslate: [{"confidence": 0..100, "language": code}, ...] */
+static void h_detect(const srv_state *st, const srv_req *q, params *p, srv_reply *r) {
+  size_t n;
+  lang_score *ls = detect_req(st, q, p, &n, r);
+  if (!ls) return;
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n; i++) json_array_append_new(arr, detected_json(&ls[i]));
+  free(ls);
+  reply_json(r, 200, arr);
+}
+
+/* APy: {"eng": 0..1, ...} with the pairs' own language codes. */
+static void h_identify(const srv_state *st, const srv_req *q, params *p, srv_reply *r) {
+  size_t n;
+  lang_score *ls = detect_req(st, q, p, &n, r);
+  if (!ls) return;
+  json_t *o = json_object();
+  for (size_t i = 0; i < n; i++) {
+    const char *mode = ls[i].pair->mode, *dash = strchr(mode, '-');
+    char code[64];
+    snprintf(code, sizeof code, "%.*s", (int)(dash - mode), mode);
+    json_object_set_new(o, code, json_real(ls[i].share));
+  }
+  free(ls);
+  reply_json(r, 200, o);
 }
 
 static void h_translate(const srv_state *st, const srv_req *q, params *p, srv_reply *r) {
@@ -562,6 +728,8 @@ static const struct route {
     {"/listPairs", M_GET | M_POST, "GET, HEAD, POST", h_list_pairs},
     {"/translate", M_GET | M_POST, "GET, HEAD, POST", h_translate},
     {"/translate_article", M_POST, "POST", h_article},
+    {"/detect", M_GET | M_POST, "GET, HEAD, POST", h_detect},
+    {"/identifyLang", M_GET | M_POST, "GET, HEAD, POST", h_identify},
 };
 
 static const struct route *route_find(const char *method, const char *path, int *status) {

@@ -2,8 +2,10 @@
  * page.c - the translate page served at GET /: self-contained (inline CSS and
  * JS, no external resources).  It fills the pair list from /listPairs and
  * translates through the LibreTranslate endpoint; in strict mode the words
- * Apertium marks as unknown (*, # or @ first) are highlighted.  For tests
- * and links, ?pair=eng|spa&q=TEXT[&strict=1] translates on load.
+ * Apertium marks as unknown (*, # or @ first) are highlighted; "detect ->
+ * TARGET" entries translate with source "auto" and show the language found.
+ * For tests and links, ?pair=eng|spa&q=TEXT[&strict=1] translates on load
+ * (pair=auto|spa detects).
  */
 #include "server.h"
 
@@ -43,11 +45,14 @@ const char srv_page_html[] =
     " try{const r=await fetch(\"/translate\",{method:\"POST\",headers:{\"Content-Type\":\"application/json\"},\n"
     "  body:JSON.stringify({q:$(\"src\").value,source:p[0],target:p[1],strict:$(\"strict\").checked})});\n"
     "  const j=await r.json();if(!r.ok)throw new Error(j.error||r.status);\n"
-    "  show(j.translatedText,$(\"strict\").checked);$(\"time\").textContent=Math.round(performance.now()-t0)+\" ms\"}\n"
+    "  show(j.translatedText,$(\"strict\").checked);$(\"time\").textContent=Math.round(performance.now()-t0)+\" ms\"+\n"
+    "   (j.detectedLanguage?\", detected: \"+j.detectedLanguage.language+\" (\"+j.detectedLanguage.confidence+\"%)\":\"\")}\n"
     " catch(e){$(\"err\").textContent=\"Error: \"+e.message}finally{$(\"go\").disabled=false}}\n"
     "async function init(){try{const r=await fetch(\"/listPairs\");const j=await r.json();\n"
     " for(const x of j.responseData){const o=document.createElement(\"option\");\n"
     "  o.value=x.sourceLanguage+\"|\"+x.targetLanguage;o.textContent=x.sourceLanguage+\" \\u2192 \"+x.targetLanguage;$(\"pair\").appendChild(o)}\n"
+    " for(const t of new Set(j.responseData.map(x=>x.targetLanguage))){const o=document.createElement(\"option\");\n"
+    "  o.value=\"auto|\"+t;o.textContent=\"detect \\u2192 \"+t;$(\"pair\").appendChild(o)}\n"
     " }catch(e){$(\"err\").textContent=\"Error: \"+e.message}\n"
     " const q=new URLSearchParams(location.search);\n"
     " if(q.get(\"pair\"))$(\"pair\").value=q.get(\"pair\");if(q.get(\"strict\"))$(\"strict\").checked=true;\n"

@@ -73,6 +73,18 @@ int main(void) {
   rc = parley_translate(eng, "a\xff b", 4, &out, &n, &err);
   CHECK(rc == PARLEY_EINPUT && out == NULL, "invalid UTF-8 refused: %d %s", rc, err.message);
 
+  double share = -1;
+  size_t words = 0;
+  static const char en[] = "The neighbours said that the dog was black.", es[] = "Los vecinos dijeron que el perro era negro.";
+  rc = parley_known_share(eng, en, sizeof en - 1, &share, &words, &err);
+  CHECK(rc == 0 && words == 8 && share == 1.0, "English is known to eng-spa: %d %zu %g %s", rc, words, share, err.message);
+  rc = parley_known_share(eng, es, sizeof es - 1, &share, &words, &err);
+  CHECK(rc == 0 && words == 8 && share < 0.5, "Spanish is mostly unknown to eng-spa: %zu %g", words, share);
+  rc = parley_known_share(eng, "12 + 3 = 15 !", 13, &share, &words, &err);
+  CHECK(rc == 0 && words == 0 && share == 0.0, "no words, no share: %zu %g", words, share);
+  rc = parley_known_share(eng, "a\xff b", 4, &share, &words, &err);
+  CHECK(rc == PARLEY_EINPUT, "invalid UTF-8 refused by known_share: %d", rc);
+
   job one = {eng, NULL, 0, 0};
   worker(&one);
   CHECK(one.rc == 0 && one.n > 0, "single-thread translation");
