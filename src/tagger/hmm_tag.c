@@ -567,6 +567,15 @@ static void rollback(run *R, int *iv, int initial_iv, int32_t last_type, const u
   tw_add_tag(R, R->vw[*iv], last_type, str->len ? str->p : NULL, str->len);
 }
 
+/* The length of std::u16string::substr(pos, count) on a string of `limit`
+ * units (pos <= limit): a negative count converts to a huge size_t, and a
+ * count past the end stops at the end.  (After a '+' cut Apertium can ask
+ * for two units where only one is left.) */
+static size_t substr_len(int pos, int count, int limit) {
+  size_t rest = (size_t)(limit - pos);
+  return count < 0 || (size_t)count > rest ? rest : (size_t)count;
+}
+
 /* lrlmClassify: the coarse tag of one reading (UTF-16), added to the
  * current word; '+' may cut the reading into several words. */
 static void lrlm_classify(run *R, const ubuf *str, int *iv) {
@@ -605,7 +614,7 @@ static void lrlm_classify(run *R, const ubuf *str, int *iv) {
     int dead = ms_size(R) == 0;
     if (dead || (i == limit - 1 && ms_classify(R) == -1)) {
       if (last_pos != floor) {
-        tw_add_tag(R, R->vw[*iv], last_type, s + floor, (size_t)(last_pos - floor + 1));
+        tw_add_tag(R, R->vw[*iv], last_type, s + floor, substr_len(floor, last_pos - floor + 1, limit));
         if (AT(last_pos + 1) == '+' && last_pos + 1 < limit) {
           floor = last_pos + 1;
           last_pos = dead ? floor + 1 : floor;
