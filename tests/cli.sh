@@ -121,5 +121,15 @@ contains "json: other fields kept"            '"id": 42'                 -- "$P"
 printf '{"body": ["unterminated' > "$T/badjson"
 expect "json: invalid JSON names the place"   1 "line 1"         -- "$P" translate -f json eng-spa "$T/badjson"
 
+# PARLEY_PROFILE: one line per stage on stderr, the output unchanged
+echo "The house is big." | PARLEY_PROFILE=1 "$P" translate --strict eng-spa > "$T/out" 2> "$T/err"
+n=$(grep -c '^parley profile: .* ms .* B in .* B out  ' "$T/err")
+if [ "$n" -ge 13 ] && grep -q 'apertium-transfer eng-spa.t1x.bin$' "$T/err" && grep -q 'apertium-retxt$' "$T/err" &&
+   [ "$(cat "$T/out")" = "$(echo "The house is big." | "$P" translate --strict eng-spa)" ]; then
+  echo "ok   PARLEY_PROFILE: every stage timed, output unchanged"; pass=$((pass+1))
+else
+  echo "FAIL PARLEY_PROFILE: $n lines: $(head -c 300 "$T/err")"; fail=$((fail+1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -20,7 +20,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <libxml/parser.h>
 #include <unicode/uchar.h>
@@ -52,6 +54,7 @@ typedef struct step {
   trx_opts to;
   int z; /* wblank -z */
   const struct step *analyser; /* ST_NAMES: the mode's analysis stage, or NULL */
+  char label[96];               /* program and last file name, for PARLEY_PROFILE */
 } step;
 
 struct pl_pipeline {
@@ -59,6 +62,7 @@ struct pl_pipeline {
   size_t n;
   fmt_txt_opts fmt;
   char *desc;
+  int profile; /* PARLEY_PROFILE set at open: each run prints its stages' CPU times to stderr */
 };
 
 /* ---- the mode text ---- */
@@ -284,6 +288,7 @@ static int open_step(step *s, words *w, pl_err *e) {
   arg_result r;
   int rc;
   memset(s, 0, sizeof *s);
+  snprintf(s->label, sizeof s->label, "%s%s%s", prog, w->n > 1 ? " " : "", w->n > 1 ? base_name(w->w[w->n - 1]) : "");
   if (!strcmp(prog, "lt-proc")) {
     s->kind = ST_LTPROC;
     if ((rc = fst_parse_args(w->n, w->w, &s->fo, e))) return rc;
@@ -517,6 +522,8 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
   *out = NULL;
   pl_pipeline *p = calloc(1, sizeof *p);
   if (!p) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  const char *prof = getenv("PARLEY_PROFILE");
+  p->profile = prof && *prof && strcmp(prof, "0");
   bbuf text = {0};
   words *cmds = NULL;
   int n = 0;
@@ -585,6 +592,16 @@ static int step_fn(const void *ctx, pl_in *in, pl_out *out, pl_err *e) {
  * input's size, so that the output seldom grows by copying), then swaps
  * them: the output becomes the next input, and the old input's storage is
  * reused by the next stage. */
+static double cpu_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* PARLEY_PROFILE: one line per stage, "CPU-ms  bytes-in  bytes-out  stage". */
+static int pass_timed(const pl_pipeline *p, const char *label, stage_fn fn, const void *ctx, bbuf *cur,
+                      bbuf *spare, pl_err *e);
+
 static int pass(stage_fn fn, const void *ctx, bbuf *cur, bbuf *spare, pl_err *e) {
   pl_in in;
   pl_out out;
@@ -601,6 +618,16 @@ static int pass(stage_fn fn, const void *ctx, bbuf *cur, bbuf *spare, pl_err *e)
   return rc;
 }
 
+static int pass_timed(const pl_pipeline *p, const char *label, stage_fn fn, const void *ctx, bbuf *cur,
+                      bbuf *spare, pl_err *e) {
+  if (!p->profile) return pass(fn, ctx, cur, spare, e);
+  size_t in = cur->len;
+  double t0 = cpu_ms();
+  int rc = pass(fn, ctx, cur, spare, e);
+  fprintf(stderr, "parley profile: %8.2f ms %10zu B in %10zu B out  %s\n", cpu_ms() - t0, in, cur->len, label);
+  return rc;
+}
+
 /* The mode's stages between deformatter and reformatter; `formatted`: run
  * destxt before and retxt after them (pipeline_run), else the input is
  * already a stream and the output stays one (pipeline_run_stream). */
@@ -610,16 +637,16 @@ static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_
   news_run nr = {0};
   nr.g = ro ? ro->glossary : NULL;
   if (bbuf_append(&cur, in, len)) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  int rc = formatted ? pass(destxt_fn, &p->fmt, &cur, &spare, e) : PL_OK;
+  int rc = formatted ? pass_timed(p, "apertium-destxt", destxt_fn, &p->fmt, &cur, &spare, e) : PL_OK;
   for (size_t i = 0; i < p->n && !rc; i++) {
     const step *s = &p->steps[i];
     /* the word-bound blank stages change nothing in a stream without "[[" */
     if ((s->kind == ST_WB_ATTACH || s->kind == ST_WB_DETACH) && !memmem(cur.p ? cur.p : "", cur.len, "[[", 2))
       continue;
     step_ctx c = {s, &nr};
-    rc = pass(step_fn, &c, &cur, &spare, e);
+    rc = pass_timed(p, s->label, step_fn, &c, &cur, &spare, e);
   }
-  if (!rc && formatted) rc = pass(retxt_fn, &p->fmt, &cur, &spare, e);
+  if (!rc && formatted) rc = pass_timed(p, "apertium-retxt", retxt_fn, &p->fmt, &cur, &spare, e);
   if (!rc && (nr.n ? news_unplace(&nr, cur.p ? cur.p : "", cur.len, out) : bbuf_append(out, cur.p, cur.len)))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
