@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../base/args.h"
+#include "../base/scan.h"
 #include "../base/u8in.h"
 #include "pretransfer.h"
 
@@ -107,6 +108,32 @@ static int word(ptx *t, const ubuf *wb) {
   return PL_OK;
 }
 
+/* The fast path, for the common unit that pretransfer leaves as it is: at
+ * a '^' in the current input chunk (nothing pushed back), a body without
+ * '+', '#', '~' or NUL, of valid UTF-8, ending with '$' within the chunk,
+ * is copied with its '^' and '$' in one go.  Returns 1 if it did, 0 to let
+ * the character loop read the unit.  (Without -n only: -n units skip their
+ * surface form.) */
+static int fast_unit(ptx *t) {
+  pl_in *in = t->r.in;
+  if (t->r.n_back || t->o->surface_forms) return 0;
+  const unsigned char *s = (const unsigned char *)in->p + in->pos;
+  size_t n = in->len - in->pos, i = 1; /* s[0] is the '^' */
+  for (;;) {
+    i = pl_scan4(s, i, n, '$', '+', '#', '~');
+    if (i >= n) return 0;
+    unsigned c = s[i];
+    if (c == '$') break;
+    if (c < 0x80) return 0; /* '+', '#', '~' or NUL */
+    int k = utf8_lead_len((unsigned char)c);
+    if (k < 2 || (size_t)k > n - i || utf8_decode(s + i, k) < 0) return 0;
+    i += (size_t)k;
+  }
+  out_bytes(t->out, s, i + 1);
+  in->pos += i + 1;
+  return 1;
+}
+
 int ptx_run(pl_in *in, pl_out *out, const ptx_opts *o, pl_err *e) {
   ptx t;
   memset(&t, 0, sizeof t);
@@ -117,6 +144,10 @@ int ptx_run(pl_in *in, pl_out *out, const ptx_opts *o, pl_err *e) {
   ubuf wb = {0};
   int rc = PL_OK;
   for (;;) {
+    if (!t.r.n_back && in->pos < in->len && in->p[in->pos] == '^' && fast_unit(&t)) {
+      pl_out_maybe_spill(out);
+      continue;
+    }
     int32_t c = u8in_get(&t.r);
     if (u8in_eof(&t.r)) break;
     if (c == '[') {
