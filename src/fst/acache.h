@@ -48,11 +48,14 @@ typedef struct aent {
  * snapshot in `snaps`, or AC_NONE. */
 #define AC_LF_NONE UINT64_MAX
 
-/* Shallow nodes keep a snapshot of their State (each path's node, flags and
- * output symbols), so that a miss below them replays only the symbols after
- * it instead of the whole prefix. */
+/* Nodes at the first depths, then at every AC_SNAP_STRIDE-th, keep a
+ * snapshot of their State (each path's node, flags and output symbols), so
+ * that a miss below them replays only the few symbols after the deepest
+ * snapshot on its path instead of the whole prefix. */
 #define AC_SNAP_DEPTH 4
+#define AC_SNAP_STRIDE 3
 #define AC_SNAP_MAX_PATHS 64
+static inline int ac_snap_depth(uint32_t d) { return d <= AC_SNAP_DEPTH || d % AC_SNAP_STRIDE == 0; }
 
 typedef struct acache {
   uint64_t *lf[3];

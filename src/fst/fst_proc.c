@@ -444,7 +444,7 @@ typedef struct aview {
   uint8_t fmask, alive; /* of the current node */
   uint32_t depth;
   int32_t path[AC_MAX_DEPTH];
-  uint32_t pathnode[AC_SNAP_DEPTH + 1]; /* trie node after each of the first symbols */
+  uint32_t pathnode[AC_MAX_DEPTH + 1]; /* trie node after each symbol of the path */
 } aview;
 
 static inline int case_sens(const struct fst_proc *p, const fstate *s) {
@@ -533,8 +533,8 @@ static void av_sync(aview *v) {
     v->cur_depth = 0;
   }
   if (v->cur_depth == v->depth) return;
-  uint32_t top = v->depth < AC_SNAP_DEPTH ? v->depth : AC_SNAP_DEPTH;
-  for (uint32_t d = top; d > v->cur_depth; d--) {
+  for (uint32_t d = v->depth; d > v->cur_depth; d--) {
+    if (!ac_snap_depth(d)) continue;
     uint32_t snap = p->ac.snap[v->pathnode[d]];
     if (snap != AC_NONE) {
       av_restore(v, snap);
@@ -594,7 +594,7 @@ static void av_step(aview *v, int32_t val) {
     }
   }
   const aent *a = &p->ac.ent[e];
-  int fresh = v->depth < AC_SNAP_DEPTH && v->cur_depth == v->depth + 1 && !v->cur_stale &&
+  int fresh = ac_snap_depth(v->depth + 1) && v->cur_depth == v->depth + 1 && !v->cur_stale &&
               p->ac.snap[a->node] == AC_NONE;
   v->via = e;
   v->node = a->node;
@@ -602,10 +602,8 @@ static void av_step(aview *v, int32_t val) {
   v->alive = a->alive;
   __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
   v->path[v->depth++] = val;
-  if (v->depth <= AC_SNAP_DEPTH) {
-    v->pathnode[v->depth] = v->node;
-    if (fresh && v->alive) av_snapshot(v);
-  }
+  v->pathnode[v->depth] = v->node;
+  if (fresh && v->alive) av_snapshot(v);
 }
 
 /* FSTProcessor::analysis (one call: up to a NUL or the end of input). */
