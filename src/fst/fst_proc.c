@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fst_proc_int.h"
+#include "../base/scan.h"
 
 /* ---------------- queues ---------------- */
 
@@ -923,6 +924,84 @@ static void cached_decision(struct fst_proc *p, const void *key, size_t klen, vo
   pl_out_fini(&cap);
 }
 
+/* ---- whole units by their text (generation and bilingual lookup) ----
+ *
+ * Between units, a unit whose text is plain (no escapes, blocks, '/' or
+ * NUL; tags closed; not one of the forms that start with '*', '%', '@',
+ * '=' or a space) has an output that depends on its bytes alone, so it is
+ * looked up by them before any symbol is read.  A hit writes the blank
+ * before it and the stored output, and moves past its '$'.  A miss writes
+ * the blank, consumes the '^' and lets the normal reader take the unit; the
+ * '$' branch then stores what it wrote (rawcache_store). */
+
+/* Length of the plain unit body at s[0..n) up to its '$', or 0. */
+static size_t plain_body(const unsigned char *s, size_t n) {
+  if (!n || s[0] == '*' || s[0] == '%' || s[0] == '@' || s[0] == '=' || s[0] == '$' || uc_isspace(s[0]))
+    return 0;
+  int in_tag = 0;
+  for (size_t i = 0; i < n;) {
+    unsigned c = s[i];
+    if (c >= 0x80) {
+      int k = utf8_lead_len((unsigned char)c);
+      if (k < 2 || (size_t)k > n - i || utf8_decode(s + i, k) < 0) return 0;
+      i += (size_t)k;
+      continue;
+    }
+    if (c == '$') return in_tag ? 0 : i;
+    if (c == 0 || c == '\\' || c == '[' || c == ']' || c == '^' || c == '/') return 0;
+    if (c == '<') {
+      if (in_tag) return 0;
+      in_tag = 1;
+    } else if (c == '>') {
+      in_tag = 0;
+    }
+    i++;
+  }
+  return 0;
+}
+
+static int rawcache_try(struct fst_proc *p) {
+  if (!p->rc_on || !p->out_of_word || p->r.n_back) return 0;
+  pl_in *in = p->r.in;
+  const unsigned char *s = (const unsigned char *)in->p + in->pos;
+  size_t n = in->len - in->pos, i = 0;
+  for (;;) { /* the blank: plain text up to '^' */
+    i = pl_scan4(s, i, n, '^', '\\', '[', ']');
+    if (i >= n || s[i] < 0x80) break;
+    int k = utf8_lead_len(s[i]);
+    if (k < 2 || (size_t)k > n - i || utf8_decode(s + i, k) < 0) return 0;
+    i += (size_t)k;
+  }
+  if (i >= n || s[i] != '^') return 0;
+  size_t b0 = i + 1, bl = plain_body(s + b0, n - b0);
+  if (!bl) return 0;
+  uint64_t h = kv_hash(s + b0, bl);
+  size_t vlen;
+  const char *v = kv_get(&p->rc, h, s + b0, bl, &vlen);
+  out_bytes(p->out, s, i);
+  if (v) {
+    out_bytes(p->out, v, vlen);
+    in->pos += b0 + bl + 1;
+    return 1;
+  }
+  p->rc_key.len = 0;
+  bbuf_append(&p->rc_key, s + b0, bl);
+  p->rc_pending = !p->rc_key.failed;
+  in->pos += b0;
+  p->out_of_word = 0;
+  p->rc_mark = p->out->b.len;
+  return 0;
+}
+
+/* At the end of a unit that rawcache_try passed on: stores its output. */
+static void rawcache_store(struct fst_proc *p) {
+  if (!p->rc_pending) return;
+  p->rc_pending = 0;
+  if (p->E.failed || p->out->b.failed || p->out->b.len < p->rc_mark) return;
+  kv_put(&p->rc, kv_hash(p->rc_key.p, p->rc_key.len), p->rc_key.p, p->rc_key.len, p->out->b.p + p->rc_mark,
+         p->out->b.len - p->rc_mark);
+}
+
 typedef struct gen_unit {
   fstate *cur;
   const ubuf *sf;
@@ -944,7 +1023,12 @@ static int generation(struct fst_proc *p) {
   p->out_of_word = 0;
   skip_until(p, '^');
   int32_t val;
-  while ((val = read_lu_symbol(p, NULL)) != GEN_END && !p->E.failed) {
+  for (;;) {
+    if (rawcache_try(p)) {
+      pl_out_maybe_spill(p->out);
+      continue;
+    }
+    if ((val = read_lu_symbol(p, NULL)) == GEN_END || p->E.failed) break;
     if (sf.len == 0 && val == '=') {
       out_byte(p->out, '=');
       val = read_lu_symbol(p, NULL);
@@ -976,6 +1060,7 @@ static int generation(struct fst_proc *p) {
         gen_unit u = {&cur, &sf, steps.p, steps.n, &res};
         cached_decision(p, steps.p, steps.n * sizeof *steps.p, gen_decide_cb, &u);
       }
+      rawcache_store(p);
       p->E.pool.n = p->pool_base;
       sf.len = 0;
       steps.n = 0;
@@ -1126,6 +1211,10 @@ static int bilingual(struct fst_proc *p) {
   p->out_of_word = 0;
   skip_until(p, '^');
   while (!p->E.failed) {
+    if (rawcache_try(p)) {
+      pl_out_maybe_spill(p->out);
+      continue;
+    }
     int32_t val = read_lu_symbol(p, &symbol);
     if (p->o.surface_bil && !seensurface && !p->out_of_word) {
       while (val != '/' && val != GEN_END) {
@@ -1150,6 +1239,7 @@ static int bilingual(struct fst_proc *p) {
         bil_unit u = {&c, &items};
         cached_decision(p, items.p ? items.p : "", items.len, bil_replay_cb, &u);
       }
+      rawcache_store(p);
       seensurface = 0;
       surface.len = 0;
       sf.len = 0;
@@ -1277,6 +1367,8 @@ int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *
   }
   if (opts->mode == FST_MODE_ANALYSIS && !opts->decompose && getenv("PARLEY_NO_CACHE") == NULL)
     p->ac_on = ac_init(&p->ac, st_final_mask(&p->E, &p->initial)) == 0;
+  p->rc_on = (opts->mode == FST_MODE_GENERATION || (opts->mode == FST_MODE_BILINGUAL && !opts->surface_bil)) &&
+             getenv("PARLEY_NO_CACHE") == NULL;
   if (p->E.failed) {
     fst_proc_free(p);
     return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
@@ -1301,8 +1393,13 @@ void fst_proc_free(fst_proc *p) {
   sd_free(&p->tq);
   ubuf_free(&p->tmp);
   ubuf_free(&p->tmp2);
+  ubuf_free(&p->tl_blank);
+  ubuf_free(&p->tl_wblank);
+  free(p->tl_word.p);
   ac_free(&p->ac);
   kv_free(&p->wc);
+  kv_free(&p->rc);
+  bbuf_free(&p->rc_key);
   free(p);
 }
 

@@ -56,6 +56,8 @@ struct fst_proc {
   symdeque tq;
   int drop_tilde;
   int rewrite_loop; /* transliteration gave up on a word rewritten for ever */
+  ubuf tl_blank, tl_wblank; /* scratch of the word reader */
+  symvec tl_word;
   /* analysis prefix cache (acache.h); off with -e, whose decisions look
    * inside the State */
   acache ac;
@@ -63,6 +65,13 @@ struct fst_proc {
   /* word cache of generation and bilingual lookup: a unit's symbols ->
    * its output (off with -o, whose output also depends on the surface) */
   kvcache wc;
+  /* and a cache of whole units by their text, in front of it (rawcache in
+   * fst_proc.c): a unit's bytes -> its output bytes */
+  kvcache rc;
+  int rc_on;
+  int rc_pending;  /* the unit being read is to be stored under rc_key */
+  bbuf rc_key;
+  size_t rc_mark;  /* where the unit's output starts in out->b */
   /* scratch */
   ubuf tmp, tmp2;
 };

@@ -19,23 +19,24 @@
 #include "fst_proc_int.h"
 
 static int read_translit_blank(struct fst_proc *p) {
-  ubuf blank = {0};
+  ubuf *b = &p->tl_blank;
+  b->len = 0;
   while (!u8in_eof(&p->r)) {
     int32_t c = u8in_get(&p->r);
     if (c != U8IN_EOF && uc_isspace(c)) {
-      ubuf_put_cp(&blank, c);
+      ubuf_put_cp(b, c);
     } else if (c == '[') {
       if (u8in_peek(&p->r) == '[') break;
       u_readblock(&p->r, '[', ']', &p->tmp);
-      ubuf_append(&blank, p->tmp.p, p->tmp.len);
+      ubuf_append(b, p->tmp.p, p->tmp.len);
     } else {
       u8in_unget(&p->r, c);
       break;
     }
   }
-  int got = blank.len > 0;
-  if (got) uq_push(&p->blanks, blank.p, blank.len);
-  ubuf_free(&blank);
+  if (b->failed) p->E.failed = 1;
+  int got = b->len > 0;
+  if (got) uq_push(&p->blanks, b->p, b->len);
   return got;
 }
 
@@ -56,14 +57,16 @@ static void push_word_char(struct fst_proc *p, symvec *w, int32_t c) {
 static int read_translit_word(struct fst_proc *p) {
   if (u8in_eof(&p->r) || u8in_peek(&p->r) == 0) return 0;
   if (!read_translit_blank(p)) uq_push(&p->blanks, NULL, 0);
-  ubuf wblank = {0};
-  symvec word = {0};
+  ubuf *wblank = &p->tl_wblank;
+  symvec *word = &p->tl_word;
+  wblank->len = 0;
+  word->n = 0;
   if (u8in_peek(&p->r) == '[') {
     u8in_get(&p->r);
-    u_finish_wblank(&p->r, &wblank);
+    u_finish_wblank(&p->r, wblank);
     while (!u8in_eof(&p->r)) {
       if (read_translit_blank(p)) {
-        i32vec_push(&word, ' ');
+        i32vec_push(word, ' ');
         if (u8in_peek(&p->r) == '[') break;
       } else {
         int32_t c = u8in_get(&p->r);
@@ -72,7 +75,7 @@ static int read_translit_word(struct fst_proc *p) {
           u8in_unget(&p->r, c);
           break;
         }
-        push_word_char(p, &word, c);
+        push_word_char(p, word, c);
       }
     }
     if (u8in_peek(&p->r) == '[') {
@@ -89,17 +92,15 @@ static int read_translit_word(struct fst_proc *p) {
         u8in_unget(&p->r, c);
         break;
       }
-      push_word_char(p, &word, c);
+      push_word_char(p, word, c);
     }
   }
-  if (word.failed) p->E.failed = 1;
-  int got = word.n > 0;
+  if (word->failed) p->E.failed = 1;
+  int got = word->n > 0;
   if (got) {
-    uq_push(&p->wblanks, wblank.p, wblank.len);
-    sd_push_back(&p->tq, word.p, word.n);
+    uq_push(&p->wblanks, wblank->p, wblank->len);
+    sd_push_back(&p->tq, word->p, word->n);
   }
-  ubuf_free(&wblank);
-  free(word.p);
   return got;
 }
 
@@ -150,6 +151,20 @@ static void merge_wblanks(ubuf *a, const ubuf *b) {
   if (b->len > 2) ubuf_append(a, b->p + 2, b->len - 2);
 }
 
+/* Whether stepping from the initial State on `sym` (a symbol below 256)
+ * leaves no path, worked out once per symbol and run.  For a typical
+ * post-generator (rules that start at '~') it is so for nearly every
+ * character, and a scan attempt starting there ends at once. */
+static int dies_at_start(struct fst_proc *p, uint8_t memo[256], fstate *scratch, int32_t sym) {
+  if (!memo[sym]) {
+    proc_reset_state(p, scratch);
+    st_step_case_override(&p->E, scratch, sym, p->o.case_sensitive || scratch->n >= FST_MAX_CI_STATE);
+    memo[sym] = scratch->n == 0 ? 1 : 2;
+    p->E.pool.n = p->pool_base;
+  }
+  return memo[sym] == 1;
+}
+
 int proc_transliteration(struct fst_proc *p) {
   size_t start_pos = 0, cur_word = 0, cur_pos = 0, match_pos = 0;
   fstate cur = {0};
@@ -162,6 +177,12 @@ int proc_transliteration(struct fst_proc *p) {
   size_t rewrites = 0, first_len = 0;
   int firstupper = 0, uppercase = 0, have_first = 0, have_second = 0;
   proc_reset_state(p, &cur);
+  /* The fast path below skips scan attempts that would end at their first
+   * symbol: only when an attempt starts at the initial State, which must
+   * not be final (else even an empty attempt matches). */
+  uint8_t dies[256] = {0};
+  fstate scratch = {0};
+  int fresh = 1, skip_ok = !st_is_final(&p->E, &cur, p->finals_mask);
 
   while (!p->E.failed) {
     if (p->tq.n == 0) {
@@ -211,6 +232,18 @@ int proc_transliteration(struct fst_proc *p) {
       if (cur_word == 0) match_pos = cur_pos;
     }
 
+    if (fresh && skip_ok && cur_word == 0 && cur_pos == start_pos && !last_match.len) {
+      /* Attempts from start_pos that would die at once change nothing but
+       * start_pos; the last symbol of the word goes the normal way, which
+       * also writes the word out. */
+      const symvec *w0 = sd_at(&p->tq, 0);
+      while (start_pos + 1 < w0->n && (uint32_t)w0->p[start_pos] < 256 &&
+             dies_at_start(p, dies, &scratch, w0->p[start_pos]))
+        start_pos++;
+      cur_pos = start_pos;
+    }
+    int at_start = fresh && skip_ok; /* cur is the initial State */
+    fresh = 0;
     int32_t sym = 0;
     int is_end = 0;
     symvec *cw = sd_at(&p->tq, cur_word);
@@ -239,7 +272,10 @@ int proc_transliteration(struct fst_proc *p) {
       }
     }
 
-    st_step_case_override(&p->E, &cur, sym, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
+    if (at_start && sym > 0 && sym < 256 && dies_at_start(p, dies, &scratch, sym))
+      cur.n = 0; /* what the step would give */
+    else
+      st_step_case_override(&p->E, &cur, sym, p->o.case_sensitive || cur.n >= FST_MAX_CI_STATE);
 
     if (cur.n == 0 || is_end) {
       if (last_match.len == 0) {
@@ -322,11 +358,13 @@ int proc_transliteration(struct fst_proc *p) {
       uppercase = firstupper = have_first = have_second = 0;
       p->E.pool.n = p->pool_base;
       proc_reset_state(p, &cur);
+      fresh = 1;
     }
   }
   if (match.failed || word.failed || new_word.failed || p->tq.failed || last_match.failed || out.failed)
     p->E.failed = 1;
   st_free(&cur);
+  st_free(&scratch);
   ubuf_free(&last_match);
   ubuf_free(&out);
   ubuf_free(&wb);
