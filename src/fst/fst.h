@@ -97,11 +97,6 @@ typedef struct fst {
   uint32_t n_arcs;
   double *final_w;      /* NULL when not weighted */
   int weighted;
-  /* load-time arrays, freed once node/arc are built */
-  uint32_t *arc_first;
-  int32_t *arc_in, *arc_out;
-  uint32_t *arc_to;
-  uint8_t *final_type;
 } fst;
 
 /* Parses and validates a whole .bin image.  `name` is used in messages.

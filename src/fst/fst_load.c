@@ -208,37 +208,45 @@ static int read_alphabet(loader *L) {
   return PL_OK;
 }
 
+/* The arcs are read straight into their runtime records (f->arc, `to`
+ * without its flag bits until finish()); weights only once a weighted
+ * section is seen (earlier arcs and finals then get 0). */
 static int grow_arcs(loader *L, size_t need) {
   fst *f = L->f;
   if (need <= L->arc_cap) return PL_OK;
   size_t cap = L->arc_cap ? L->arc_cap : 1024;
   while (cap < need) cap *= 2;
-  int32_t *in = pl_realloc_array(f->arc_in, cap, sizeof *in);
-  if (in) f->arc_in = in;
-  int32_t *out = pl_realloc_array(f->arc_out, cap, sizeof *out);
-  if (out) f->arc_out = out;
-  uint32_t *to = pl_realloc_array(f->arc_to, cap, sizeof *to);
-  if (to) f->arc_to = to;
-  double *w = pl_realloc_array(f->arc_w, cap, sizeof *w);
+  fst_arc *arc = pl_realloc_array(f->arc, cap, sizeof *arc);
+  if (arc) f->arc = arc;
+  double *w = f->arc_w ? pl_realloc_array(f->arc_w, cap, sizeof *w) : NULL;
   if (w) f->arc_w = w;
-  if (!in || !out || !to || !w) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  if (!arc || (f->arc_w && !w)) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
   L->arc_cap = cap;
   return PL_OK;
 }
 
+/* f->node has node_cap + 1 records (the last one ends the arc list). */
 static int grow_nodes(loader *L, size_t need) {
   fst *f = L->f;
   if (need <= L->node_cap) return PL_OK;
   size_t cap = L->node_cap ? L->node_cap : 1024;
   while (cap < need) cap *= 2;
-  uint32_t *first = pl_realloc_array(f->arc_first, cap + 1, sizeof *first);
-  if (first) f->arc_first = first;
-  uint8_t *ft = pl_realloc_array(f->final_type, cap, 1);
-  if (ft) f->final_type = ft;
-  double *fw = pl_realloc_array(f->final_w, cap, sizeof *fw);
+  fst_node *node = pl_realloc_array(f->node, cap + 1, sizeof *node);
+  if (node) f->node = node;
+  double *fw = f->final_w ? pl_realloc_array(f->final_w, cap, sizeof *fw) : NULL;
   if (fw) f->final_w = fw;
-  if (!first || !ft || !fw) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  if (!node || (f->final_w && !fw)) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
   L->node_cap = cap;
+  return PL_OK;
+}
+
+/* The first weighted section: weights for everything read so far (0). */
+static int start_weights(loader *L) {
+  fst *f = L->f;
+  if (f->arc_w) return PL_OK;
+  f->arc_w = calloc(L->arc_cap ? L->arc_cap : 1, sizeof *f->arc_w);
+  f->final_w = calloc(L->node_cap ? L->node_cap : 1, sizeof *f->final_w);
+  if (!f->arc_w || !f->final_w) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
   return PL_OK;
 }
 
@@ -267,6 +275,7 @@ static int read_transducer(loader *L, fst_section *sec) {
       return corrupt(L, "transducer has unknown feature bits");
     }
     sec->weighted = (int)(feat & 1);
+    if (sec->weighted && start_weights(L)) return L->e->code;
   }
   uint32_t initial = rd_mb(L->r);
   uint32_t n_finals;
@@ -308,8 +317,8 @@ static int read_transducer(loader *L, fst_section *sec) {
     goto out;
   }
   if ((rc = grow_nodes(L, (size_t)first + n_states))) goto out;
-  memset(f->final_type + first, 0, n_states);
-  for (uint32_t i = 0; i < n_states; i++) f->final_w[first + i] = 0.0;
+  memset(f->node + first, 0, n_states * sizeof *f->node);
+  if (f->final_w) memset(f->final_w + first, 0, n_states * sizeof *f->final_w);
   for (uint32_t i = 0; i < n_finals; i++) {
     if (fin[i] >= n_states) {
       rc = pl_err_set(L->e, PL_ECORRUPT, (long long)L->r->pos,
@@ -318,15 +327,15 @@ static int read_transducer(loader *L, fst_section *sec) {
       goto out;
     }
     /* a repeated final keeps its first weight (std::map::insert) */
-    if (!f->final_type[first + fin[i]]) {
-      f->final_type[first + fin[i]] = (uint8_t)sec->type;
-      f->final_w[first + fin[i]] = finw[i];
+    if (!f->node[first + fin[i]].final_type) {
+      f->node[first + fin[i]].final_type = (uint8_t)sec->type;
+      if (f->final_w) f->final_w[first + fin[i]] = finw[i];
     }
   }
   for (uint32_t s = 0; s < n_states; s++) {
     uint32_t n_arcs;
     if ((rc = read_count(L, &n_arcs, 2, "transition"))) goto out;
-    f->arc_first[first + s] = f->n_arcs;
+    f->node[first + s].first = f->n_arcs;
     if ((rc = grow_arcs(L, (size_t)f->n_arcs + n_arcs))) goto out;
     uint64_t label = 0;
     for (uint32_t t = 0; t < n_arcs; t++) {
@@ -344,15 +353,13 @@ static int read_transducer(loader *L, fst_section *sec) {
         goto out;
       }
       uint32_t k = f->n_arcs++;
-      f->arc_in[k] = f->pair[label][0];
-      f->arc_out[k] = f->pair[label][1];
       uint64_t tgt = (uint64_t)s + delta; /* (s + delta) % n_states, dividing only when needed */
       if (tgt >= n_states) {
         tgt -= n_states;
         if (tgt >= n_states) tgt %= n_states;
       }
-      f->arc_to[k] = first + (uint32_t)tgt;
-      f->arc_w[k] = w;
+      f->arc[k] = (fst_arc){f->pair[label][0], f->pair[label][1], first + (uint32_t)tgt};
+      if (f->arc_w) f->arc_w[k] = w;
     }
   }
   f->n_nodes = first + n_states;
@@ -374,10 +381,10 @@ static int cmp_u16(const uint16_t *a, uint32_t na, const uint16_t *b, uint32_t n
 }
 
 /* Stable sort of one node's arcs by input symbol (insertion sort for the
- * usual short runs, merge sort through `tmp` for long ones). */
+ * usual short runs, merge sort through `tmp` for long ones); weighted
+ * arcs carry their weight along. */
 typedef struct arcrec {
-  int32_t in, out;
-  uint32_t to;
+  fst_arc a;
   double w;
 } arcrec;
 
@@ -386,7 +393,7 @@ static void merge_sort(arcrec *a, arcrec *tmp, size_t n) {
     for (size_t i = 1; i < n; i++) {
       arcrec x = a[i];
       size_t j = i;
-      while (j > 0 && a[j - 1].in > x.in) {
+      while (j > 0 && a[j - 1].a.in > x.a.in) {
         a[j] = a[j - 1];
         j--;
       }
@@ -398,7 +405,7 @@ static void merge_sort(arcrec *a, arcrec *tmp, size_t n) {
   merge_sort(a, tmp, h);
   merge_sort(a + h, tmp, n - h);
   size_t i = 0, j = h, k = 0;
-  while (i < h && j < n) tmp[k++] = a[j].in < a[i].in ? a[j++] : a[i++];
+  while (i < h && j < n) tmp[k++] = a[j].a.in < a[i].a.in ? a[j++] : a[i++];
   while (i < h) tmp[k++] = a[i++];
   while (j < n) tmp[k++] = a[j++];
   memcpy(a, tmp, n * sizeof *a);
@@ -421,26 +428,26 @@ static int check_eps_cycles(loader *L) {
     if (colour[root]) continue;
     size_t sp = 0;
     stack[sp] = root;
-    next[sp] = f->arc_first[root];
+    next[sp] = f->node[root].first;
     colour[root] = 1;
     sp++;
     while (sp && !rc) {
       uint32_t n = stack[sp - 1];
       uint32_t a = next[sp - 1];
-      while (a < f->arc_first[n + 1] && f->arc_in[a] != 0) a++;
-      if (a >= f->arc_first[n + 1]) {
+      while (a < f->node[n + 1].first && f->arc[a].in != 0) a++;
+      if (a >= f->node[n + 1].first) {
         colour[n] = 2;
         sp--;
         continue;
       }
       next[sp - 1] = a + 1;
-      uint32_t t = f->arc_to[a];
+      uint32_t t = f->arc[a].to;
       if (colour[t] == 1) {
         rc = pl_err_set(L->e, PL_ECORRUPT, -1, "%s: corrupt %s: epsilon cycle through state %u", L->name, L->kind, t);
       } else if (colour[t] == 0) {
         colour[t] = 1;
         stack[sp] = t;
-        next[sp] = f->arc_first[t];
+        next[sp] = f->node[t].first;
         sp++;
       }
     }
@@ -455,10 +462,10 @@ out:
 static int finish(loader *L) {
   fst *f = L->f;
   int rc_cycle;
-  f->arc_first[f->n_nodes] = f->n_arcs;
+  f->node[f->n_nodes] = (fst_node){f->n_arcs, 0, 0, FST_NO_DENSE};
   size_t maxrun = 0;
   for (uint32_t n = 0; n < f->n_nodes; n++) {
-    size_t run = f->arc_first[n + 1] - f->arc_first[n];
+    size_t run = f->node[n + 1].first - f->node[n].first;
     if (run > maxrun) maxrun = run;
   }
   arcrec *a = malloc((maxrun ? maxrun : 1) * sizeof *a), *tmp = malloc((maxrun ? maxrun : 1) * sizeof *tmp);
@@ -468,40 +475,34 @@ static int finish(loader *L) {
     return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
   }
   for (uint32_t n = 0; n < f->n_nodes; n++) {
-    uint32_t lo = f->arc_first[n], hi = f->arc_first[n + 1];
+    uint32_t lo = f->node[n].first, hi = f->node[n + 1].first;
     int sorted = 1;
     for (uint32_t i = lo + 1; i < hi && sorted; i++)
-      if (f->arc_in[i] < f->arc_in[i - 1]) sorted = 0;
+      if (f->arc[i].in < f->arc[i - 1].in) sorted = 0;
     if (sorted) continue;
-    for (uint32_t i = lo; i < hi; i++)
-      a[i - lo] = (arcrec){f->arc_in[i], f->arc_out[i], f->arc_to[i], f->arc_w[i]};
+    for (uint32_t i = lo; i < hi; i++) a[i - lo] = (arcrec){f->arc[i], f->arc_w ? f->arc_w[i] : 0.0};
     merge_sort(a, tmp, hi - lo);
     for (uint32_t i = lo; i < hi; i++) {
-      f->arc_in[i] = a[i - lo].in;
-      f->arc_out[i] = a[i - lo].out;
-      f->arc_to[i] = a[i - lo].to;
-      f->arc_w[i] = a[i - lo].w;
+      f->arc[i] = a[i - lo].a;
+      if (f->arc_w) f->arc_w[i] = a[i - lo].w;
     }
   }
   free(a);
   free(tmp);
   if ((rc_cycle = check_eps_cycles(L))) return rc_cycle;
-  /* Pack the runtime arrays (see fst_node / fst_arc). */
-  f->node = calloc((size_t)f->n_nodes + 1, sizeof *f->node);
-  f->arc = calloc(f->n_arcs ? f->n_arcs : 1, sizeof *f->arc);
-  if (!f->node || !f->arc) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
-  for (uint32_t n = 0; n <= f->n_nodes; n++) f->node[n].first = f->arc_first[n];
-  for (uint32_t k = 0; k < f->n_arcs; k++) f->arc[k] = (fst_arc){f->arc_in[k], f->arc_out[k], f->arc_to[k]};
-  for (uint32_t n = 0; n <= f->n_nodes; n++) f->node[n].dense = FST_NO_DENSE;
+  /* The node flags, direct tables and the flag bits of each arc's `to`
+   * (see fst_node / fst_arc). */
   for (uint32_t n = 0; n < f->n_nodes; n++) {
-    f->node[n].final_type = f->final_type[n];
-    for (uint32_t k = f->node[n].first; k < f->node[n + 1].first; k++)
+    fst_node *nd = &f->node[n];
+    nd->has_eps = 0;
+    nd->dense = FST_NO_DENSE;
+    for (uint32_t k = nd->first; k < f->node[n + 1].first; k++)
       if (f->arc[k].in == 0) {
-        f->node[n].has_eps = 1;
+        nd->has_eps = 1;
         break;
       }
-    if (f->node[n + 1].first - f->node[n].first >= FST_DENSE_MIN_ARCS && f->n_dense < FST_DENSE_MAX_NODES)
-      f->node[n].dense = (uint16_t)f->n_dense++;
+    if (f->node[n + 1].first - nd->first >= FST_DENSE_MIN_ARCS && f->n_dense < FST_DENSE_MAX_NODES)
+      nd->dense = (uint16_t)f->n_dense++;
   }
   for (uint32_t k = 0; k < f->n_arcs; k++) {
     uint32_t t = f->arc[k].to;
@@ -524,21 +525,6 @@ static int finish(loader *L) {
       }
     }
   }
-  free(f->arc_first);
-  free(f->arc_in);
-  free(f->arc_out);
-  free(f->arc_to);
-  free(f->final_type);
-  f->arc_first = NULL;
-  f->arc_in = f->arc_out = NULL;
-  f->arc_to = NULL;
-  f->final_type = NULL;
-  if (!f->weighted) {
-    free(f->arc_w);
-    f->arc_w = NULL;
-    free(f->final_w);
-    f->final_w = NULL;
-  }
   return PL_OK;
 }
 
@@ -555,9 +541,7 @@ static int loader_init(loader *L, rd *r, const char *name, const char *kind, pl_
   int rc = grow_nodes(L, 1);
   if (rc) return rc;
   L->f->n_nodes = 1;
-  L->f->final_type[0] = 0;
-  L->f->final_w[0] = 0.0;
-  L->f->arc_first[0] = 0;
+  L->f->node[0] = (fst_node){0, 0, 0, FST_NO_DENSE};
   return PL_OK;
 }
 
@@ -586,17 +570,13 @@ static int add_root_arcs(loader *L) {
   uint32_t k = f->n_sections;
   int rc = grow_arcs(L, (size_t)f->n_arcs + k + 1);
   if (rc) return rc;
-  memmove(f->arc_in + k, f->arc_in, f->n_arcs * sizeof *f->arc_in);
-  memmove(f->arc_out + k, f->arc_out, f->n_arcs * sizeof *f->arc_out);
-  memmove(f->arc_to + k, f->arc_to, f->n_arcs * sizeof *f->arc_to);
-  memmove(f->arc_w + k, f->arc_w, f->n_arcs * sizeof *f->arc_w);
+  memmove(f->arc + k, f->arc, f->n_arcs * sizeof *f->arc);
+  if (f->arc_w) memmove(f->arc_w + k, f->arc_w, f->n_arcs * sizeof *f->arc_w);
   for (uint32_t i = 0; i < k; i++) {
-    f->arc_in[i] = 0;
-    f->arc_out[i] = 0;
-    f->arc_to[i] = f->sec[i].initial;
-    f->arc_w[i] = 0.0;
+    f->arc[i] = (fst_arc){0, 0, f->sec[i].initial};
+    if (f->arc_w) f->arc_w[i] = 0.0;
   }
-  for (uint32_t n = 1; n < f->n_nodes; n++) f->arc_first[n] += k;
+  for (uint32_t n = 1; n < f->n_nodes; n++) f->node[n].first += k;
   f->n_arcs += k;
   return PL_OK;
 }
@@ -725,12 +705,7 @@ void fst_free(fst *f) {
   if (f->sec)
     for (uint32_t i = 0; i < f->n_sections; i++) free(f->sec[i].name);
   free(f->sec);
-  free(f->arc_first);
-  free(f->arc_in);
-  free(f->arc_out);
-  free(f->arc_to);
   free(f->arc_w);
-  free(f->final_type);
   free(f->final_w);
   free(f->node);
   free(f->arc);
