@@ -92,6 +92,18 @@ contains "news: names kept (Trump)"          "Donald Trump"     -- "$P" translat
 contains "news: names kept (Frank Field)"    "Frank Field"      -- "$P" translate eng-spa
 lacks    "news: no unknown-word marks"       '[*#@]'            -- "$P" translate eng-spa
 contains "strict: Apertium's own output"     "Frank Campo"        -- "$P" translate --strict eng-spa
+printf 'Ships sail across the Ross Sea every summer. She visited the Museum of Modern Art.\n' > "$T/in"
+contains "news: a place after 'the' translates" "Ross Mar"        -- "$P" translate eng-spa
+contains "news: 'X of Y' institutions translate" "Museo de Arte"  -- "$P" translate eng-spa
+printf 'He writes for The Guardian every week.\n' > "$T/in"
+contains "news: a capitalised article starts a name" "The Guardian" -- "$P" translate eng-spa
+printf 'Shell reported a loss, said the head of Shell.\n' > "$T/in"
+contains "news: a name at a sentence start"    "Shell informó"    -- "$P" translate eng-spa
+printf 'Meteorites fell to Earth. The earth is round.\n' > "$T/in"
+contains "news: a word also in lower case translates" "a Tierra" -- "$P" translate eng-spa
+printf '\xc2\xbfC\xc3\xb3mo funciona el sistema? Vive en La Leona.\n' > "$T/in"
+contains "news: a start after an opening question mark" "How"    -- "$P" translate spa-eng
+contains "news: a capitalised Spanish article starts a name" "La Leona" -- "$P" translate spa-eng
 printf 'footbridge\tpasarela\nApple\nBank of England\tBanco de Inglaterra\n# a comment\n' > "$T/gl.tsv"
 printf 'They will build a new footbridge. Apple and the Bank of England agree.\n' > "$T/in"
 contains "glossary: a term translated"       "pasarela"         -- "$P" translate --glossary "$T/gl.tsv" eng-spa

@@ -11,14 +11,21 @@
  *   - words the analyser already knows as names (<np>) are left alone, so
  *     names with a translation ("Japan" -> "Japón") keep it;
  *   - a short line in title case (a headline: all, or all but one in
- *     eight, of its common words capitalised) is left alone, since capitals
- *     say nothing there;
+ *     eight, of its common words capitalised) keeps only a word after a
+ *     first name ("Frank Field Quits ..."), since capitals say little there;
  *   - the first word of a sentence (after <sent>, at the start of a line,
- *     after an opening quote or bracket there) is kept only when the next
- *     word is a name ("Will Smith said");
+ *     after an opening quote, bracket or '¿' there) is kept only when the
+ *     next word is a name ("Will Smith said", "Penny Mordaunt carried");
+ *   - a capitalised article inside a sentence starts a name with the
+ *     capitalised words after it ("The Guardian", "La Leona");
  *   - closed-class words ("I", determiners, prepositions, pronouns,
- *     conjunctions), one-letter words and multiwords are left alone.
- *   - titles (President, Senator, Dr...) are translated, not kept.
+ *     conjunctions), one-letter words and multiwords are left alone;
+ *   - titles (President, Senator, Dr...) are translated, not kept;
+ *   - in_context() then keeps person-like runs and drops institutions and
+ *     places ("the Ross Sea", "Museum of Israel") and words the same text
+ *     also writes in lower case ("Earth" next to "earth");
+ *   - same_everywhere() carries a name to the sentence starts and headlines
+ *     of the same text.
  * The stage reads the tagger's output with surface forms (apertium-tagger
  * -p: ^surface/lemma<tags>$) and writes what the tagger writes without -p
  * (^lemma<tags>$), except that a kept name becomes ^Surface<np><ant><sg>$
@@ -33,6 +40,7 @@
 #include <unicode/uchar.h>
 
 #include "../base/base.h"
+#include "../base/kvcache.h"
 #include "news_int.h"
 
 typedef struct tokn {
@@ -44,6 +52,8 @@ typedef struct tokn {
   int kind;        /* unit: 0 other word, 1 name (<np>), 2 punctuation/closed, 3 sentence end, 4 opener */
   int cap;         /* unit: lemma starts with an upper-case letter */
   int protect;
+  int forced;      /* unit: kept whatever in_context says (an article's name, a headline's surname) */
+  size_t from;     /* unit: 1 + the unit whose analysis it takes (same_everywhere), or 0 */
   int initial;     /* unit: at a sentence start or in a headline */
 } tokn;
 
@@ -71,13 +81,14 @@ static int tag_is(const char *t, size_t n, const char *name) {
 static const char *const titles[] = {
     "President", "Vice", "Senator", "Sen", "Prince", "Princess", "King", "Queen", "Emperor", "Minister", "Prime",
     "Chancellor", "Governor", "Gov", "Mayor", "General", "Gen", "Dr", "Mr", "Mrs", "Ms", "Miss", "Sir", "Dame",
-    "Lord", "Lady", "Judge", "Justice", "Pope", "Bishop", "Archbishop", "Cardinal", "Father", "Rev", "Reverend",
+    "Lord", "Lady", "Marshal", "Ayatollah", "Sheikh", "Judge", "Justice", "Pope", "Bishop", "Archbishop",
+    "Cardinal", "Father", "Rev", "Reverend",
     "Captain", "Capt", "Colonel", "Col", "Major", "Sergeant", "Sgt", "Lieutenant", "Lt", "Admiral", "Officer",
     "Detective", "Inspector", "Professor", "Prof", "Coach", "Chairman", "Chairwoman", "Chief", "Secretary",
     "Ambassador", "Representative", "Rep", "Congressman", "Congresswoman", "Speaker", "Commissioner", "Director",
     "Deputy", "Councillor", "Councilor", "Sheriff", "Duke", "Duchess", "Count", "Countess", "Baron", "Earl",
     "Presidente", "Presidenta", "Rey", "Reina", "Príncipe", "Princesa", "Ministro", "Ministra", "Alcalde",
-    "Alcaldesa", "Señor", "Señora", "Sr", "Sra", "Don", "Doña", "Papa", "Obispo", "Juez", "Jueza", "Senador",
+    "Alcaldesa", "Señor", "Señora", "Sr", "Sra", "Dra", "Don", "Doña", "Papa", "Obispo", "Juez", "Jueza", "Senador",
     "Senadora", "Diputado", "Diputada", "Gobernador", "Gobernadora", "Doctor", "Doctora", NULL};
 
 static int is_title(const char *s, size_t n) {
@@ -93,7 +104,7 @@ static int unit_kind(const char *p, size_t b, size_t e, size_t lem_e) {
   size_t n = e - lem_e;
   if (tag_is(t, n, "np")) return 1;
   if (tag_is(t, n, "sent")) return 3;
-  static const char *const openers[] = {"lquot", "lpar", "guio", NULL};
+  static const char *const openers[] = {"lquot", "lpar", "guio", "lquest", NULL};
   for (int i = 0; openers[i]; i++)
     if (tag_is(t, n, openers[i])) return 4;
   static const char *const closed[] = {"prn", "det", "predet", "pr", "cnjcoo", "cnjsub", "cnjadv", "num", "ij",
@@ -180,65 +191,185 @@ static int all_caps(const char *s, size_t n) {
   return letters >= 2;
 }
 
-static int is_person(const char *p, const tokn *u) {
-  if (!u || !u->lu || u->kind != 1) return 0;
-  const char *tg = p + u->lem_e;
-  size_t n = u->e - u->lem_e;
-  for (size_t i = 0; i + 5 <= n; i++)
-    if (!memcmp(tg + i, "<ant>", 5) || !memcmp(tg + i, "<cog>", 5)) return 1;
+/* Does the unit's analysis have the tag <name> anywhere ("del" is
+ * de<pr>+el<det>)? */
+static int has_tag(const char *p, const tokn *u, const char *name) {
+  if (!u || !u->lu) return 0;
+  size_t k = strlen(name);
+  for (size_t i = u->lem_e; i + k + 2 <= u->e; i++)
+    if (p[i] == '<' && !memcmp(p + i + 1, name, k) && p[i + k + 1] == '>') return 1;
   return 0;
+}
+
+static int first_tag(const char *p, const tokn *u, const char *name) {
+  return u && u->lu && tag_is(p + u->lem_e, u->e - u->lem_e, name);
+}
+
+/* A word no dictionary knows (^surface/\*surface$). */
+static int is_unknown(const char *p, const tokn *u) { return u && u->lu && u->b < u->e && p[u->b] == '*'; }
+
+/* A name as the dictionaries or the text spell it: a capitalised <np>, or a
+ * capitalised unknown word that is not an acronym. */
+static int name_like(const char *p, const tokn *u) {
+  if (!u || !u->lu || !u->cap) return 0;
+  if (u->kind == 1) return 1;
+  return is_unknown(p, u) && !all_caps(p + u->sb, surf_end(u) - u->sb) && n_cps(p + u->sb, surf_end(u) - u->sb) >= 2;
+}
+
+/* A person's name the dictionaries know: <np> with <ant> (first name) or
+ * <cog> (surname). */
+static int is_person(const char *p, const tokn *u) {
+  return u && u->lu && u->kind == 1 && (has_tag(p, u, "ant") || has_tag(p, u, "cog"));
+}
+
+/* Does the blank before unit k end in an opening quote? */
+static int after_quote(const char *p, const tokn *t, size_t k) {
+  if (k == 0 || t[k - 1].lu || t[k - 1].e == t[k - 1].b) return 0;
+  const char *b = p + t[k - 1].b;
+  size_t n = t[k - 1].e - t[k - 1].b;
+  static const char *const q[] = {"\"", "\xe2\x80\x9c", "\xe2\x80\x98", "\xc2\xab", "'", NULL};
+  for (int i = 0; q[i]; i++) {
+    size_t l = strlen(q[i]);
+    if (n >= l && !memcmp(b + n - l, q[i], l) && (n == l || b[n - l - 1] == ' ' || b[n - l - 1] == '\n')) return 1;
+  }
+  return 0;
+}
+
+/* "of", "de", "del", "on", "for": the words that join the parts of an
+ * institution's name ("Museum of Art", "Departamento de Policía"). */
+static int is_linker(const char *p, const tokn *u) {
+  static const char *const w[] = {"of", "de", "del", "on", "for", NULL};
+  if (!u || !u->lu || u->cap) return 0;
+  size_t n = surf_end(u) - u->sb;
+  for (int i = 0; w[i]; i++)
+    if (strlen(w[i]) == n && !memcmp(w[i], p + u->sb, n)) return 1;
+  return 0;
+}
+
+/* Is t[k] joined by a linker (and perhaps an article after it) to a
+ * capitalised word in direction d, one that is not a sentence start? */
+static int linked(const char *p, const tokn *t, size_t nt, size_t k, int d) {
+  const tokn *l = neighbour(p, t, nt, k, d);
+  if (!is_linker(p, l)) return 0;
+  const tokn *o = neighbour(p, t, nt, (size_t)(l - t), d);
+  if (d > 0 && o && !o->cap && first_tag(p, o, "det")) o = neighbour(p, t, nt, (size_t)(o - t), d);
+  return o && o->cap && !o->initial && (o->kind <= 1 || is_unknown(p, o));
+}
+
+/* A capitalised common word that may be a name: two letters or more, not a
+ * title, not a multiword the dictionary translates as a whole ("Prime
+ * Minister", "in front of", "del"). */
+static int candidate(const char *p, const tokn *u) {
+  if (!u->lu || u->kind != 0 || !u->cap) return 0;
+  size_t se = surf_end(u);
+  return n_cps(p + u->b, u->lem_e - u->b) >= 2 && !is_title(p + u->sb, se - u->sb) &&
+         !memchr(p + u->b, '#', u->lem_e - u->b) && !memchr(p + u->b, '+', u->lem_e - u->b) &&
+         !memchr(p + u->sb, ' ', se - u->sb);
+}
+
+/* The word s[0..n) in lower case, into w (emptied first). */
+static void lower_word(const char *s, size_t n, bbuf *w) {
+  w->len = 0;
+  for (size_t i = 0; i < n;) {
+    int k = utf8_lead_len((unsigned char)s[i]);
+    if (k < 1 || (size_t)k > n - i) { /* not UTF-8: the byte as it is */
+      bbuf_putc(w, s[i++]);
+      continue;
+    }
+    int32_t c = utf8_decode((const unsigned char *)s + i, k);
+    bbuf_put_utf8(w, (uint32_t)(c >= 0 ? u_tolower(c) : 0xFFFD));
+    i += (size_t)k;
+  }
+}
+
+/* Does the text have the word s[0..n) in lower case?  lower: the surfaces
+ * of its lower-case units. */
+static int used_lower(const kvcache *lower, const char *s, size_t n, bbuf *w) {
+  size_t vl;
+  lower_word(s, n, w);
+  return !w->failed && kv_get(lower, kv_hash(w->p, w->len), w->p, w->len, &vl);
 }
 
 /* Capitals also mark institutions ("the State", "the Supreme Court") and
  * adjectives of names ("Republican strategy"), which translate.  So a run
- * of capitalised common words is kept only next to a person's name
- * ("Donald Trump", "Frank Field"); a single such word also when it is
- * neither an adjective nor after a determiner ("Trump said", "Apple and"). */
-static void in_context(const char *p, tokn *t, size_t nt) {
+ * of capitalised common words is kept next to a person's name ("Donald
+ * Trump", "Frank Field") or after a title ("Mr Field"), and a single such
+ * word also when it is not an adjective in front of a noun, not after a
+ * determiner, not next to another name ("Trump said", "Apple and").  But a
+ * run after a lower-case determiner ("the Ross Sea", "the Brennan Centre")
+ * or joined by "of"/"de" to other capitalised words ("Museum of Israel",
+ * "Comité de Energía") names an institution or a place, whose common words
+ * translate. */
+static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) {
+  bbuf w = {0};
   for (size_t k = 0; k < nt; k++) {
-    if (!t[k].lu || !t[k].protect) continue;
+    if (!t[k].lu || !t[k].protect || t[k].forced) continue;
     size_t members[16], m = 0;
-    for (const tokn *u = &t[k]; u && u->protect && m < 16; u = neighbour(p, t, nt, (size_t)(u - t), 1))
+    for (const tokn *u = &t[k]; u && u->protect && !u->forced && m < 16; u = neighbour(p, t, nt, (size_t)(u - t), 1))
       members[m++] = (size_t)(u - t);
     const tokn *before = neighbour(p, t, nt, members[0], -1), *after = neighbour(p, t, nt, members[m - 1], 1);
-    int keep = is_person(p, before) || is_person(p, after) ||
-               (before && before->lu && is_title(p + before->sb, surf_end(before) - before->sb)); /* "Mr Field" */
-    if (!keep && m == 1) { /* alone: not an adjective, not after a determiner, not next to another name */
+    /* after a first name or surname ("Frank Field"), before a surname ("Rose Byrne"); a word
+     * before a first name describes the person ("Hurricane Katrina", "Administrator Adam") */
+    int person = is_person(p, before) || (is_person(p, after) && !has_tag(p, after, "ant"));
+    int keep = person || (before && is_title(p + before->sb, surf_end(before) - before->sb));
+    if (!keep && m == 1) {
       const tokn *u = &t[k];
-      int adj = tag_is(p + u->lem_e, u->e - u->lem_e, "adj");
-      int det = before && before->lu && tag_is(p + before->lem_e, before->e - before->lem_e, "det");
+      int attributive = first_tag(p, u, "adj") && after &&
+                        (first_tag(p, after, "n") || first_tag(p, after, "adj") || first_tag(p, after, "np"));
+      int det = before && has_tag(p, before, "det");
       int near = (before && before->cap && before->kind <= 1) || (after && after->cap && after->kind <= 1);
-      keep = !adj && !det && !near && !is_calendar(p + u->sb, surf_end(u) - u->sb) &&
+      keep = !attributive && !det && !near && !is_calendar(p + u->sb, surf_end(u) - u->sb) &&
              !all_caps(p + u->sb, surf_end(u) - u->sb);
     }
-    for (size_t i = 0; i < m; i++) t[members[i]].protect = keep;
+    if (keep) {
+      const tokn *a = &t[members[0]], *b; /* the start of the whole run of capitalised words */
+      while ((b = neighbour(p, t, nt, (size_t)(a - t), -1)) && b->cap && (b->kind <= 1 || is_unknown(p, b)) &&
+             !is_title(p + b->sb, surf_end(b) - b->sb))
+        a = b;
+      if ((b && !b->cap && has_tag(p, b, "det")) ||
+          (!person && (linked(p, t, nt, members[0], -1) || linked(p, t, nt, members[m - 1], 1))))
+        keep = 0;
+    }
+    for (size_t i = 0; i < m; i++) {
+      tokn *u = &t[members[i]];
+      u->protect = keep && (person || !used_lower(lower, p + u->sb, surf_end(u) - u->sb, &w));
+    }
     k = members[m - 1];
   }
+  bbuf_free(&w);
 }
 
-/* A word kept as a name inside a sentence is a name wherever the same text
- * uses it: at the start of a sentence and in a headline too. */
-static void same_everywhere(const char *p, tokn *t, size_t nt) {
-  size_t n_kept = 0;
-  for (size_t k = 0; k < nt; k++) n_kept += t[k].lu && t[k].protect;
-  if (!n_kept) return;
-  size_t *kept = malloc(n_kept * sizeof *kept), m = 0;
-  if (!kept) return;
-  for (size_t k = 0; k < nt; k++)
-    if (t[k].lu && t[k].protect) kept[m++] = k;
+/* A word kept as a name inside a sentence, or one the tagger took for a
+ * name there (<np>), is a name wherever the same text uses it: at the start
+ * of a sentence and in a headline too ("Amazon plans ..." when the text also
+ * has "head of Amazon"; the start then gets the same analysis).  Not when
+ * the text also has the word in lower case ("Boredom can ..." in a text
+ * about boredom). */
+static void same_everywhere(const char *p, tokn *t, size_t nt, const kvcache *lower) {
+  kvcache names = {0};
+  bbuf w = {0};
+  for (size_t k = 0; k < nt; k++) {
+    const tokn *u = &t[k];
+    if (!u->lu) continue;
+    size_t sn = surf_end(u) - u->sb;
+    uint64_t h = kv_hash(p + u->sb, sn);
+    size_t vl;
+    if (u->cap && !u->initial && (u->protect || u->kind == 1) && !kv_get(&names, h, p + u->sb, sn, &vl))
+      kv_put(&names, h, p + u->sb, sn, &k, sizeof k);
+  }
   for (size_t k = 0; k < nt; k++) {
     tokn *u = &t[k];
     if (!u->lu || u->protect || u->kind != 0 || !u->cap || !u->initial) continue;
-    size_t ul = surf_end(u) - u->sb;
-    for (size_t i = 0; i < m; i++) {
-      const tokn *v = &t[kept[i]];
-      if (surf_end(v) - v->sb == ul && !memcmp(p + v->sb, p + u->sb, ul)) {
-        u->protect = 1;
-        break;
-      }
-    }
+    size_t sn = surf_end(u) - u->sb, vl, v;
+    const char *val = kv_get(&names, kv_hash(p + u->sb, sn), p + u->sb, sn, &vl);
+    if (!val || vl != sizeof v) continue;
+    memcpy(&v, val, sizeof v);
+    if (used_lower(lower, p + u->sb, sn, &w)) continue;
+    u->protect = 1;
+    if (v < nt && t[v].kind == 1) u->from = v + 1;
   }
-  free(kept);
+  kv_free(&names);
+  bbuf_free(&w);
 }
 
 /* A kept candidate that check_lower asks the analyser about: a non-empty
@@ -387,34 +518,45 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       }
     int title = words >= 3 && words <= 30 && lower * 8 <= words;
     int start = 1;
-    for (size_t k = a; k < z && title; k++) t[k].initial = 1;
-    for (size_t k = a; k < z && !title; k++) {
+    for (size_t k = a; k < z; k++) {
       tokn *u = &t[k];
       if (!u->lu) continue;
-      u->initial = start;
+      u->initial = title || start;
+      if (title) { /* a headline: only a word after a first name ("Frank Field Quits ...") */
+        const tokn *b = neighbour(p, t, nt, k, -1);
+        if (candidate(p, u) && is_person(p, b) && has_tag(p, b, "ant")) u->protect = u->forced = 1;
+        continue;
+      }
       if (u->kind == 3) {
         start = 1;
         continue;
       }
       if (u->kind == 4) continue; /* an opening quote or bracket keeps the sentence start */
-      size_t se = surf_end(u);
-      if (u->kind == 0 && u->cap && n_cps(p + u->b, u->lem_e - u->b) >= 2 && !is_title(p + u->sb, se - u->sb) &&
-          !memchr(p + u->b, '#', u->lem_e - u->b) && !memchr(p + u->b, '+', u->lem_e - u->b)) {
-        int ok = !start;
-        if (start) { /* a sentence start: only in front of a name */
-          size_t m = k + 1;
-          while (m < z && !t[m].lu) m++;
-          ok = m < z && t[m].kind == 1 && t[m].cap;
+      if (!start && u->kind == 2 && u->cap && first_tag(p, u, "det") && has_tag(p, u, "def") && !after_quote(p, t, k)) {
+        /* a capitalised article inside a sentence starts a name: "The Guardian", "La Leona" */
+        tokn *v = (tokn *)neighbour(p, t, nt, k, 1);
+        if (v && v->cap && (v->kind <= 1 || is_unknown(p, v))) {
+          u->protect = u->forced = 1;
+          for (; v && v->cap && (v->kind <= 1 || is_unknown(p, v)); v = (tokn *)neighbour(p, t, nt, (size_t)(v - t), 1))
+            if (v->kind == 0) v->protect = v->forced = 1;
         }
-        u->protect = ok;
       }
+      if (candidate(p, u) && !u->forced) /* a sentence start only in front of a name: "Rose Byrne said" */
+        u->protect = !start || name_like(p, neighbour(p, t, nt, k, 1));
       start = 0;
     }
     a = z < nt ? z + 1 : nt;
   }
   if (!rc && run && run->analyse) rc = check_lower(run, p, t, nt, e);
-  if (!rc) in_context(p, t, nt);
-  if (!rc) same_everywhere(p, t, nt);
+  kvcache lower = {0}; /* the words the text has in lower case */
+  for (size_t k = 0; !rc && k < nt; k++)
+    if (t[k].lu && !t[k].cap) {
+      size_t sn = surf_end(&t[k]) - t[k].sb;
+      kv_put(&lower, kv_hash(p + t[k].sb, sn), p + t[k].sb, sn, "", 0);
+    }
+  if (!rc) in_context(p, t, nt, &lower);
+  if (!rc) same_everywhere(p, t, nt, &lower);
+  kv_free(&lower);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
     const tokn *u = &t[k];
     if (u->lu && u->b > u->sb && u->b < u->e && p[u->b] == '*') {
@@ -461,7 +603,14 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       continue;
     }
     out_byte(out, '^');
-    if (u->protect) { /* the word as written, as a name */
+    if (u->from) { /* the analysis of the same word elsewhere in the text */
+      const tokn *v = &t[u->from - 1];
+      out_bytes(out, p + v->b, v->e - v->b);
+      if (run) {
+        bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
+        bbuf_putc(&run->names, 0);
+      }
+    } else if (u->protect) { /* the word as written, as a name */
       const char *tags = p + u->lem_e;
       size_t tn = u->e - u->lem_e;
       int pl = 0;

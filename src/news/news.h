@@ -11,9 +11,11 @@
  * units, as apertium-tagger and apertium-pretransfer write it) and turns a
  * capitalised word that the tagger took for a common word, in the middle of
  * a sentence, into a proper noun (^Word<np><ant><sg>$), which the bilingual
- * dictionary does not translate.  Lines in title case (headlines) are left
- * alone, as are sentence starts and words the dictionaries already know as
- * names ("Japan" keeps its translation). */
+ * dictionary does not translate.  Sentence starts and headlines need more
+ * evidence (the next word is a name; the same text uses the word as a
+ * name), institutions and places keep their translated common words ("the
+ * Ross Sea"), and words the dictionaries already know as names keep their
+ * analysis ("Japan" keeps its translation); see names.c. */
 /* A runtime glossary: lines "source term<TAB>target term", or a bare
  * "term" that must not be translated; '#' starts a comment line.  A source
  * term in lower case matches any capitalisation (and the target takes the
