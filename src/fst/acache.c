@@ -19,17 +19,26 @@ static void set_root(acache *c, int fmask) {
   for (int i = 0; i < 256; i++) c->direct[i] = AC_NONE;
 }
 
-int ac_init(acache *c, int root_fmask) {
-  memset(c, 0, sizeof *c);
-  c->node_cap = 4096;
+/* The arrays are allocated at their largest size up front when that
+ * succeeds: large blocks are mapped lazily, so untouched pages cost nothing,
+ * and growing by realloc would copy them (and fault in the copy) at every
+ * doubling.  Small sizes are the fallback. */
+static int ac_alloc(acache *c, uint32_t node_cap, uint32_t ent_cap) {
+  c->node_cap = node_cap;
   for (int v = 0; v < 3; v++) c->lf[v] = malloc(c->node_cap * sizeof *c->lf[v]);
   c->snap = malloc(c->node_cap * sizeof *c->snap);
-  c->ent_cap = 16384;
+  c->ent_cap = ent_cap;
   c->ent = malloc(c->ent_cap * sizeof *c->ent);
   if (!c->lf[0] || !c->lf[1] || !c->lf[2] || !c->snap || !c->ent) {
     ac_free(c);
     return -1;
   }
+  return 0;
+}
+
+int ac_init(acache *c, int root_fmask) {
+  memset(c, 0, sizeof *c);
+  if (ac_alloc(c, AC_MAX_NODES, AC_MAX_ENTS) && ac_alloc(c, 4096, 16384)) return -1;
   set_root(c, root_fmask);
   return 0;
 }
