@@ -133,6 +133,17 @@ contains "json: other fields kept"            '"id": 42'                 -- "$P"
 printf '{"body": ["unterminated' > "$T/badjson"
 expect "json: invalid JSON names the place"   1 "line 1"         -- "$P" translate -f json eng-spa "$T/badjson"
 
+# news_tidy: spaces Apertium doubles are made single (unless the source has
+# double spaces), and a paragraph keeps its capital start
+printf 'Animals are found all over the earth. They dig in the ground.\n' > "$T/in"
+contains "news: a doubled space after a full stop is made single" 'tierra. Cavan'  -- "$P" translate eng-spa
+contains "strict: Apertium's doubled space is kept"               'tierra.  Cavan' -- "$P" translate --strict -u eng-spa
+printf 'He documented himself in a 1998 book.\n\nSo  be it.  He left.\n' > "$T/in"
+contains "news: a paragraph keeps its capital start"              'Se document'    -- "$P" translate eng-spa
+"$P" translate eng-spa < "$T/in" > "$T/out"
+if grep -q '  ' "$T/out"; then echo "ok   news: no collapsing when the source has double spaces"; pass=$((pass+1))
+else echo "FAIL news: double spaces of the source lost: $(cat "$T/out")"; fail=$((fail+1)); fi
+
 # PARLEY_PROFILE: one line per stage on stderr, the output unchanged
 echo "The house is big." | PARLEY_PROFILE=1 "$P" translate --strict eng-spa > "$T/out" 2> "$T/err"
 n=$(grep -c '^parley profile: .* ms .* B in .* B out  ' "$T/err")

@@ -56,4 +56,9 @@ int news_translate_json(const pl_pipeline *p, const char *json, size_t len, cons
 /* Replaces the placeholders ("Pgl<k>x", any case) in the translated text. */
 int news_unplace(const news_run *r, const char *in, size_t n, bbuf *out);
 
+/* tidy.c: the translation of the plain text src, out->p[start..], made fit
+ * to publish: runs of spaces made single when the source has none, and
+ * paragraphs that start with a capital in the source start with one. */
+int news_tidy(const char *src, size_t sn, bbuf *out, size_t start);
+
 #endif

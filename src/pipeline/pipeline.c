@@ -63,6 +63,7 @@ struct pl_pipeline {
   fmt_txt_opts fmt;
   char *desc;
   int profile; /* PARLEY_PROFILE set at open: each run prints its stages' CPU times to stderr */
+  int news;    /* news mode: plain text gets news_tidy */
 };
 
 /* ---- the mode text ---- */
@@ -528,6 +529,7 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
   words *cmds = NULL;
   int n = 0;
   int news = o && o->news;
+  p->news = news;
   int rc = read_commands(o ? o->datadir : NULL, pair, (o && !o->unknown_marks) || news ? "-n" : "-g", &text, &cmds,
                          &n, e);
   if (!rc && news) rc = insert_names(&cmds, &n, e);
@@ -636,6 +638,7 @@ static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_
   bbuf cur = {0}, spare = {0};
   news_run nr = {0};
   nr.g = ro ? ro->glossary : NULL;
+  size_t start = out->len;
   if (bbuf_append(&cur, in, len)) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   int rc = formatted ? pass_timed(p, "apertium-destxt", destxt_fn, &p->fmt, &cur, &spare, e) : PL_OK;
   for (size_t i = 0; i < p->n && !rc; i++) {
@@ -649,6 +652,7 @@ static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_
   if (!rc && formatted) rc = pass_timed(p, "apertium-retxt", retxt_fn, &p->fmt, &cur, &spare, e);
   if (!rc && (nr.n ? news_unplace(&nr, cur.p ? cur.p : "", cur.len, out) : bbuf_append(out, cur.p, cur.len)))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  if (!rc && p->news && formatted) rc = news_tidy(in, len, out, start);
   if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && ro && ro->unknown && bbuf_append(ro->unknown, nr.unknown.p, nr.unknown.len))

@@ -1,0 +1,90 @@
+/*
+ * tidy.c - news mode's last touch on plain text: what Apertium's output
+ * does to the page that the source did not.
+ *
+ *   - Runs of spaces: a word that translates to nothing ("'s", a dropped
+ *     pronoun) leaves its blank behind, and the sentence-end handling of
+ *     destxt/retxt doubles the space after a full stop ("tierra.  Cavan").
+ *     When the source has no run of two spaces anywhere, runs in the
+ *     output are made single.  A source that has them (aligned text,
+ *     typewriter habits) keeps every space as Apertium gives it.
+ *   - Paragraph starts: a paragraph whose source begins with a capital
+ *     letter begins with one in the translation too ("He documented..." ->
+ *     "se documentó..." -> "Se documentó...").  Paragraphs are lines,
+ *     matched by position; when the line counts differ nothing is changed.
+ */
+#include <string.h>
+#include <unicode/uchar.h>
+
+#include "news.h"
+
+static int encode(int32_t c, char *b) {
+  if (c < 0x80) return b[0] = (char)c, 1;
+  if (c < 0x800) return b[0] = (char)(0xC0 | (c >> 6)), b[1] = (char)(0x80 | (c & 0x3F)), 2;
+  if (c < 0x10000)
+    return b[0] = (char)(0xE0 | (c >> 12)), b[1] = (char)(0x80 | ((c >> 6) & 0x3F)), b[2] = (char)(0x80 | (c & 0x3F)), 3;
+  return b[0] = (char)(0xF0 | (c >> 18)), b[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
+         b[2] = (char)(0x80 | ((c >> 6) & 0x3F)), b[3] = (char)(0x80 | (c & 0x3F)), 4;
+}
+
+static int has_double_space(const char *s, size_t n) {
+  for (size_t i = 0; i + 1 < n; i++)
+    if (s[i] == ' ' && s[i + 1] == ' ') return 1;
+  return 0;
+}
+
+static size_t count_lines(const char *s, size_t n) {
+  size_t k = 1;
+  for (const char *p = s; (p = memchr(p, '\n', n - (size_t)(p - s))) != NULL; p++) k++;
+  return k;
+}
+
+/* The first letter at or after i on its line (stops at '\n'): its offset and
+ * code point, or -1. */
+static long first_letter(const char *s, size_t n, size_t i, int32_t *cp) {
+  while (i < n && s[i] != '\n') {
+    int k = 1;
+    int32_t c = (unsigned char)s[i];
+    if (c >= 0x80) {
+      k = utf8_lead_len((unsigned char)c);
+      if (k < 2 || i + (size_t)k > n || (c = utf8_decode((const unsigned char *)s + i, k)) < 0) return -1;
+    }
+    if (u_isalpha(c)) {
+      *cp = c;
+      return (long)i;
+    }
+    if (!u_isspace(c) && !u_ispunct(c)) return -1; /* a digit or symbol starts it */
+    i += (size_t)k;
+  }
+  return -1;
+}
+
+int news_tidy(const char *src, size_t sn, bbuf *out, size_t start) {
+  char *o = out->p ? out->p + start : NULL;
+  size_t on = out->len - start;
+  if (!o || !on) return PL_OK;
+  if (!has_double_space(src, sn)) { /* collapse runs of spaces */
+    size_t w = 0;
+    for (size_t r = 0; r < on; r++)
+      if (!(o[r] == ' ' && w && o[w - 1] == ' ')) o[w++] = o[r];
+    out->len = start + w;
+    on = w;
+  }
+  if (count_lines(src, sn) != count_lines(o, on)) return PL_OK;
+  size_t si = 0, oi = 0;
+  for (;;) {
+    int32_t sc = 0, oc = 0;
+    long sl = first_letter(src, sn, si, &sc), ol = first_letter(o, on, oi, &oc);
+    if (sl >= 0 && ol >= 0 && u_isupper(sc) && u_islower(oc)) {
+      int32_t up = u_toupper(oc);
+      char buf[4];
+      int k = utf8_lead_len((unsigned char)o[ol]), m = encode(up, buf);
+      if (m == k) memcpy(o + ol, buf, (size_t)m); /* same length: in place */
+    }
+    const char *sn_nl = memchr(src + si, '\n', sn - si), *on_nl = memchr(o + oi, '\n', on - oi);
+    if (!sn_nl || !on_nl) break;
+    si = (size_t)(sn_nl - src) + 1;
+    oi = (size_t)(on_nl - o) + 1;
+  }
+  return PL_OK;
+}
