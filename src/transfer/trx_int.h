@@ -7,6 +7,8 @@
 #ifndef PL_TRX_INT_H
 #define PL_TRX_INT_H
 
+#include <unicode/uregex.h>
+
 #include "trx.h"
 
 /* A string in the rule set's pool. */
@@ -26,11 +28,16 @@ typedef struct trx_arc {
 /* Attribute regular expressions (trx_re.c). */
 typedef struct trx_re trx_re;
 int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, const char *name);
+/* Checks the pattern with ICU's own compiler (trx_re_compile does that only
+ * for the patterns the native matcher cannot run). */
+int trx_re_validate(const trx_re *re, pl_err *e, const char *name);
 void trx_re_free(trx_re *re);
 /* Finds the first match in s[0..n) like ICU's RegexMatcher::find() with
- * UREGEX_CASE_INSENSITIVE|UREGEX_DOTALL; sets [*b, *e).  Returns 1 if found. */
-int trx_re_find(trx_re *re, const uint16_t *s, size_t n, size_t *b, size_t *e);
-trx_re *trx_re_clone(const trx_re *re);
+ * UREGEX_CASE_INSENSITIVE|UREGEX_DOTALL; sets [*b, *e).  Returns 1 if
+ * found, 0 if not, -1 when out of memory.  A compiled pattern is read-only
+ * and shared; *icu is the caller's own ICU matcher for it (NULL at first),
+ * made when needed and closed with uregex_close. */
+int trx_re_find(const trx_re *re, URegularExpression **icu, const uint16_t *s, size_t n, size_t *b, size_t *e);
 
 
 typedef enum {

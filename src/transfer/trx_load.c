@@ -291,8 +291,12 @@ static int read_tables(bl *L) {
     }
     /* the same name again replaces the earlier pattern (std::map) */
     int32_t k = trx_find_name(t, t->attr_name, t->n_attrs, trx_s(t, name), name.len);
-    if (k < 0) k = (int32_t)t->n_attrs++;
-    else trx_re_free(t->attr_re[k]);
+    if (k < 0) {
+      k = (int32_t)t->n_attrs++;
+    } else { /* Debian compiled the replaced pattern too (and stopped if it was invalid) */
+      if (trx_re_validate(t->attr_re[k], L->e, L->name)) return L->e->code;
+      trx_re_free(t->attr_re[k]);
+    }
     t->attr_name[k] = name;
     t->attr_re[k] = NULL;
     if (trx_re_compile(&t->attr_re[k], trx_s(t, re), re.len, L->e, L->name)) return L->e->code;

@@ -95,8 +95,7 @@ typedef struct run {
   ubuf tokscratch;
   int in_wblank, inword, internal_null_flush, null_flush;
 
-  trx_re **re;   /* per-run clones of the attribute patterns (made on first use) */
-  uint8_t *re_tried;
+  URegularExpression **icu; /* per attribute: this run's ICU matcher, made when needed */
   uint8_t *lemma_attr, *content_attr;
   uint8_t *banned;
   int32_t *banned_list;
@@ -290,21 +289,11 @@ static void tcopycase(run *R, ubuf *dst, const uint16_t *src, size_t ns, const u
 
 /* ---- attribute patterns ---- */
 
-/* The run's own copy of attribute pattern `attr`, made on first use (most
- * runs of a short text use few of them), or NULL if there is none. */
-static trx_re *re_of(run *R, int32_t attr) {
-  if (attr < 0) return NULL;
-  if (!R->re[attr] && R->R->attr_re[attr] && !R->re_tried[attr]) {
-    R->re_tried[attr] = 1;
-    if (!(R->re[attr] = trx_re_clone(R->R->attr_re[attr]))) nomem(R);
-  }
-  return R->re[attr];
-}
-
 static int re_find(run *R, int32_t attr, const uint16_t *s, size_t n, size_t *b, size_t *e) {
-  trx_re *re = re_of(R, attr);
-  if (!re) return 0;
-  return trx_re_find(re, s, nul_len(s, n), b, e);
+  if (attr < 0 || !R->R->attr_re[attr]) return 0;
+  int r = trx_re_find(R->R->attr_re[attr], &R->icu[attr], s, nul_len(s, n), b, e);
+  if (r < 0) return nomem(R), 0;
+  return r;
 }
 
 /* ApertiumRE::match: the first match, or nothing. */
@@ -404,7 +393,7 @@ static int side_k(int side) { return side == SIDE_SL ? 0 : side == SIDE_REF ? 2 
 
 /* re_find on string k of a word, through the table of results by string. */
 static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e) {
-  if (!re_of(R, attr)) return 0;
+  if (attr < 0 || !R->R->attr_re[attr]) return 0;
   sent *en = w->ever[k] == w->ver[k] && R->st_epoch == w->epoch[k] ? w->ent[k] : NULL;
   if (!en) {
     ubuf *u = wstr(w, k);
@@ -2005,10 +1994,10 @@ static void run_free(run *R) {
   ubuf_free(&R->out_wblank);
   ubuf_free(&R->tokscratch);
   if (R->title_bi) ubrk_close(R->title_bi);
-  if (R->re)
-    for (uint32_t i = 0; i < R->R->n_attrs; i++) trx_re_free(R->re[i]);
-  free(R->re);
-  free(R->re_tried);
+  if (R->icu)
+    for (uint32_t i = 0; i < R->R->n_attrs; i++)
+      if (R->icu[i]) uregex_close(R->icu[i]);
+  free(R->icu);
   free(R->lemma_attr);
   free(R->content_attr);
   free(R->banned);
@@ -2044,13 +2033,12 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
   R->var = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var);
   R->var_wb = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var_wb);
   R->ring = malloc(TOK_RING * sizeof *R->ring);
-  R->re = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->re);
-  R->re_tried = calloc(T->n_attrs ? T->n_attrs : 1, 1);
+  R->icu = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->icu);
   R->lemma_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->content_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->banned = calloc((size_t)T->n_rules + 1, 1);
   R->banned_list = calloc((size_t)T->n_rules + 1, sizeof *R->banned_list);
-  if (!R->ring || !R->var || !R->var_wb || !R->re || !R->re_tried || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
+  if (!R->ring || !R->var || !R->var_wb || !R->icu || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
     rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
     goto out;
   }
@@ -2146,8 +2134,9 @@ int trx_load_named(trx_rules **out, trx_kind kind, const char *xml, size_t xml_l
   if (!rc) rc = trx_load_bin(t, bin, bin_len, bin_name, e);
   if (!rc) {
     uint64_t key = trx_cache_key(kind, xml, xml_len, bin, bin_len);
-    if (trx_cache_load(t, key)) { /* not cached (or a bad entry): compile and keep */
-      rc = trx_compile_xml(t, xml, xml_len, xml_name, e);
+    if (trx_cache_load(t, key)) { /* not cached (or a bad entry): check, compile and keep */
+      for (uint32_t i = 0; i < t->n_attrs && !rc; i++) rc = trx_re_validate(t->attr_re[i], e, bin_name);
+      if (!rc) rc = trx_compile_xml(t, xml, xml_len, xml_name, e);
       if (!rc) trx_cache_store(t, key);
     }
   }
