@@ -92,7 +92,6 @@ typedef struct run {
 
   int in_lu, in_let_var, in_out, var_val;
   ubuf out_wblank;
-  ubuf tokscratch;
   int in_wblank, inword, internal_null_flush, null_flush;
 
   URegularExpression **icu; /* per attribute: this run's ICU matcher, made when needed */
@@ -545,15 +544,23 @@ static void unban_all(run *R) {
 
 /* ---- token ring (lttoolbox Buffer) ---- */
 
-static tok *ring_add(run *R) {
+/* The slot the next token is read into, emptied; ring_commit() makes it
+ * the newest token.  Reading straight into the slot saves a copy. */
+static tok *ring_open(run *R) {
   if (R->lastpos == TOK_RING) R->lastpos = 0;
   if (R->lastpos >= R->ring_hw) { /* slots are used in order: a new one */
     memset(&R->ring[R->ring_hw], 0, sizeof R->ring[0]);
     R->ring_hw++;
   }
+  tok *t = &R->ring[R->lastpos];
+  ubuf_reset(&t->s);
+  return t;
+}
+static tok *ring_commit(run *R, int type) {
   tok *t = &R->ring[R->lastpos++];
   R->cur = R->lastpos;
-  ubuf_reset(&t->s);
+  t->type = type;
+  if (t->s.failed) nomem(R);
   return t;
 }
 static tok *ring_last(run *R) { return &R->ring[R->lastpos ? R->lastpos - 1 : TOK_RING - 1]; }
@@ -637,19 +644,17 @@ static int read_bracket(run *R, ubuf *b, int wblank) {
 
 static tok *read_token_transfer(run *R) {
   if (R->cur != R->lastpos) return ring_next(R);
-  ubuf content = R->tokscratch; /* reused: its storage comes back below */
-  content.len = 0;
-  tok *t;
+  ubuf *content = &ring_open(R)->s;
   for (;;) {
-    if (!R->in_wblank) copy_plain(R, &content, stop_top);
+    if (!R->in_wblank) copy_plain(R, content, stop_top);
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (val == 0 && R->internal_null_flush)) {
       R->in_wblank = 0;
       goto eof;
     }
     if (R->in_wblank) {
-      put(&content, (const uint16_t[]){'[', '['}, 2);
-      ubuf_put_cp(&content, val);
+      put(content, (const uint16_t[]){'[', '['}, 2);
+      ubuf_put_cp(content, val);
       for (;;) {
         int32_t v3 = u8in_get(&R->in);
         if (AT_EOF(R, v3)) {
@@ -657,107 +662,81 @@ static tok *read_token_transfer(run *R) {
           goto eof;
         }
         if (v3 == '\\') {
-          put_escaped(R, &content);
+          put_escaped(R, content);
         } else if (v3 == '$') {
           R->in_wblank = 0;
-          t = ring_add(R);
-          t->type = TT_WORD;
-          goto done;
+          return ring_commit(R, TT_WORD);
         } else if (v3 == 0 && R->null_flush) {
           R->in_wblank = 0;
           pl_out_flush(R->out);
         } else {
-          ubuf_put_cp(&content, v3);
+          ubuf_put_cp(content, v3);
         }
       }
     }
     if (val == '\\') {
-      put_escaped(R, &content);
+      put_escaped(R, content);
     } else if (val == '[') {
-      int r = read_bracket(R, &content, 1);
+      int r = read_bracket(R, content, 1);
       if (r < 0) goto eof;
       if (r > 0) {
         R->in_wblank = 1;
-        t = ring_add(R);
-        t->type = TT_BLANK;
-        goto done;
+        return ring_commit(R, TT_BLANK);
       }
     } else if (val == '$') {
-      t = ring_add(R);
-      t->type = TT_WORD;
-      goto done;
+      return ring_commit(R, TT_WORD);
     } else if (val == '^') {
-      t = ring_add(R);
-      t->type = TT_BLANK;
-      goto done;
+      return ring_commit(R, TT_BLANK);
     } else if (val == 0 && R->null_flush) {
       R->in_wblank = 0;
       pl_out_flush(R->out);
     } else {
-      ubuf_put_cp(&content, val);
+      ubuf_put_cp(content, val);
     }
   }
 eof:
-  t = ring_add(R);
-  t->type = TT_EOF;
-done:
-  if (content.failed) nomem(R);
-  ubuf_copy(&t->s, &content);
-  R->tokscratch = content;
-  return t;
+  return ring_commit(R, TT_EOF);
 }
 
 static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
   if (R->cur != R->lastpos) return ring_next(R);
-  ubuf content = R->tokscratch; /* reused: its storage comes back below */
-  content.len = 0;
-  tok *t;
+  ubuf *content = &ring_open(R)->s;
   for (;;) {
-    copy_plain(R, &content, stop_top);
+    copy_plain(R, content, stop_top);
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (R->internal_null_flush && val == 0)) goto eof;
     if (val == '\\') {
-      put_escaped(R, &content);
+      put_escaped(R, content);
     } else if (val == '[') {
-      if (read_bracket(R, &content, 0) < 0) goto eof;
+      if (read_bracket(R, content, 0) < 0) goto eof;
     } else if (R->inword && val == '{') {
-      putc16(&content, '{');
+      putc16(content, '{');
       for (;;) {
-        copy_plain(R, &content, stop_chunk);
+        copy_plain(R, content, stop_chunk);
         int32_t v2 = u8in_get(&R->in);
         if (AT_EOF(R, v2)) goto eof;
         if (v2 == '\\') {
-          put_escaped(R, &content);
+          put_escaped(R, content);
         } else if (v2 == '}') {
           int32_t v3 = u8in_peek(&R->in);
-          putc16(&content, '}');
+          putc16(content, '}');
           if (v3 == '$') break;
         } else {
-          ubuf_put_cp(&content, v2);
+          ubuf_put_cp(content, v2);
         }
       }
     } else if (R->inword && val == '$') {
       R->inword = 0;
-      t = ring_add(R);
-      t->type = TT_WORD;
-      goto done;
+      return ring_commit(R, TT_WORD);
     } else if (val == '^') {
       R->inword = 1;
-      t = ring_add(R);
-      t->type = TT_BLANK;
-      goto done;
+      return ring_commit(R, TT_BLANK);
     } else {
-      ubuf_put_cp(&content, val);
+      ubuf_put_cp(content, val);
     }
   }
 eof:
-  t = ring_add(R);
-  t->type = TT_EOF;
-done:
-  if (content.failed) nomem(R);
-  ubuf_copy(&t->s, &content);
-  R->tokscratch = content;
-  return t;
+  return ring_commit(R, TT_EOF);
 }
 
 /* ---- stepping words through the patterns ---- */
@@ -786,6 +765,7 @@ static void apply_word(run *R, const ubuf *w) {
   size_t n = w->len;
   ms_step(R, '^');
   for (size_t i = 0; i < n; i++) {
+    if (R->ms_first == R->ms_last) return; /* no pattern is alive: the rest cannot match */
     switch (s[i]) {
     case '\\':
       i++;
@@ -868,45 +848,44 @@ static int word_array(run *R, size_t n) {
 }
 
 /* apertium-transfer -b: "sl/tl/ref" with a leading "[[...]]" word-bound
- * blank (Transfer::applyRule). */
+ * blank (Transfer::applyRule).  Runs of plain characters are appended
+ * whole. */
 static void split_bilingual(const ubuf *in, ubuf *sl, ubuf *tl, ubuf *ref, ubuf *wb) {
   const uint16_t *s = in->p;
-  size_t n = in->len;
+  size_t n = in->len, from = 0, i = 0;
+  ubuf *side = sl;
   int seen = 0;
-  for (size_t i = 0; i < n; i++) {
-    ubuf *side = seen == 0 ? sl : seen == 1 ? tl : ref;
+  for (; i < n; i++) {
     uint16_t c = s[i];
-    if (c == '\\') {
-      putc16(side, c);
-      i++;
-      putc16(side, at(in, i));
-      continue;
+    if (c != '\\' && c != '[' && c != '/') continue;
+    if (c == '\\') { /* the escaped unit stays in the run; at the very end, Debian appends a NUL */
+      if (++i < n) continue;
+      put(side, s + from, i - from);
+      putc16(side, 0);
+      return;
     }
-    if (c == '[') {
-      if (at(in, i + 1) == '[') {
-        for (; i < n; i++) {
-          if (s[i] == '\\') {
-            putc16(wb, s[i]);
-            i++;
-            putc16(wb, at(in, i));
-          } else if (s[i] == '^' && i >= 2 && s[i - 1] == ']' && s[i - 2] == ']') {
-            break;
-          } else {
-            putc16(wb, s[i]);
-          }
-        }
-      } else {
-        putc16(side, c);
-      }
-      continue;
-    }
+    if (c == '[' && (i + 1 >= n || s[i + 1] != '[')) continue;
+    put(side, s + from, i - from);
     if (c == '/') {
       seen++;
+      side = seen == 1 ? tl : ref;
       ubuf_reset(ref);
-      continue;
+    } else { /* "[[...]]" up to its '^' goes to wb; the '^' is dropped */
+      for (; i < n; i++) {
+        if (s[i] == '\\') {
+          putc16(wb, s[i]);
+          i++;
+          putc16(wb, at(in, i));
+        } else if (s[i] == '^' && i >= 2 && s[i - 1] == ']' && s[i - 2] == ']') {
+          break;
+        } else {
+          putc16(wb, s[i]);
+        }
+      }
     }
-    putc16(side, c);
+    from = i + 1;
   }
+  if (from < n) put(side, s + from, n - from);
 }
 
 /* InterchunkWord::init */
@@ -1837,21 +1816,22 @@ static void default_output(run *R, const ubuf *w) {
     unchunk(R, w);
     return;
   }
-  ubuf *tr = tmp_get(R), *wb = tmp_get(R);
-  if (!tr || !wb) {
+  ubuf *wb = tmp_get(R);
+  if (!wb) {
     nomem(R);
     return;
   }
+  const ubuf *tr = w;
+  size_t held = 1;
   if (R->o->pre_bilingual) {
-    ubuf *sl = tmp_get(R), *ref = tmp_get(R);
-    if (!sl || !ref) {
+    ubuf *sl = tmp_get(R), *t = tmp_get(R), *ref = tmp_get(R);
+    if (!sl || !t || !ref) {
       nomem(R);
       return;
     }
-    split_bilingual(w, sl, tr, ref, wb);
-    tmp_put(R, 2);
-  } else {
-    ubuf_copy(tr, w);
+    held += 3;
+    split_bilingual(w, sl, t, ref, wb);
+    tr = t;
   }
   if (tr->len) {
     if (!R->R->default_chunk) {
@@ -1869,7 +1849,7 @@ static void default_output(run *R, const ubuf *w) {
       out_str(out, "$}$");
     }
   }
-  tmp_put(R, 2);
+  tmp_put(R, held);
 }
 
 /* One call of Transfer::transfer / Interchunk::interchunk /
@@ -1992,7 +1972,6 @@ static void run_free(run *R) {
   for (size_t i = 0; i < R->bq_cap; i++) ubuf_free(&R->bq[i]);
   free(R->bq);
   ubuf_free(&R->out_wblank);
-  ubuf_free(&R->tokscratch);
   if (R->title_bi) ubrk_close(R->title_bi);
   if (R->icu)
     for (uint32_t i = 0; i < R->R->n_attrs; i++)
