@@ -29,6 +29,10 @@
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h> /* the fast token reader, 16 bytes at a time */
+#endif
+
 #include "../base/args.h"
 #include "../base/u8in.h"
 #include "trx_int.h"
@@ -93,6 +97,8 @@ typedef struct run {
   int in_lu, in_let_var, in_out, var_val;
   ubuf out_wblank;
   int in_wblank, inword, internal_null_flush, null_flush;
+  uint32_t caret; /* the initial node's step on '^' */
+  int fast; /* fresh_tokens() may be used (transfer, and no pattern reads a blank first) */
 
   URegularExpression **icu; /* per attribute: this run's ICU matcher, made when needed */
   uint8_t *lemma_attr, *content_attr;
@@ -547,16 +553,17 @@ static void unban_all(run *R) {
 /* The slot the next token is read into, emptied; ring_commit() makes it
  * the newest token.  Reading straight into the slot saves a copy. */
 static tok *ring_open(run *R) {
-  if (R->lastpos == TOK_RING) R->lastpos = 0;
-  if (R->lastpos >= R->ring_hw) { /* slots are used in order: a new one */
+  uint32_t i = R->lastpos == TOK_RING ? 0 : R->lastpos;
+  if (i >= R->ring_hw) { /* slots are used in order: a new one */
     memset(&R->ring[R->ring_hw], 0, sizeof R->ring[0]);
     R->ring_hw++;
   }
-  tok *t = &R->ring[R->lastpos];
+  tok *t = &R->ring[i];
   ubuf_reset(&t->s);
   return t;
 }
 static tok *ring_commit(run *R, int type) {
+  if (R->lastpos == TOK_RING) R->lastpos = 0;
   tok *t = &R->ring[R->lastpos++];
   R->cur = R->lastpos;
   t->type = type;
@@ -741,6 +748,7 @@ eof:
 
 /* ---- stepping words through the patterns ---- */
 
+
 static void step_char(run *R, uint16_t c) {
   int32_t l = c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : (int32_t)u_tolower(c); /* u_tolower is locale-free */
   ms_step2(R, l, 0);
@@ -760,11 +768,74 @@ static size_t step_tag(run *R, const uint16_t *s, size_t n, size_t i) {
   return i;
 }
 
+/* The first part of apply_word() while a single pattern node is alive (the
+ * common case): plain characters and tags are stepped without the state
+ * ring.  Returns the index where the general loop goes on: at a unit it
+ * leaves to it, where a step keeps two nodes alive (both are then in the
+ * ring, in ms_step2's order), or n. */
+static size_t step_single(run *R, const uint16_t *s, size_t n) {
+  const trx_rules *T = R->R;
+  uint32_t st = R->ms[R->ms_first];
+  size_t i = 0;
+  while (i < n) {
+    uint16_t c = s[i];
+    uint32_t a, b;
+    size_t next = i + 1;
+    if (c == '<' && R->kind != TRX_POSTCHUNK) {
+      size_t j = i + 1;
+      while (j < n && s[j] != '>') j++;
+      if (j >= n) { /* no '>': nothing is stepped (step_tag) */
+        i++;
+        continue;
+      }
+      int32_t sym = trx_tag_symbol(T, s + i, j - i + 1);
+      if (sym) {
+        a = trx_step(T, st, sym);
+        b = T->to_any_tag[st];
+      } else {
+        a = trx_step(T, st, T->any_tag);
+        b = TRX_NONE;
+      }
+      next = j + 1;
+    } else if (c == '\\' || c == '[' || c == '/' || c == '{' || c == '<') {
+      break;
+    } else {
+      int32_t l = c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : (int32_t)u_tolower(c);
+      a = trx_step(T, st, l);
+      b = T->to_any_char[st];
+    }
+    if (a != TRX_NONE && b != TRX_NONE) {
+      R->ms_first = 0;
+      R->ms_last = 2;
+      R->ms[0] = a;
+      R->ms[1] = b;
+      return next;
+    }
+    if (a == TRX_NONE && b == TRX_NONE) {
+      R->ms_first = R->ms_last = 0;
+      return n;
+    }
+    st = a != TRX_NONE ? a : b;
+    i = next;
+  }
+  R->ms_first = 0;
+  R->ms_last = 1;
+  R->ms[0] = st;
+  return i;
+}
+
 static void apply_word(run *R, const ubuf *w) {
   const uint16_t *s = w->p;
-  size_t n = w->len;
-  ms_step(R, '^');
-  for (size_t i = 0; i < n; i++) {
+  size_t n = w->len, i = 0;
+  if (R->ms_last == (R->ms_first + 1) % MS_RING && R->ms[R->ms_first] == R->R->initial) {
+    R->ms_first = 0; /* from the initial node alone: its step on '^' is known */
+    R->ms_last = R->caret == TRX_NONE ? 0 : 1;
+    R->ms[0] = R->caret;
+  } else {
+    ms_step(R, '^');
+  }
+  if (R->ms_last == (R->ms_first + 1) % MS_RING) i = step_single(R, s, n);
+  for (; i < n; i++) {
     if (R->ms_first == R->ms_last) return; /* no pattern is alive: the rest cannot match */
     switch (s[i]) {
     case '\\':
@@ -812,6 +883,141 @@ static void apply_word(run *R, const ubuf *w) {
     }
   }
   ms_step(R, '$');
+}
+
+/* ---- the fast path for fresh tokens ----
+ * Most blanks and many words arrive when nothing is pending: the matcher
+ * is at its initial state, no word or blank is held, nothing is to be
+ * replayed.  A blank there cannot start a pattern (they all start with
+ * '^'), so it is written at once, and so is a word no pattern goes through.
+ * fresh_tokens() does that straight from the input bytes for plain text,
+ * with the same effects on the token ring, the matcher and `last` as the
+ * general loop in segment(); anything else (escapes, brackets, the end of
+ * the input chunk, NUL, invalid UTF-8) goes back to the general loop before
+ * the token is consumed. */
+
+/* Bytes that end a plain stretch of the transfer reader: 1 stops it, 2
+ * starts a multi-byte character. */
+static const uint8_t fast_stop[256] = {
+    [0] = 1, ['\\'] = 1, ['['] = 1, ['$'] = 1, ['^'] = 1,
+#define S4(x) [x] = 2, [x + 1] = 2, [x + 2] = 2, [x + 3] = 2
+#define S16(x) S4(x), S4(x + 4), S4(x + 8), S4(x + 12)
+    S16(0x80), S16(0x90), S16(0xA0), S16(0xB0), S16(0xC0), S16(0xD0), S16(0xE0), S16(0xF0),
+#undef S16
+#undef S4
+};
+
+/* Copies the plain bytes from p (below e) into d as UTF-16 up to the first
+ * byte in fast_stop, and returns it (or e).  d has room for (e - p) + 16
+ * units: whole blocks of 16 are stored. */
+#if defined(__SSE2__)
+static PL_INLINE const uint8_t *widen_plain(const uint8_t *p, const uint8_t *e, uint16_t *d) {
+  const __m128i dollar = _mm_set1_epi8('$'), caret = _mm_set1_epi8('^'), bslash = _mm_set1_epi8('\\'),
+                open = _mm_set1_epi8('['), zero = _mm_setzero_si128();
+  while (e - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dollar), _mm_cmpeq_epi8(v, caret)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmpeq_epi8(v, open)));
+    hit = _mm_or_si128(_mm_or_si128(hit, _mm_cmpeq_epi8(v, zero)), v); /* v: the high bit of bytes >= 0x80 */
+    _mm_storeu_si128((__m128i *)(void *)d, _mm_unpacklo_epi8(v, zero));
+    _mm_storeu_si128((__m128i *)(void *)(d + 8), _mm_unpackhi_epi8(v, zero));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return p + __builtin_ctz(mask);
+    p += 16;
+    d += 16;
+  }
+  while (p < e && !fast_stop[*p]) *d++ = *p++;
+  return p;
+}
+#else
+static PL_INLINE const uint8_t *widen_plain(const uint8_t *p, const uint8_t *e, uint16_t *d) {
+  while (p < e && !fast_stop[*p]) *d++ = *p++;
+  return p;
+}
+#endif
+
+/* Copies plain text from p (below e) into b as UTF-16, up to the first
+ * stopping byte, which it returns; NULL if the chunk ends first or a
+ * character is not valid UTF-8. */
+static const uint8_t *fast_copy(const uint8_t *p, const uint8_t *e, ubuf *b) {
+  for (;;) {
+    const uint8_t *lim = e - p > 240 ? p + 240 : e; /* a window, so that a token's room stays its size */
+    if (256 > b->cap - b->len && ubuf_reserve(b, 256)) return NULL;
+    const uint8_t *q = widen_plain(p, lim, b->p + b->len);
+    b->len += (size_t)(q - p);
+    if (q >= lim) {
+      if (lim == e) return NULL;
+      p = q;
+      continue;
+    }
+    if (fast_stop[*q] == 1) return q;
+    int k = utf8_lead_len(*q);
+    if ((size_t)(e - q) < (size_t)k) return NULL;
+    int32_t cp = utf8_decode(q, k);
+    if (cp < 0) return NULL;
+    if (ubuf_put_cp(b, cp)) return NULL;
+    p = q + k;
+  }
+}
+
+/* Can fresh_tokens() run now?  (The caller knows that no rule is pending.) */
+static PL_INLINE int fresh(const run *R) {
+  return R->fast && !R->n_tw && !R->n_tb && R->cur == R->lastpos && !R->in.n_back && !R->in_wblank &&
+         R->ms_last == (R->ms_first + 1) % MS_RING && R->ms[R->ms_first] == R->R->initial;
+}
+
+static void default_output(run *R, const ubuf *w);
+
+/* 1: a word was read that some pattern is still matching (it has been
+ * stepped and held, as the general loop does); 0: the general loop goes on
+ * from a fresh state. */
+static int fresh_tokens(run *R, uint32_t *last, uint32_t *prev_last) {
+  pl_in *in = R->in.in;
+  const uint8_t *base = (const uint8_t *)in->p, *e = base + in->len;
+  int plain_out = !R->o->pre_bilingual && !R->R->default_chunk;
+  for (;;) {
+    if (R->err) return 0;
+    pl_out_maybe_spill(R->out);
+    /* the blank, up to '^' */
+    const uint8_t *bp = base + in->pos;
+    tok *t = ring_open(R);
+    const uint8_t *bq = fast_copy(bp, e, &t->s);
+    if (!bq || *bq != '^') return 0;
+    in->pos = (size_t)(bq + 1 - base);
+    ring_commit(R, TT_BLANK);
+    *prev_last = *last;
+    *last = R->cur;
+    ms_init(R);
+    /* the word, up to '$'; the blank is written with it (valid UTF-8 is
+     * written back as it came) */
+    const uint8_t *p = bq + 1;
+    t = ring_open(R);
+    const uint8_t *q = fast_copy(p, e, &t->s);
+    if (!q || *q != '$') { /* the general reader reads it from here */
+      out_bytes(R->out, bp, (size_t)(bq - bp));
+      return 0;
+    }
+    in->pos = (size_t)(q + 1 - base);
+    ring_commit(R, TT_WORD);
+    apply_word(R, &t->s);
+    if (R->ms_first != R->ms_last) {
+      out_bytes(R->out, bp, (size_t)(bq - bp));
+      if (tw_push(R, &t->s)) return 0;
+      return 1;
+    }
+    if (plain_out) {
+      out_bytes(R->out, bp, q > p ? (size_t)(q + 1 - bp) : (size_t)(bq - bp));
+    } else {
+      out_bytes(R->out, bp, (size_t)(bq - bp));
+      default_output(R, &t->s);
+    }
+    unban_all(R);
+    ring_setpos(R, *last);
+    ring_next(R);
+    *prev_last = *last;
+    *last = R->cur;
+    ms_init(R);
+  }
 }
 
 /* ---- words ---- */
@@ -1906,6 +2112,11 @@ static int segment(run *R) {
         ms_init(R);
       }
     }
+    if (lastrule < 0 && fresh(R)) {
+      int r = fresh_tokens(R, &last, &prev_last);
+      if (R->err) return -1;
+      if (r) continue;
+    }
     int val = ms_classify(R);
     if (val != -1) {
       lastrule = val - 1;
@@ -2030,6 +2241,8 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
     const char *loc = uloc_getDefault();
     R->ascii_lower = !(loc && (!strncmp(loc, "tr", 2) || !strncmp(loc, "az", 2) || !strncmp(loc, "lt", 2)));
   }
+  R->caret = trx_step(T, T->initial, '^');
+  R->fast = T->kind == TRX_TRANSFER && trx_step(T, T->initial, ' ') == TRX_NONE && !T->final_rule[T->initial];
   reset_vars(R);
   if (o->null_flush) {
     R->internal_null_flush = 1;
