@@ -32,6 +32,13 @@ int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, con
  * for the patterns the native matcher cannot run). */
 int trx_re_validate(const trx_re *re, pl_err *e, const char *name);
 void trx_re_free(trx_re *re);
+/* 1 if the pattern is one of the rule compiler's own (lem, lemh, whole,
+ * tags...), which the matcher runs as a simple scan. */
+int trx_re_builtin(const trx_re *re);
+/* The code unit every match starts with (an ASCII non-letter), or -1: a
+ * match found in the string from its first such unit on is the match in
+ * the whole string. */
+int32_t trx_re_first(const trx_re *re);
 /* Finds the first match in s[0..n) like ICU's RegexMatcher::find() with
  * UREGEX_CASE_INSENSITIVE|UREGEX_DOTALL; sets [*b, *e).  Returns 1 if
  * found, 0 if not, -1 when out of memory.  A compiled pattern is read-only

@@ -513,6 +513,9 @@ static URegularExpression *icu_of(const trx_re *r, URegularExpression **slot) {
   return *slot;
 }
 
+int trx_re_builtin(const trx_re *r) { return r->native && r->builtin != B_NONE; }
+int32_t trx_re_first(const trx_re *r) { return r->native && !r->anchored ? r->first : -1; }
+
 void trx_re_free(trx_re *r) {
   if (!r) return;
   if (r->icu) uregex_close(r->icu);

@@ -52,9 +52,13 @@ typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chun
   /* match cache: for string k (0 s, 1 t, 2 r) and attribute a, slot
    * k * n_attrs + a holds the span found when the string had version cver */
   uint32_t ver[3];
-  struct sent *ent[3]; /* the string table entry of string k, valid while ever[k] == ver[k] */
+  struct sent *ent[3]; /* the whole-string table entry of string k, valid while ever[k] == ver[k] */
   uint32_t ever[3];
-  uint32_t epoch[3]; /* of the string table when ent[k] was set */
+  uint32_t epoch[3]; /* of the table when ent[k] was set */
+  struct sent *tent[3]; /* the tag-table entry of string k (from its first '<'), valid while tever[k] == ver[k] */
+  uint32_t tever[3];
+  uint32_t tepoch[3];
+  uint32_t toff[3]; /* where that part starts */
 } tword;
 
 typedef struct run {
@@ -108,11 +112,8 @@ typedef struct run {
 
   ubuf **tmp; /* stack of scratch strings */
   uint32_t gen; /* versions of word strings */
-  struct stslot *st; /* table of results by string */
-  size_t st_used;
-  uint32_t st_epoch;
-  size_t st_cap; /* slots (a power of two); PARLEY_TRX_TABLE makes it small, for tests */
-  size_t st_max;
+  struct stab *whole, *tags; /* tables of results by string (see below) */
+  uint8_t *attr_class; /* per attribute: AC_* */
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   UBreakIterator *title_bi;
   size_t n_tmp, cap_tmp;
@@ -309,12 +310,20 @@ static void re_match(run *R, int32_t attr, const uint16_t *s, size_t n, ubuf *ds
 
 /* ---- results by string ----
  * The same lemma and tag strings come back word after word, and a rule
- * clips each of them with many attributes.  Every distinct word string
- * seen gets an entry holding the match of each attribute, computed on first
- * use; the table is emptied when it fills up. */
+ * clips each of them with many attributes, so results are kept by string:
+ * every distinct string seen gets an entry holding the match of each
+ * attribute, computed on first use.  Most attributes are tag patterns
+ * ("<n>", "<(?:det|prn)>"...) whose every match starts with '<': for them
+ * the key is the string from its first '<' on, since the text before it
+ * cannot change where or whether they match, and tag sequences are few
+ * (AC_TAGS).  Other patterns key on the whole string (AC_WHOLE); the
+ * patterns every file has (lem, tags, whole...) are simple scans, cheaper
+ * than a lookup (AC_DIRECT).  A table is emptied when it fills up. */
 #define ST_CAP 32768 /* slots; at most half are used */
 #define UNKNOWN_SPAN 0xFFFFFFFEu
 #define NOT_FOUND 0xFFFFFFFFu
+
+enum { AC_NONE, AC_DIRECT, AC_TAGS, AC_WHOLE };
 
 typedef struct stslot {
   uint32_t hash;
@@ -327,53 +336,73 @@ typedef struct sent {
   uint16_t *s;
 } sent;
 
+typedef struct stab {
+  stslot *slot;
+  size_t used, cap, max; /* slots: a power of two; PARLEY_TRX_TABLE makes max small, for tests */
+  uint32_t epoch;        /* bumped when emptied */
+} stab;
+
 static uint32_t hash16(const uint16_t *s, size_t n) {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
   return h;
 }
 
-static void st_clear(run *R) {
-  for (size_t i = 0; i < R->st_cap; i++) {
-    free(R->st[i].e);
-    R->st[i].e = NULL;
+static void st_clear(stab *T) {
+  for (size_t i = 0; i < T->cap; i++) {
+    free(T->slot[i].e);
+    T->slot[i].e = NULL;
   }
-  R->st_used = 0;
-  R->st_epoch++;
+  T->used = 0;
+  T->epoch++;
 }
 
-static sent *st_get(run *R, const uint16_t *s, size_t n) {
-  if (!R->st) {
-    const char *v = getenv("PARLEY_TRX_TABLE");
-    size_t cap = 1024; /* grows to ST_CAP */
-    if (v && atoi(v) >= 16)
-      for (cap = 16; cap < (size_t)atoi(v) && cap < ST_CAP; cap *= 2) {
-      }
-    R->st_max = v && atoi(v) >= 16 ? cap : ST_CAP;
-    if (!(R->st = calloc(cap, sizeof *R->st))) return NULL;
-    R->st_cap = cap;
+static void st_free(stab *T) {
+  if (!T) return;
+  st_clear(T);
+  free(T->slot);
+  free(T);
+}
+
+static stab *st_new(void) {
+  stab *T = calloc(1, sizeof *T);
+  if (!T) return NULL;
+  const char *v = getenv("PARLEY_TRX_TABLE");
+  size_t cap = 1024; /* grows to ST_CAP */
+  if (v && atoi(v) >= 16)
+    for (cap = 16; cap < (size_t)atoi(v) && cap < ST_CAP; cap *= 2) {
+    }
+  T->max = v && atoi(v) >= 16 ? cap : ST_CAP;
+  if (!(T->slot = calloc(cap, sizeof *T->slot))) {
+    free(T);
+    return NULL;
   }
+  T->cap = cap;
+  return T;
+}
+
+static sent *st_get(run *R, stab *T, const uint16_t *s, size_t n) {
   uint32_t h = hash16(s, n);
-  for (size_t j = h & (R->st_cap - 1);; j = (j + 1) & (R->st_cap - 1)) {
-    sent *e = R->st[j].e;
+  for (size_t j = h & (T->cap - 1);; j = (j + 1) & (T->cap - 1)) {
+    sent *e = T->slot[j].e;
     if (!e) break;
-    if (R->st[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
+    if (T->slot[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
   }
-  if (R->st_used >= R->st_cap / 2) {
-    stslot *big = R->st_cap < R->st_max ? calloc(R->st_cap * 2, sizeof *big) : NULL;
+  if (T->used >= T->cap / 2) {
+    stslot *big = T->cap < T->max ? calloc(T->cap * 2, sizeof *big) : NULL;
     if (big) { /* grow: the entries stay where they are */
-      size_t cap = R->st_cap * 2;
-      for (size_t i = 0; i < R->st_cap; i++) {
-        if (!R->st[i].e) continue;
-        size_t j = R->st[i].hash & (cap - 1);
+      size_t cap = T->cap * 2;
+      for (size_t i = 0; i < T->cap; i++) {
+        if (!T->slot[i].e) continue;
+        size_t j = T->slot[i].hash & (cap - 1);
         while (big[j].e) j = (j + 1) & (cap - 1);
-        big[j] = R->st[i];
+        big[j] = T->slot[i];
       }
-      free(R->st);
-      R->st = big;
-      R->st_cap = cap;
+      free(T->slot);
+      T->slot = big;
+      T->cap = cap;
     } else {
-      st_clear(R);
+      st_clear(T);
     }
   }
   size_t na = R->R->n_attrs;
@@ -385,35 +414,63 @@ static sent *st_get(run *R, const uint16_t *s, size_t n) {
   e->s = (uint16_t *)(e->span + na);
   for (size_t i = 0; i < na; i++) e->span[i] = UNKNOWN_SPAN;
   if (n) memcpy(e->s, s, n * sizeof *s);
-  size_t j = h & (R->st_cap - 1);
-  while (R->st[j].e) j = (j + 1) & (R->st_cap - 1);
-  R->st[j].hash = h;
-  R->st[j].e = e;
-  R->st_used++;
+  size_t j = h & (T->cap - 1);
+  while (T->slot[j].e) j = (j + 1) & (T->cap - 1);
+  T->slot[j].hash = h;
+  T->slot[j].e = e;
+  T->used++;
   return e;
 }
 
 static ubuf *wstr(tword *w, int k) { return k == 0 ? &w->s : k == 1 ? &w->t : &w->r; }
 static int side_k(int side) { return side == SIDE_SL ? 0 : side == SIDE_REF ? 2 : 1; }
 
-/* re_find on string k of a word, through the table of results by string. */
-static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e) {
-  if (attr < 0 || !R->R->attr_re[attr]) return 0;
-  sent *en = w->ever[k] == w->ver[k] && R->st_epoch == w->epoch[k] ? w->ent[k] : NULL;
-  if (!en) {
-    ubuf *u = wstr(w, k);
-    size_t n = nul_len(u->p, u->len);
-    if (n >= 0xFFFF || !(en = st_get(R, u->p, n))) return re_find(R, attr, u->p, n, b, e);
-    w->ent[k] = en;
-    w->ever[k] = w->ver[k];
-    w->epoch[k] = R->st_epoch;
-  }
+/* The match of attr in an entry's string, computed once. */
+static int st_span(run *R, int32_t attr, sent *en, size_t off, size_t *b, size_t *e) {
   uint32_t sp = en->span[attr];
   if (sp == UNKNOWN_SPAN) sp = en->span[attr] = re_find(R, attr, en->s, en->len, b, e) ? (uint32_t)(*b << 16 | *e) : NOT_FOUND;
   if (sp == NOT_FOUND) return 0;
-  *b = sp >> 16;
-  *e = sp & 0xFFFF;
+  *b = off + (sp >> 16);
+  *e = off + (sp & 0xFFFF);
   return 1;
+}
+
+/* re_find on string k of a word, through the tables of results by string. */
+static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e) {
+  switch (attr < 0 ? AC_NONE : R->attr_class[attr]) {
+  case AC_DIRECT: {
+    ubuf *u = wstr(w, k);
+    return re_find(R, attr, u->p, u->len, b, e);
+  }
+  case AC_TAGS: {
+    if (w->tever[k] != w->ver[k] || w->tepoch[k] != R->tags->epoch) {
+      ubuf *u = wstr(w, k);
+      size_t n = nul_len(u->p, u->len), off = 0;
+      while (off < n && u->p[off] != '<') off++;
+      sent *en;
+      if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, u->p + off, n - off))) return re_find(R, attr, u->p, n, b, e);
+      w->tent[k] = en;
+      w->toff[k] = (uint32_t)off;
+      w->tever[k] = w->ver[k];
+      w->tepoch[k] = R->tags->epoch;
+    }
+    return st_span(R, attr, w->tent[k], w->toff[k], b, e);
+  }
+  case AC_WHOLE: {
+    if (w->ever[k] != w->ver[k] || w->epoch[k] != R->whole->epoch) {
+      ubuf *u = wstr(w, k);
+      size_t n = nul_len(u->p, u->len);
+      sent *en;
+      if (n >= 0xFFFF || !(en = st_get(R, R->whole, u->p, n))) return re_find(R, attr, u->p, n, b, e);
+      w->ent[k] = en;
+      w->ever[k] = w->ver[k];
+      w->epoch[k] = R->whole->epoch;
+    }
+    return st_span(R, attr, w->ent[k], 0, b, e);
+  }
+  default:
+    return 0;
+  }
 }
 
 static void re_match_w(run *R, int32_t attr, tword *w, int k, ubuf *dst) {
@@ -824,17 +881,10 @@ static size_t step_single(run *R, const uint16_t *s, size_t n) {
   return i;
 }
 
-static void apply_word(run *R, const ubuf *w) {
+/* Steps s[i..n) and the closing '$' (the rest of apply_word). */
+static void apply_rest(run *R, const ubuf *w, size_t i) {
   const uint16_t *s = w->p;
-  size_t n = w->len, i = 0;
-  if (R->ms_last == (R->ms_first + 1) % MS_RING && R->ms[R->ms_first] == R->R->initial) {
-    R->ms_first = 0; /* from the initial node alone: its step on '^' is known */
-    R->ms_last = R->caret == TRX_NONE ? 0 : 1;
-    R->ms[0] = R->caret;
-  } else {
-    ms_step(R, '^');
-  }
-  if (R->ms_last == (R->ms_first + 1) % MS_RING) i = step_single(R, s, n);
+  size_t n = w->len;
   for (; i < n; i++) {
     if (R->ms_first == R->ms_last) return; /* no pattern is alive: the rest cannot match */
     switch (s[i]) {
@@ -885,6 +935,24 @@ static void apply_word(run *R, const ubuf *w) {
   ms_step(R, '$');
 }
 
+/* A word through the patterns (Transfer::applyWord & co.): '^', its
+ * characters and tags, '$'. */
+static void apply_word(run *R, const ubuf *w) {
+  size_t i = 0;
+  if (R->ms_last == (R->ms_first + 1) % MS_RING && R->ms[R->ms_first] == R->R->initial) {
+    R->ms_first = 0; /* from the initial node alone: its step on '^' is known */
+    R->ms_last = R->caret == TRX_NONE ? 0 : 1;
+    R->ms[0] = R->caret;
+  } else {
+    ms_step(R, '^');
+  }
+  if (R->ms_last == (R->ms_first + 1) % MS_RING) {
+    i = step_single(R, w->p, w->len);
+    if (R->ms_first == R->ms_last) return;
+  }
+  apply_rest(R, w, i);
+}
+
 /* ---- the fast path for fresh tokens ----
  * Most blanks and many words arrive when nothing is pending: the matcher
  * is at its initial state, no word or blank is held, nothing is to be
@@ -907,49 +975,60 @@ static const uint8_t fast_stop[256] = {
 #undef S4
 };
 
-/* Copies the plain bytes from p (below e) into d as UTF-16 up to the first
- * byte in fast_stop, and returns it (or e).  d has room for (e - p) + 16
- * units: whole blocks of 16 are stored. */
+/* The first byte at or after p (below e) that fast_stop marks, or e. */
 #if defined(__SSE2__)
-static PL_INLINE const uint8_t *widen_plain(const uint8_t *p, const uint8_t *e, uint16_t *d) {
+static PL_INLINE const uint8_t *scan_plain(const uint8_t *p, const uint8_t *e) {
   const __m128i dollar = _mm_set1_epi8('$'), caret = _mm_set1_epi8('^'), bslash = _mm_set1_epi8('\\'),
                 open = _mm_set1_epi8('['), zero = _mm_setzero_si128();
-  while (e - p >= 16) {
+  for (; e - p >= 16; p += 16) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dollar), _mm_cmpeq_epi8(v, caret)),
                                _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmpeq_epi8(v, open)));
     hit = _mm_or_si128(_mm_or_si128(hit, _mm_cmpeq_epi8(v, zero)), v); /* v: the high bit of bytes >= 0x80 */
-    _mm_storeu_si128((__m128i *)(void *)d, _mm_unpacklo_epi8(v, zero));
-    _mm_storeu_si128((__m128i *)(void *)(d + 8), _mm_unpackhi_epi8(v, zero));
     unsigned mask = (unsigned)_mm_movemask_epi8(hit);
     if (mask) return p + __builtin_ctz(mask);
-    p += 16;
-    d += 16;
   }
-  while (p < e && !fast_stop[*p]) *d++ = *p++;
+  while (p < e && !fast_stop[*p]) p++;
   return p;
 }
 #else
-static PL_INLINE const uint8_t *widen_plain(const uint8_t *p, const uint8_t *e, uint16_t *d) {
-  while (p < e && !fast_stop[*p]) *d++ = *p++;
+static PL_INLINE const uint8_t *scan_plain(const uint8_t *p, const uint8_t *e) {
+  while (p < e && !fast_stop[*p]) p++;
   return p;
 }
 #endif
+
+/* Appends the n ASCII bytes at p to b; the input chunk ends at e (whole
+ * blocks of 16 are loaded and stored where the chunk and b have room). */
+static PL_INLINE int put_ascii(ubuf *b, const uint8_t *p, size_t n, const uint8_t *e) {
+  if (n + 16 > b->cap - b->len && ubuf_reserve(b, n + 16)) return -1;
+  uint16_t *d = b->p + b->len;
+  b->len += n;
+#if defined(__SSE2__)
+  if ((size_t)(e - p) >= n + 16) {
+    const __m128i zero = _mm_setzero_si128();
+    for (size_t i = 0; i < n; i += 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      _mm_storeu_si128((__m128i *)(void *)(d + i), _mm_unpacklo_epi8(v, zero));
+      _mm_storeu_si128((__m128i *)(void *)(d + i + 8), _mm_unpackhi_epi8(v, zero));
+    }
+    return 0;
+  }
+#else
+  (void)e;
+#endif
+  for (size_t i = 0; i < n; i++) d[i] = p[i];
+  return 0;
+}
 
 /* Copies plain text from p (below e) into b as UTF-16, up to the first
  * stopping byte, which it returns; NULL if the chunk ends first or a
  * character is not valid UTF-8. */
 static const uint8_t *fast_copy(const uint8_t *p, const uint8_t *e, ubuf *b) {
   for (;;) {
-    const uint8_t *lim = e - p > 240 ? p + 240 : e; /* a window, so that a token's room stays its size */
-    if (256 > b->cap - b->len && ubuf_reserve(b, 256)) return NULL;
-    const uint8_t *q = widen_plain(p, lim, b->p + b->len);
-    b->len += (size_t)(q - p);
-    if (q >= lim) {
-      if (lim == e) return NULL;
-      p = q;
-      continue;
-    }
+    const uint8_t *q = scan_plain(p, e);
+    if (put_ascii(b, p, (size_t)(q - p), e)) return NULL;
+    if (q >= e) return NULL;
     if (fast_stop[*q] == 1) return q;
     int k = utf8_lead_len(*q);
     if ((size_t)(e - q) < (size_t)k) return NULL;
@@ -979,10 +1058,17 @@ static int fresh_tokens(run *R, uint32_t *last, uint32_t *prev_last) {
     if (R->err) return 0;
     pl_out_maybe_spill(R->out);
     /* the blank, up to '^' */
-    const uint8_t *bp = base + in->pos;
+    const uint8_t *bp = base + in->pos, *bq;
     tok *t = ring_open(R);
-    const uint8_t *bq = fast_copy(bp, e, &t->s);
-    if (!bq || *bq != '^') return 0;
+    if (e - bp >= 2 && bp[0] == ' ' && bp[1] == '^' && t->s.cap) { /* the usual blanks */
+      t->s.p[0] = ' ';
+      t->s.len = 1;
+      bq = bp + 1;
+    } else if (bp < e && bp[0] == '^') {
+      bq = bp;
+    } else if (!(bq = fast_copy(bp, e, &t->s)) || *bq != '^') {
+      return 0;
+    }
     in->pos = (size_t)(bq + 1 - base);
     ring_commit(R, TT_BLANK);
     *prev_last = *last;
@@ -2164,8 +2250,9 @@ static void run_free(run *R) {
     ubuf_free(&R->wpool[i].wb);
   }
   free(R->wpool);
-  if (R->st) st_clear(R);
-  free(R->st);
+  st_free(R->whole);
+  st_free(R->tags);
+  free(R->attr_class);
   free(R->wordarr);
   for (size_t i = 0; i < R->cap_split; i++)
     if (R->split[i]) {
@@ -2224,11 +2311,14 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
   R->var_wb = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var_wb);
   R->ring = malloc(TOK_RING * sizeof *R->ring);
   R->icu = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->icu);
+  R->attr_class = calloc(T->n_attrs ? T->n_attrs : 1, 1);
+  R->whole = st_new();
+  R->tags = st_new();
   R->lemma_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->content_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->banned = calloc((size_t)T->n_rules + 1, 1);
   R->banned_list = calloc((size_t)T->n_rules + 1, sizeof *R->banned_list);
-  if (!R->ring || !R->var || !R->var_wb || !R->icu || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
+  if (!R->ring || !R->var || !R->var_wb || !R->icu || !R->attr_class || !R->whole || !R->tags || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
     rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
     goto out;
   }
@@ -2236,6 +2326,8 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
     R->lemma_attr[i] =
         name_is(T, T->attr_name[i], "lem") || name_is(T, T->attr_name[i], "lemh") || name_is(T, T->attr_name[i], "whole");
     R->content_attr[i] = name_is(T, T->attr_name[i], "content");
+    const trx_re *re = T->attr_re[i];
+    R->attr_class[i] = !re ? AC_NONE : trx_re_builtin(re) ? AC_DIRECT : trx_re_first(re) == '<' ? AC_TAGS : AC_WHOLE;
   }
   {
     const char *loc = uloc_getDefault();
