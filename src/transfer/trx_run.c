@@ -166,8 +166,10 @@ static int rt_error(run *R, const trx_node *n, const char *what) {
 }
 
 static PL_INLINE void put(ubuf *b, const uint16_t *s, size_t n) {
-  if (PL_LIKELY(n <= b->cap - b->len)) { /* room already: no call */
-    for (size_t i = 0; i < n; i++) b->p[b->len + i] = s[i];
+  if (PL_LIKELY(n <= b->cap - b->len)) { /* room already: no call for short strings */
+    if (n >= 16) memcpy(b->p + b->len, s, n * sizeof *s);
+    else
+      for (size_t i = 0; i < n; i++) b->p[b->len + i] = s[i];
     b->len += n;
     return;
   }
@@ -211,8 +213,27 @@ static void map_case(ubuf *dst, const uint16_t *s, size_t n, int how, UBreakIter
     return;
   }
 }
-static void lower(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, 0, NULL); }
-static void upper(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, 1, NULL); }
+/* ASCII text maps as ASCII where the default locale does so (not Turkish,
+ * Azeri or Lithuanian); anything else goes to ICU. */
+static int ascii_map(run *R, ubuf *d, const uint16_t *s, size_t n, int up) {
+  if (!R->ascii_lower) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] >= 0x80) return 0;
+  if (ubuf_reserve(d, n)) return 1;
+  uint16_t *o = d->p + d->len;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t c = s[i];
+    o[i] = up ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  d->len += n;
+  return 1;
+}
+static void lower(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!ascii_map(R, d, s, n, 0)) map_case(d, s, n, 0, NULL);
+}
+static void upper(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!ascii_map(R, d, s, n, 1)) map_case(d, s, n, 1, NULL);
+}
 /* u_strToTitle with no iterator builds a word break iterator for the
  * default locale on every call; each run opens one (the same one ICU would
  * build) and keeps it. */
@@ -258,9 +279,9 @@ static void copycase(run *R, ubuf *dst, const uint16_t *src, size_t ns, const ui
   }
   int first = u_isupper(cp_at(src, ns, 0));
   int all = first && cp_len(src, ns) < ns && u_isupper(last_cp(src, ns));
-  if (first && all) upper(dst, t, nt);
+  if (first && all) upper(R, dst, t, nt);
   else if (first) title(R, dst, t, nt);
-  else lower(dst, t, nt);
+  else lower(R, dst, t, nt);
 }
 
 /* TransferBase::copycase: the case of src on the text before the first '<'
@@ -288,8 +309,8 @@ static void tcopycase(run *R, ubuf *dst, const uint16_t *src, size_t ns, const u
   size_t tl = loc2 >= loc ? loc2 - loc + 1 : nd - loc;
   put(dst, d + loc, tl);
   if (loc2 + 1 < nd) {
-    if (u_isupper(cs[1])) upper(dst, d + loc2 + 1, nd - loc2 - 1);
-    else lower(dst, d + loc2 + 1, nd - loc2 - 1);
+    if (u_isupper(cs[1])) upper(R, dst, d + loc2 + 1, nd - loc2 - 1);
+    else lower(R, dst, d + loc2 + 1, nd - loc2 - 1);
   }
 }
 
@@ -1142,14 +1163,28 @@ static int word_array(run *R, size_t n) {
 /* apertium-transfer -b: "sl/tl/ref" with a leading "[[...]]" word-bound
  * blank (Transfer::applyRule).  Runs of plain characters are appended
  * whole. */
+/* The first of '\\', '[' and '/' at or after s[i] (below n), or n. */
+static PL_INLINE size_t next_bil(const uint16_t *s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i bs = _mm_set1_epi16('\\'), br = _mm_set1_epi16('['), sl = _mm_set1_epi16('/');
+  for (; n - i >= 8; i += 8) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, bs), _mm_cmpeq_epi16(v, br)), _mm_cmpeq_epi16(v, sl));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return i + (size_t)(__builtin_ctz(mask) / 2);
+  }
+#endif
+  while (i < n && s[i] != '\\' && s[i] != '[' && s[i] != '/') i++;
+  return i;
+}
+
 static void split_bilingual(const ubuf *in, ubuf *sl, ubuf *tl, ubuf *ref, ubuf *wb) {
   const uint16_t *s = in->p;
   size_t n = in->len, from = 0, i = 0;
   ubuf *side = sl;
   int seen = 0;
-  for (; i < n; i++) {
+  for (; (i = next_bil(s, i, n)) < n; i++) {
     uint16_t c = s[i];
-    if (c != '\\' && c != '[' && c != '/') continue;
     if (c == '\\') { /* the escaped unit stays in the run; at the very end, Debian appends a NUL */
       if (++i < n) continue;
       put(side, s + from, i - from);
@@ -1508,7 +1543,7 @@ static void lower_view(run *R, view *v, ubuf *dst) {
   }
   if (i < n) {
     dst->len = 0;
-    lower(dst, v->p, n);
+    lower(R, dst, v->p, n);
   }
   v->p = dst->p;
   v->n = dst->len;
