@@ -77,7 +77,7 @@ typedef struct run {
 
   /* MatchState */
   uint32_t ms[MS_RING];
-  int ms_first, ms_last;
+  uint32_t ms_first, ms_last; /* ring positions, below MS_RING */
 
   ubuf **tmpword, **tmpblank;
   size_t n_tw, cap_tw, n_tb, cap_tb;
@@ -182,7 +182,15 @@ static void set16(ubuf *b, const uint16_t *s, size_t n) {
   ubuf_append(b, s, n);
 }
 static size_t nul_len(const uint16_t *s, size_t n) { /* ICU sees the string up to its first NUL */
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  for (; n - i >= 8; i += 8) {
+    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), zero));
+    if (mask) return i + (size_t)(__builtin_ctz(mask) / 2);
+  }
+#endif
+  for (; i < n; i++)
     if (!s[i]) return i;
   return n;
 }
@@ -584,25 +592,23 @@ static void ms_init(run *R) {
   R->ms_last = 1;
   R->ms[0] = R->R->initial;
 }
-static int ms_size(const run *R) {
-  return R->ms_last >= R->ms_first ? R->ms_last - R->ms_first : R->ms_last + MS_RING - R->ms_first;
-}
+static uint32_t ms_size(const run *R) { return (R->ms_last - R->ms_first) & (MS_RING - 1); }
 static PL_INLINE void ms_push(run *R, uint32_t to) {
   if (to == TRX_NONE) return;
   R->ms[R->ms_last] = to;
-  R->ms_last = (R->ms_last + 1) % MS_RING;
+  R->ms_last = (R->ms_last + 1) & (MS_RING - 1);
 }
 static void ms_step(run *R, int32_t sym) {
-  int mylast = R->ms_last;
-  for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) ms_push(R, trx_step(R->R, R->ms[i], sym));
+  uint32_t mylast = R->ms_last;
+  for (uint32_t i = R->ms_first; i != mylast; i = (i + 1) & (MS_RING - 1)) ms_push(R, trx_step(R->R, R->ms[i], sym));
   R->ms_first = mylast;
 }
 /* A symbol with its ANY_CHAR or ANY_TAG alternative (alt_tag selects). */
 static void ms_step2(run *R, int32_t sym, int alt_tag) {
   const trx_rules *T = R->R;
   const uint32_t *alt = alt_tag ? T->to_any_tag : T->to_any_char;
-  int mylast = R->ms_last;
-  for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) {
+  uint32_t mylast = R->ms_last;
+  for (uint32_t i = R->ms_first; i != mylast; i = (i + 1) & (MS_RING - 1)) {
     uint32_t n = R->ms[i];
     ms_push(R, trx_step(T, n, sym));
     ms_push(R, alt[n]);
@@ -611,7 +617,7 @@ static void ms_step2(run *R, int32_t sym, int alt_tag) {
 }
 static int ms_classify(const run *R) {
   uint32_t best = UINT32_MAX;
-  for (int i = R->ms_first; i != R->ms_last; i = (i + 1) % MS_RING) {
+  for (uint32_t i = R->ms_first; i != R->ms_last; i = (i + 1) & (MS_RING - 1)) {
     uint32_t rule = R->R->final_rule[R->ms[i]];
     if (rule && rule < best && !R->banned[rule]) best = rule;
   }
@@ -672,25 +678,78 @@ static int push_ptr(run *R, ubuf ***arr, size_t *n, size_t *cap, ubuf *p) {
 static int tw_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpword, &R->n_tw, &R->cap_tw, p); }
 static int tb_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpblank, &R->n_tb, &R->cap_tb, p); }
 
-/* Copies a run of plain ASCII bytes (none in `stop`, no NUL) straight from
- * the input chunk into b; the caller's u8in_get sees the rest.  Only when no
- * code point has been pushed back. */
-static PL_INLINE void copy_plain(run *R, ubuf *b, const uint8_t *stop) {
-  pl_in *in = R->in.in;
-  if (R->in.n_back) return;
-  const unsigned char *p = (const unsigned char *)in->p + in->pos, *e = (const unsigned char *)in->p + in->len;
-  const unsigned char *q = p;
-  while (q < e && *q < 0x80 && !stop[*q]) q++;
-  size_t n = (size_t)(q - p);
-  if (!n || ubuf_reserve(b, n)) return;
-  for (size_t i = 0; i < n; i++) b->p[b->len + i] = p[i];
-  b->len += n;
-  in->pos += n;
+/* Bytes that end a plain run of the readers (and every byte >= 0x80):
+ * SCAN_TOP for the transfer reader, SCAN_CHUNK outside and SCAN_BRACE
+ * inside a chunk's braces for the other two.  Stopping at a byte that is
+ * plain after all costs nothing but time. */
+enum { SCAN_TOP, SCAN_CHUNK, SCAN_BRACE };
+#define SCAN_SET(w)                                                                                                  \
+  ((w) == SCAN_TOP     ? (const char[6]){0, '\\', '[', '$', '^', '^'}                                               \
+   : (w) == SCAN_CHUNK ? (const char[6]){0, '\\', '[', '{', '$', '^'}                                               \
+                       : (const char[6]){0, '\\', '}', '}', '}', '}'})
+
+static PL_INLINE int scan_stop(int which, uint8_t c) {
+  const char *set = SCAN_SET(which);
+  if (c >= 0x80) return 1;
+  for (int k = 0; k < 6; k++)
+    if (c == (uint8_t)set[k]) return 1;
+  return 0;
 }
 
-/* Bytes that end a plain run: NUL and the stream's special characters. */
-static const uint8_t stop_top[128] = {[0] = 1, ['\\'] = 1, ['['] = 1, [']'] = 1, ['$'] = 1, ['^'] = 1, ['{'] = 1, ['}'] = 1};
-static const uint8_t stop_chunk[128] = {[0] = 1, ['\\'] = 1, ['}'] = 1};
+/* The first byte at or after p (below e) that ends a plain run, or e. */
+static PL_INLINE const uint8_t *scan_plain(const uint8_t *p, const uint8_t *e, int which) {
+#if defined(__SSE2__)
+  const char *set = SCAN_SET(which);
+  const __m128i c0 = _mm_setzero_si128(), c1 = _mm_set1_epi8(set[1]), c2 = _mm_set1_epi8(set[2]),
+                c3 = _mm_set1_epi8(set[3]), c4 = _mm_set1_epi8(set[4]), c5 = _mm_set1_epi8(set[5]);
+  for (; e - p >= 16; p += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
+    hit = _mm_or_si128(_mm_or_si128(hit, v), _mm_or_si128(_mm_cmpeq_epi8(v, c4), _mm_cmpeq_epi8(v, c5)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit); /* v: the high bit of bytes >= 0x80 */
+    if (mask) return p + __builtin_ctz(mask);
+  }
+#endif
+  while (p < e && !scan_stop(which, *p)) p++;
+  return p;
+}
+
+/* Appends the n ASCII bytes at p to b; the input chunk ends at e (whole
+ * blocks of 16 are loaded and stored where the chunk and b have room). */
+static PL_INLINE int put_ascii(ubuf *b, const uint8_t *p, size_t n, const uint8_t *e) {
+  if (n + 16 > b->cap - b->len && ubuf_reserve(b, n + 16)) return -1;
+  uint16_t *d = b->p + b->len;
+  b->len += n;
+#if defined(__SSE2__)
+  if ((size_t)(e - p) >= n + 16) {
+    const __m128i zero = _mm_setzero_si128();
+    for (size_t i = 0; i < n; i += 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      _mm_storeu_si128((__m128i *)(void *)(d + i), _mm_unpacklo_epi8(v, zero));
+      _mm_storeu_si128((__m128i *)(void *)(d + i + 8), _mm_unpackhi_epi8(v, zero));
+    }
+    return 0;
+  }
+#else
+  (void)e;
+#endif
+  for (size_t i = 0; i < n; i++) d[i] = p[i];
+  return 0;
+}
+
+/* Copies a run of plain ASCII bytes straight from the input chunk into b;
+ * the caller's u8in_get sees the rest.  Only when no code point has been
+ * pushed back. */
+static PL_INLINE void copy_plain(run *R, ubuf *b, int which) {
+  pl_in *in = R->in.in;
+  if (R->in.n_back) return;
+  const uint8_t *p = (const uint8_t *)in->p + in->pos, *e = (const uint8_t *)in->p + in->len;
+  const uint8_t *q = scan_plain(p, e, which);
+  size_t n = (size_t)(q - p);
+  if (!n || put_ascii(b, p, n, e)) return;
+  in->pos += n;
+}
 
 /* ---- reading tokens ---- */
 
@@ -731,7 +790,7 @@ static tok *read_token_transfer(run *R) {
   if (R->cur != R->lastpos) return ring_next(R);
   ubuf *content = &ring_open(R)->s;
   for (;;) {
-    if (!R->in_wblank) copy_plain(R, content, stop_top);
+    if (!R->in_wblank) copy_plain(R, content, SCAN_TOP);
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (val == 0 && R->internal_null_flush)) {
       R->in_wblank = 0;
@@ -787,7 +846,7 @@ static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
   if (R->cur != R->lastpos) return ring_next(R);
   ubuf *content = &ring_open(R)->s;
   for (;;) {
-    copy_plain(R, content, stop_top);
+    copy_plain(R, content, SCAN_CHUNK);
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (R->internal_null_flush && val == 0)) goto eof;
     if (val == '\\') {
@@ -797,7 +856,7 @@ static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
     } else if (R->inword && val == '{') {
       putc16(content, '{');
       for (;;) {
-        copy_plain(R, content, stop_chunk);
+        copy_plain(R, content, SCAN_BRACE);
         int32_t v2 = u8in_get(&R->in);
         if (AT_EOF(R, v2)) goto eof;
         if (v2 == '\\') {
@@ -960,14 +1019,14 @@ static void apply_rest(run *R, const ubuf *w, size_t i) {
  * characters and tags, '$'. */
 static void apply_word(run *R, const ubuf *w) {
   size_t i = 0;
-  if (R->ms_last == (R->ms_first + 1) % MS_RING && R->ms[R->ms_first] == R->R->initial) {
+  if (R->ms_last == ((R->ms_first + 1) & (MS_RING - 1)) && R->ms[R->ms_first] == R->R->initial) {
     R->ms_first = 0; /* from the initial node alone: its step on '^' is known */
     R->ms_last = R->caret == TRX_NONE ? 0 : 1;
     R->ms[0] = R->caret;
   } else {
     ms_step(R, '^');
   }
-  if (R->ms_last == (R->ms_first + 1) % MS_RING) {
+  if (R->ms_last == ((R->ms_first + 1) & (MS_RING - 1))) {
     i = step_single(R, w->p, w->len);
     if (R->ms_first == R->ms_last) return;
   }
@@ -985,72 +1044,15 @@ static void apply_word(run *R, const ubuf *w) {
  * the input chunk, NUL, invalid UTF-8) goes back to the general loop before
  * the token is consumed. */
 
-/* Bytes that end a plain stretch of the transfer reader: 1 stops it, 2
- * starts a multi-byte character. */
-static const uint8_t fast_stop[256] = {
-    [0] = 1, ['\\'] = 1, ['['] = 1, ['$'] = 1, ['^'] = 1,
-#define S4(x) [x] = 2, [x + 1] = 2, [x + 2] = 2, [x + 3] = 2
-#define S16(x) S4(x), S4(x + 4), S4(x + 8), S4(x + 12)
-    S16(0x80), S16(0x90), S16(0xA0), S16(0xB0), S16(0xC0), S16(0xD0), S16(0xE0), S16(0xF0),
-#undef S16
-#undef S4
-};
-
-/* The first byte at or after p (below e) that fast_stop marks, or e. */
-#if defined(__SSE2__)
-static PL_INLINE const uint8_t *scan_plain(const uint8_t *p, const uint8_t *e) {
-  const __m128i dollar = _mm_set1_epi8('$'), caret = _mm_set1_epi8('^'), bslash = _mm_set1_epi8('\\'),
-                open = _mm_set1_epi8('['), zero = _mm_setzero_si128();
-  for (; e - p >= 16; p += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dollar), _mm_cmpeq_epi8(v, caret)),
-                               _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmpeq_epi8(v, open)));
-    hit = _mm_or_si128(_mm_or_si128(hit, _mm_cmpeq_epi8(v, zero)), v); /* v: the high bit of bytes >= 0x80 */
-    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-    if (mask) return p + __builtin_ctz(mask);
-  }
-  while (p < e && !fast_stop[*p]) p++;
-  return p;
-}
-#else
-static PL_INLINE const uint8_t *scan_plain(const uint8_t *p, const uint8_t *e) {
-  while (p < e && !fast_stop[*p]) p++;
-  return p;
-}
-#endif
-
-/* Appends the n ASCII bytes at p to b; the input chunk ends at e (whole
- * blocks of 16 are loaded and stored where the chunk and b have room). */
-static PL_INLINE int put_ascii(ubuf *b, const uint8_t *p, size_t n, const uint8_t *e) {
-  if (n + 16 > b->cap - b->len && ubuf_reserve(b, n + 16)) return -1;
-  uint16_t *d = b->p + b->len;
-  b->len += n;
-#if defined(__SSE2__)
-  if ((size_t)(e - p) >= n + 16) {
-    const __m128i zero = _mm_setzero_si128();
-    for (size_t i = 0; i < n; i += 16) {
-      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-      _mm_storeu_si128((__m128i *)(void *)(d + i), _mm_unpacklo_epi8(v, zero));
-      _mm_storeu_si128((__m128i *)(void *)(d + i + 8), _mm_unpackhi_epi8(v, zero));
-    }
-    return 0;
-  }
-#else
-  (void)e;
-#endif
-  for (size_t i = 0; i < n; i++) d[i] = p[i];
-  return 0;
-}
-
 /* Copies plain text from p (below e) into b as UTF-16, up to the first
  * stopping byte, which it returns; NULL if the chunk ends first or a
  * character is not valid UTF-8. */
 static const uint8_t *fast_copy(const uint8_t *p, const uint8_t *e, ubuf *b) {
   for (;;) {
-    const uint8_t *q = scan_plain(p, e);
+    const uint8_t *q = scan_plain(p, e, SCAN_TOP);
     if (put_ascii(b, p, (size_t)(q - p), e)) return NULL;
     if (q >= e) return NULL;
-    if (fast_stop[*q] == 1) return q;
+    if (*q < 0x80) return q;
     int k = utf8_lead_len(*q);
     if ((size_t)(e - q) < (size_t)k) return NULL;
     int32_t cp = utf8_decode(q, k);
@@ -1063,7 +1065,7 @@ static const uint8_t *fast_copy(const uint8_t *p, const uint8_t *e, ubuf *b) {
 /* Can fresh_tokens() run now?  (The caller knows that no rule is pending.) */
 static PL_INLINE int fresh(const run *R) {
   return R->fast && !R->n_tw && !R->n_tb && R->cur == R->lastpos && !R->in.n_back && !R->in_wblank &&
-         R->ms_last == (R->ms_first + 1) % MS_RING && R->ms[R->ms_first] == R->R->initial;
+         R->ms_last == ((R->ms_first + 1) & (MS_RING - 1)) && R->ms[R->ms_first] == R->R->initial;
 }
 
 static void default_output(run *R, const ubuf *w);
