@@ -133,6 +133,7 @@ struct trx_rules {
   uint32_t n_node, cap_node;
   uint32_t *kid;
   uint32_t n_kid, cap_kid;
+  trx_node **kidp; /* kid as node pointers (made after loading) */
   uint32_t *rule;  /* action node per rule (rule number - 1) */
   uint32_t *rule_line;
   uint32_t n_rules;
@@ -161,7 +162,26 @@ uint64_t trx_cache_key(trx_kind kind, const char *xml, size_t xml_len, const cha
 int trx_cache_load(trx_rules *t, uint64_t key);
 void trx_cache_store(const trx_rules *t, uint64_t key);
 int trx_pool_add(trx_rules *r, const uint16_t *s, size_t n, trx_str *out);
-int32_t trx_tag_symbol(const trx_rules *r, const uint16_t *s, size_t n);
+static inline uint32_t trx_hash16(const uint16_t *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  return h;
+}
+/* The symbol of tag s ("<n>"), or 0 if the alphabet has no such tag. */
+static inline int32_t trx_tag_symbol(const trx_rules *r, const uint16_t *s, size_t n) {
+  if (!r->tag_hash_cap) return 0;
+  uint32_t m = r->tag_hash_cap - 1;
+  for (uint32_t j = trx_hash16(s, n) & m;; j = (j + 1) & m) {
+    uint32_t k = r->tag_hash[j];
+    if (!k) return 0;
+    k--;
+    if (r->tag_len[k] != n) continue;
+    const uint16_t *t = r->tag[k];
+    size_t i = 0;
+    while (i < n && t[i] == s[i]) i++;
+    if (i == n) return -(int32_t)k - 1;
+  }
+}
 int32_t trx_find_name(const trx_rules *r, const trx_str *names, uint32_t n, const uint16_t *s, size_t len);
 
 static inline const uint16_t *trx_s(const trx_rules *r, trx_str s) { return r->pool + s.off; }

@@ -101,6 +101,7 @@ typedef struct run {
   int in_lu, in_let_var, in_out, var_val;
   ubuf out_wblank;
   int in_wblank, inword, internal_null_flush, null_flush;
+  const trx_node *const *kidp; /* the rules' kid array as node pointers */
   uint32_t caret; /* the initial node's step on '^' */
   int fast; /* fresh_tokens() may be used (transfer, and no pattern reads a blank first) */
 
@@ -1242,9 +1243,7 @@ static void chunk_word(tword *w, const uint16_t *s, size_t n) {
 
 /* ---- the interpreter ---- */
 
-static const trx_node *kid(const run *R, const trx_node *n, uint32_t i) {
-  return &R->R->node[R->R->kid[n->kids + i]];
-}
+static const trx_node *kid(const run *R, const trx_node *n, uint32_t i) { return R->kidp[n->kids + i]; }
 
 static int eval(run *R, const trx_node *n, ubuf *dst);
 
@@ -2370,6 +2369,7 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
     const char *loc = uloc_getDefault();
     R->ascii_lower = !(loc && (!strncmp(loc, "tr", 2) || !strncmp(loc, "az", 2) || !strncmp(loc, "lt", 2)));
   }
+  R->kidp = (const trx_node *const *)T->kidp;
   R->caret = trx_step(T, T->initial, '^');
   R->fast = T->kind == TRX_TRANSFER && trx_step(T, T->initial, ' ') == TRX_NONE && !T->final_rule[T->initial];
   reset_vars(R);
@@ -2431,6 +2431,7 @@ void trx_free(trx_rules *t) {
   free(t->macro_index);
   free(t->node);
   free(t->kid);
+  free(t->kidp);
   free(t->rule);
   free(t->rule_line);
   free(t->macro);
@@ -2460,6 +2461,11 @@ int trx_load_named(trx_rules **out, trx_kind kind, const char *xml, size_t xml_l
       if (!rc) rc = trx_compile_xml(t, xml, xml_len, xml_name, e);
       if (!rc) trx_cache_store(t, key);
     }
+  }
+  if (!rc) { /* the kid array as pointers, for the interpreter */
+    t->kidp = malloc((t->n_kid ? t->n_kid : 1) * sizeof *t->kidp);
+    if (!t->kidp) rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
+    for (uint32_t i = 0; !rc && i < t->n_kid; i++) t->kidp[i] = &t->node[t->kid[i]];
   }
   if (rc) {
     trx_free(t);
