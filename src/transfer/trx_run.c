@@ -1219,9 +1219,24 @@ static void split_bilingual(const ubuf *in, ubuf *sl, ubuf *tl, ubuf *ref, ubuf 
 }
 
 /* InterchunkWord::init */
+/* The first of '\\', '{' and ']' at or after s[i] (below n), or n. */
+static PL_INLINE size_t next_chunk_special(const uint16_t *s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i bs = _mm_set1_epi16('\\'), br = _mm_set1_epi16('{'), cl = _mm_set1_epi16(']');
+  for (; n - i >= 8; i += 8) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, bs), _mm_cmpeq_epi16(v, br)), _mm_cmpeq_epi16(v, cl));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return i + (size_t)(__builtin_ctz(mask) / 2);
+  }
+#endif
+  while (i < n && s[i] != '\\' && s[i] != '{' && s[i] != ']') i++;
+  return i;
+}
+
 static void chunk_word(tword *w, const uint16_t *s, size_t n) {
   size_t b_end = 0;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; (i = next_chunk_special(s, i, n)) < n; i++) {
     if (s[i] == '\\') {
       i++;
     } else if (s[i] == '{') {
@@ -1550,12 +1565,50 @@ static void lower_view(run *R, view *v, ubuf *dst) {
   v->n = dst->len;
 }
 
+static int is_ascii(const uint16_t *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i] >= 0x80) return 0;
+  return 1;
+}
+static uint16_t fold_ascii(uint16_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int eq_fold(const uint16_t *x, const uint16_t *y, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (fold_ascii(x[i]) != fold_ascii(y[i])) return 0;
+  return 1;
+}
+
 static int compare(run *R, const trx_node *n) {
   ubuf *sa = tmp_get(R), *sb = tmp_get(R);
   if (!sa || !sb) return nomem(R);
   view a, b;
   if (eval_view(R, kid(R, n, 0), &a, sa) || eval_view(R, kid(R, n, 1), &b, sb)) return -1;
   ubuf *la = NULL, *lb = NULL;
+  if (n->caseless && R->ascii_lower) { /* ASCII on both sides: compared folding as they go */
+    a.n = nul_len(a.p, a.n);
+    b.n = nul_len(b.p, b.n);
+    if (is_ascii(a.p, a.n) && is_ascii(b.p, b.n)) {
+      int r = 0;
+      switch ((trx_op)n->op) {
+      case OP_EQUAL:
+        r = a.n == b.n && eq_fold(a.p, b.p, b.n);
+        break;
+      case OP_BEGINS_WITH:
+        r = a.n >= b.n && eq_fold(a.p, b.p, b.n);
+        break;
+      case OP_ENDS_WITH:
+        r = a.n >= b.n && eq_fold(a.p + a.n - b.n, b.p, b.n);
+        break;
+      case OP_CONTAINS:
+        if (!b.n) r = 1;
+        for (size_t i = 0; !r && i + b.n <= a.n; i++) r = eq_fold(a.p + i, b.p, b.n);
+        break;
+      default:
+        break;
+      }
+      tmp_put(R, 2);
+      return r;
+    }
+  }
   if (n->caseless) {
     if (!(la = tmp_get(R)) || !(lb = tmp_get(R))) return nomem(R);
     lower_view(R, &a, la);
