@@ -7,6 +7,8 @@
 #ifndef PL_TRX_INT_H
 #define PL_TRX_INT_H
 
+#include <unicode/uregex.h>
+
 #include "trx.h"
 
 /* A string in the rule set's pool. */
@@ -26,11 +28,23 @@ typedef struct trx_arc {
 /* Attribute regular expressions (trx_re.c). */
 typedef struct trx_re trx_re;
 int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, const char *name);
+/* Checks the pattern with ICU's own compiler (trx_re_compile does that only
+ * for the patterns the native matcher cannot run). */
+int trx_re_validate(const trx_re *re, pl_err *e, const char *name);
 void trx_re_free(trx_re *re);
+/* 1 if the pattern is one of the rule compiler's own (lem, lemh, whole,
+ * tags...), which the matcher runs as a simple scan. */
+int trx_re_builtin(const trx_re *re);
+/* The code unit every match starts with (an ASCII non-letter), or -1: a
+ * match found in the string from its first such unit on is the match in
+ * the whole string. */
+int32_t trx_re_first(const trx_re *re);
 /* Finds the first match in s[0..n) like ICU's RegexMatcher::find() with
- * UREGEX_CASE_INSENSITIVE|UREGEX_DOTALL; sets [*b, *e).  Returns 1 if found. */
-int trx_re_find(trx_re *re, const uint16_t *s, size_t n, size_t *b, size_t *e);
-trx_re *trx_re_clone(const trx_re *re);
+ * UREGEX_CASE_INSENSITIVE|UREGEX_DOTALL; sets [*b, *e).  Returns 1 if
+ * found, 0 if not, -1 when out of memory.  A compiled pattern is read-only
+ * and shared; *icu is the caller's own ICU matcher for it (NULL at first),
+ * made when needed and closed with uregex_close. */
+int trx_re_find(const trx_re *re, URegularExpression **icu, const uint16_t *s, size_t n, size_t *b, size_t *e);
 
 
 typedef enum {
@@ -119,6 +133,7 @@ struct trx_rules {
   uint32_t n_node, cap_node;
   uint32_t *kid;
   uint32_t n_kid, cap_kid;
+  trx_node **kidp; /* kid as node pointers (made after loading) */
   uint32_t *rule;  /* action node per rule (rule number - 1) */
   uint32_t *rule_line;
   uint32_t n_rules;
@@ -147,7 +162,26 @@ uint64_t trx_cache_key(trx_kind kind, const char *xml, size_t xml_len, const cha
 int trx_cache_load(trx_rules *t, uint64_t key);
 void trx_cache_store(const trx_rules *t, uint64_t key);
 int trx_pool_add(trx_rules *r, const uint16_t *s, size_t n, trx_str *out);
-int32_t trx_tag_symbol(const trx_rules *r, const uint16_t *s, size_t n);
+static inline uint32_t trx_hash16(const uint16_t *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  return h;
+}
+/* The symbol of tag s ("<n>"), or 0 if the alphabet has no such tag. */
+static inline int32_t trx_tag_symbol(const trx_rules *r, const uint16_t *s, size_t n) {
+  if (!r->tag_hash_cap) return 0;
+  uint32_t m = r->tag_hash_cap - 1;
+  for (uint32_t j = trx_hash16(s, n) & m;; j = (j + 1) & m) {
+    uint32_t k = r->tag_hash[j];
+    if (!k) return 0;
+    k--;
+    if (r->tag_len[k] != n) continue;
+    const uint16_t *t = r->tag[k];
+    size_t i = 0;
+    while (i < n && t[i] == s[i]) i++;
+    if (i == n) return -(int32_t)k - 1;
+  }
+}
 int32_t trx_find_name(const trx_rules *r, const trx_str *names, uint32_t n, const uint16_t *s, size_t len);
 
 static inline const uint16_t *trx_s(const trx_rules *r, trx_str s) { return r->pool + s.off; }

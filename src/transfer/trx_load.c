@@ -95,23 +95,6 @@ static int bl_str(bl *L, trx_str *out) {
   return rc ? bl_nomem(L) : PL_OK;
 }
 
-static uint32_t hash16(const uint16_t *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
-  return h;
-}
-
-int32_t trx_tag_symbol(const trx_rules *r, const uint16_t *s, size_t n) {
-  if (!r->tag_hash_cap) return 0;
-  uint32_t m = r->tag_hash_cap - 1;
-  for (uint32_t j = hash16(s, n) & m;; j = (j + 1) & m) {
-    uint32_t k = r->tag_hash[j];
-    if (!k) return 0;
-    k--;
-    if (r->tag_len[k] == n && !memcmp(r->tag[k], s, n * sizeof *s)) return -(int32_t)k - 1;
-  }
-}
-
 int32_t trx_find_name(const trx_rules *r, const trx_str *names, uint32_t n, const uint16_t *s, size_t len) {
   for (uint32_t i = 0; i < n; i++)
     if (names[i].len == len && !memcmp(trx_s(r, names[i]), s, len * sizeof *s)) return (int32_t)i;
@@ -144,7 +127,7 @@ static int read_alphabet(bl *L) {
   if (!t->tag_hash) return bl_nomem(L);
   t->tag_hash_cap = cap;
   for (uint32_t i = 0; i < t->n_tags; i++) { /* a repeated name maps to its later index */
-    for (uint32_t j = hash16(t->tag[i], t->tag_len[i]) & (cap - 1);; j = (j + 1) & (cap - 1)) {
+    for (uint32_t j = trx_hash16(t->tag[i], t->tag_len[i]) & (cap - 1);; j = (j + 1) & (cap - 1)) {
       uint32_t k = t->tag_hash[j];
       if (!k || (t->tag_len[k - 1] == t->tag_len[i] &&
                  !memcmp(t->tag[k - 1], t->tag[i], t->tag_len[i] * sizeof(uint16_t)))) {
@@ -291,8 +274,12 @@ static int read_tables(bl *L) {
     }
     /* the same name again replaces the earlier pattern (std::map) */
     int32_t k = trx_find_name(t, t->attr_name, t->n_attrs, trx_s(t, name), name.len);
-    if (k < 0) k = (int32_t)t->n_attrs++;
-    else trx_re_free(t->attr_re[k]);
+    if (k < 0) {
+      k = (int32_t)t->n_attrs++;
+    } else { /* Debian compiled the replaced pattern too (and stopped if it was invalid) */
+      if (trx_re_validate(t->attr_re[k], L->e, L->name)) return L->e->code;
+      trx_re_free(t->attr_re[k]);
+    }
     t->attr_name[k] = name;
     t->attr_re[k] = NULL;
     if (trx_re_compile(&t->attr_re[k], trx_s(t, re), re.len, L->e, L->name)) return L->e->code;

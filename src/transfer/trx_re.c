@@ -42,7 +42,9 @@ typedef struct seq {
 } seq;
 
 struct trx_re {
-  URegularExpression *icu; /* always compiled: fallback and verification */
+  URegularExpression *icu; /* compiled at load only for a pattern the native matcher cannot run */
+  uint16_t *pat;           /* the pattern, for compiling ICU's form when a run needs it */
+  size_t len;
   int native;
   atom *at;
   uint32_t n_at;
@@ -435,24 +437,47 @@ static void compile_native(trx_re *r, const uint16_t *pat, size_t len) {
   r->first = first_unit(r, r->top, r->n_top);
 }
 
+static int icu_open(const uint16_t *pat, size_t len, URegularExpression **out, UErrorCode *err, UParseError *pe) {
+  static const UChar empty[1] = {0};
+  *out = uregex_open(len ? (const UChar *)pat : empty, (int32_t)len, UREGEX_CASE_INSENSITIVE | UREGEX_DOTALL, pe, err);
+  if (U_FAILURE(*err)) {
+    if (*out) uregex_close(*out);
+    *out = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+static int bad_pattern(pl_err *e, const char *name, UErrorCode err, const UParseError *pe) {
+  return pl_err_set(e, PL_ECORRUPT, -1, "%s: invalid attribute regular expression (%s at offset %d)", name,
+                    u_errorName(err), (int)pe->offset);
+}
+
+/* ICU is only compiled here for a pattern the native matcher cannot run:
+ * compiling the first ICU pattern of a process builds ICU's static sets,
+ * which costs more than the rest of loading a small rule file.  Native
+ * patterns are checked with ICU by trx_re_validate(), which the loader
+ * calls unless the rule cache holds an entry made from the same bytes
+ * (made after that check). */
 int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, const char *name) {
-  UErrorCode err = U_ZERO_ERROR;
-  UParseError pe;
   *out = NULL;
   if (len > INT32_MAX) return pl_err_set(e, PL_ECORRUPT, -1, "%s: regular expression too long", name);
-  URegularExpression *re =
-      uregex_open((const UChar *)pat, (int32_t)len, UREGEX_CASE_INSENSITIVE | UREGEX_DOTALL, &pe, &err);
-  if (U_FAILURE(err)) {
-    return pl_err_set(e, PL_ECORRUPT, -1, "%s: invalid attribute regular expression (%s at offset %d)", name,
-                      u_errorName(err), (int)pe.offset);
-  }
   trx_re *r = calloc(1, sizeof *r);
-  if (!r) {
-    uregex_close(re);
+  if (!r || !(r->pat = malloc((len ? len : 1) * sizeof *pat))) {
+    free(r);
     return pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", name);
   }
-  r->icu = re;
+  if (len) memcpy(r->pat, pat, len * sizeof *pat);
+  r->len = len;
   compile_native(r, pat, len);
+  if (!r->native) {
+    UErrorCode err = U_ZERO_ERROR;
+    UParseError pe;
+    if (icu_open(pat, len, &r->icu, &err, &pe)) {
+      trx_re_free(r);
+      return bad_pattern(e, name, err, &pe);
+    }
+  }
   r->builtin = builtin_of(pat, len);
   const char *v = getenv("PARLEY_RE_VERIFY");
   r->verify = v && *v && *v != '0';
@@ -460,41 +485,42 @@ int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, con
   return PL_OK;
 }
 
-trx_re *trx_re_clone(const trx_re *src) {
-  if (!src) return NULL;
+int trx_re_validate(const trx_re *r, pl_err *e, const char *name) {
+  if (!r || r->icu) return PL_OK;
   UErrorCode err = U_ZERO_ERROR;
-  URegularExpression *re = uregex_clone(src->icu, &err);
-  if (U_FAILURE(err)) return NULL;
-  trx_re *r = calloc(1, sizeof *r);
-  if (!r) goto fail;
-  *r = *src;
-  r->icu = re;
-  r->at = NULL;
-  r->alt = NULL;
-  r->rng = NULL;
-  if (src->native) {
-    r->at = malloc((src->n_at ? src->n_at : 1) * sizeof *r->at);
-    r->alt = malloc((src->n_alt ? src->n_alt : 1) * sizeof *r->alt);
-    r->rng = malloc((src->n_rng ? src->n_rng : 1) * sizeof *r->rng);
-    if (!r->at || !r->alt || !r->rng) {
-      native_free(r);
-      free(r);
-      goto fail;
-    }
-    if (src->n_at) memcpy(r->at, src->at, src->n_at * sizeof *r->at);
-    if (src->n_alt) memcpy(r->alt, src->alt, src->n_alt * sizeof *r->alt);
-    if (src->n_rng) memcpy(r->rng, src->rng, src->n_rng * sizeof *r->rng);
+  UParseError pe;
+  URegularExpression *re;
+  if (icu_open(r->pat, r->len, &re, &err, &pe)) {
+    if (err == U_MEMORY_ALLOCATION_ERROR) return pl_err_set(e, PL_ENOMEM, -1, "%s: out of memory", name);
+    return bad_pattern(e, name, err, &pe);
   }
-  return r;
-fail:
   uregex_close(re);
-  return NULL;
+  return PL_OK;
 }
+
+/* ICU's form of the pattern for one run (URegularExpression keeps match
+ * state, so each run has its own), made on first use. */
+static URegularExpression *icu_of(const trx_re *r, URegularExpression **slot) {
+  if (*slot) return *slot;
+  UErrorCode err = U_ZERO_ERROR;
+  UParseError pe;
+  if (r->icu) *slot = uregex_clone(r->icu, &err);
+  else icu_open(r->pat, r->len, slot, &err, &pe);
+  if (U_FAILURE(err)) {
+    if (*slot) uregex_close(*slot);
+    *slot = NULL;
+  }
+  return *slot;
+}
+
+int trx_re_builtin(const trx_re *r) { return r->native && r->builtin != B_NONE; }
+int32_t trx_re_first(const trx_re *r) { return r->native && !r->anchored ? r->first : -1; }
 
 void trx_re_free(trx_re *r) {
   if (!r) return;
-  uregex_close(r->icu);
+  if (r->icu) uregex_close(r->icu);
   native_free(r);
+  free(r->pat);
   free(r);
 }
 
@@ -510,7 +536,7 @@ typedef struct cont {
 } cont;
 
 typedef struct mt {
-  trx_re *r;
+  const trx_re *r;
   const uint16_t *s;
   size_t n;
   size_t end;
@@ -636,7 +662,7 @@ static int m_seq(mt *M, const seq *s, uint32_t i, size_t p, const cont *k) {
   return ok;
 }
 
-static int native_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e, int *gave_up) {
+static int native_find(const trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e, int *gave_up) {
   mt M = {r, s, n, 0, 200000};
   *gave_up = 0;
   for (size_t p = 0; p <= n;) {
@@ -663,28 +689,32 @@ static int native_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t
   return 0;
 }
 
-static int icu_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e) {
+/* -1: ICU could not be set up (out of memory). */
+static int icu_find(const trx_re *r, URegularExpression **slot, const uint16_t *s, size_t n, size_t *b, size_t *e) {
   static const UChar empty[1] = {0};
+  URegularExpression *re = icu_of(r, slot);
+  if (!re) return -1;
   UErrorCode err = U_ZERO_ERROR;
   if (n > INT32_MAX) n = INT32_MAX;
-  uregex_setText(r->icu, n ? (const UChar *)s : empty, (int32_t)n, &err);
+  uregex_setText(re, n ? (const UChar *)s : empty, (int32_t)n, &err);
   if (U_FAILURE(err)) return 0;
-  if (!uregex_findNext(r->icu, &err) || U_FAILURE(err)) return 0;
-  int32_t st = uregex_start(r->icu, 0, &err), en = uregex_end(r->icu, 0, &err);
+  if (!uregex_findNext(re, &err) || U_FAILURE(err)) return 0;
+  int32_t st = uregex_start(re, 0, &err), en = uregex_end(re, 0, &err);
   if (U_FAILURE(err) || st < 0 || en < st) return 0;
   *b = (size_t)st;
   *e = (size_t)en;
   return 1;
 }
 
-static int find_uncached(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e) {
-  if (!r->native) return icu_find(r, s, n, b, e);
+int trx_re_find(const trx_re *r, URegularExpression **icu, const uint16_t *s, size_t n, size_t *b, size_t *e) {
+  if (!r->native) return icu_find(r, icu, s, n, b, e);
   int gave_up = 0;
   int found = r->builtin ? builtin_find(r->builtin, s, n, b, e) : native_find(r, s, n, b, e, &gave_up);
-  if (gave_up) return icu_find(r, s, n, b, e);
+  if (gave_up) return icu_find(r, icu, s, n, b, e);
   if (r->verify) {
     size_t b2 = 0, e2 = 0;
-    int f2 = icu_find(r, s, n, &b2, &e2);
+    int f2 = icu_find(r, icu, s, n, &b2, &e2);
+    if (f2 < 0) return f2;
     if (f2 != found || (found && (b2 != *b || e2 != *e))) {
       fprintf(stderr, "parley: regex mismatch (native %d %zu-%zu, ICU %d %zu-%zu) on a string of %zu units\n", found,
               found ? *b : 0, found ? *e : 0, f2, b2, e2, n);
@@ -693,5 +723,3 @@ static int find_uncached(trx_re *r, const uint16_t *s, size_t n, size_t *b, size
   }
   return found;
 }
-
-int trx_re_find(trx_re *r, const uint16_t *s, size_t n, size_t *b, size_t *e) { return find_uncached(r, s, n, b, e); }

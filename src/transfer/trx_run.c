@@ -29,6 +29,10 @@
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h> /* the fast token reader, 16 bytes at a time */
+#endif
+
 #include "../base/args.h"
 #include "../base/u8in.h"
 #include "trx_int.h"
@@ -48,9 +52,13 @@ typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chun
   /* match cache: for string k (0 s, 1 t, 2 r) and attribute a, slot
    * k * n_attrs + a holds the span found when the string had version cver */
   uint32_t ver[3];
-  struct sent *ent[3]; /* the string table entry of string k, valid while ever[k] == ver[k] */
+  struct sent *ent[3]; /* the whole-string table entry of string k, valid while ever[k] == ver[k] */
   uint32_t ever[3];
-  uint32_t epoch[3]; /* of the string table when ent[k] was set */
+  uint32_t epoch[3]; /* of the table when ent[k] was set */
+  struct sent *tent[3]; /* the tag-table entry of string k (from its first '<'), valid while tever[k] == ver[k] */
+  uint32_t tever[3];
+  uint32_t tepoch[3];
+  uint32_t toff[3]; /* where that part starts */
 } tword;
 
 typedef struct run {
@@ -69,7 +77,7 @@ typedef struct run {
 
   /* MatchState */
   uint32_t ms[MS_RING];
-  int ms_first, ms_last;
+  uint32_t ms_first, ms_last; /* ring positions, below MS_RING */
 
   ubuf **tmpword, **tmpblank;
   size_t n_tw, cap_tw, n_tb, cap_tb;
@@ -92,11 +100,12 @@ typedef struct run {
 
   int in_lu, in_let_var, in_out, var_val;
   ubuf out_wblank;
-  ubuf tokscratch;
   int in_wblank, inword, internal_null_flush, null_flush;
+  const trx_node *const *kidp; /* the rules' kid array as node pointers */
+  uint32_t caret; /* the initial node's step on '^' */
+  int fast; /* fresh_tokens() may be used (transfer, and no pattern reads a blank first) */
 
-  trx_re **re;   /* per-run clones of the attribute patterns (made on first use) */
-  uint8_t *re_tried;
+  URegularExpression **icu; /* per attribute: this run's ICU matcher, made when needed */
   uint8_t *lemma_attr, *content_attr;
   uint8_t *banned;
   int32_t *banned_list;
@@ -104,11 +113,8 @@ typedef struct run {
 
   ubuf **tmp; /* stack of scratch strings */
   uint32_t gen; /* versions of word strings */
-  struct stslot *st; /* table of results by string */
-  size_t st_used;
-  uint32_t st_epoch;
-  size_t st_cap; /* slots (a power of two); PARLEY_TRX_TABLE makes it small, for tests */
-  size_t st_max;
+  struct stab *whole, *tags; /* tables of results by string (see below) */
+  uint8_t *attr_class; /* per attribute: AC_* */
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   UBreakIterator *title_bi;
   size_t n_tmp, cap_tmp;
@@ -161,8 +167,10 @@ static int rt_error(run *R, const trx_node *n, const char *what) {
 }
 
 static PL_INLINE void put(ubuf *b, const uint16_t *s, size_t n) {
-  if (PL_LIKELY(n <= b->cap - b->len)) { /* room already: no call */
-    for (size_t i = 0; i < n; i++) b->p[b->len + i] = s[i];
+  if (PL_LIKELY(n <= b->cap - b->len)) { /* room already: no call for short strings */
+    if (n >= 16) memcpy(b->p + b->len, s, n * sizeof *s);
+    else
+      for (size_t i = 0; i < n; i++) b->p[b->len + i] = s[i];
     b->len += n;
     return;
   }
@@ -175,7 +183,15 @@ static void set16(ubuf *b, const uint16_t *s, size_t n) {
   ubuf_append(b, s, n);
 }
 static size_t nul_len(const uint16_t *s, size_t n) { /* ICU sees the string up to its first NUL */
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  for (; n - i >= 8; i += 8) {
+    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), zero));
+    if (mask) return i + (size_t)(__builtin_ctz(mask) / 2);
+  }
+#endif
+  for (; i < n; i++)
     if (!s[i]) return i;
   return n;
 }
@@ -206,8 +222,27 @@ static void map_case(ubuf *dst, const uint16_t *s, size_t n, int how, UBreakIter
     return;
   }
 }
-static void lower(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, 0, NULL); }
-static void upper(ubuf *d, const uint16_t *s, size_t n) { map_case(d, s, n, 1, NULL); }
+/* ASCII text maps as ASCII where the default locale does so (not Turkish,
+ * Azeri or Lithuanian); anything else goes to ICU. */
+static int ascii_map(run *R, ubuf *d, const uint16_t *s, size_t n, int up) {
+  if (!R->ascii_lower) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] >= 0x80) return 0;
+  if (ubuf_reserve(d, n)) return 1;
+  uint16_t *o = d->p + d->len;
+  for (size_t i = 0; i < n; i++) {
+    uint16_t c = s[i];
+    o[i] = up ? (c >= 'a' && c <= 'z' ? c - 32 : c) : (c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  d->len += n;
+  return 1;
+}
+static void lower(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!ascii_map(R, d, s, n, 0)) map_case(d, s, n, 0, NULL);
+}
+static void upper(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!ascii_map(R, d, s, n, 1)) map_case(d, s, n, 1, NULL);
+}
 /* u_strToTitle with no iterator builds a word break iterator for the
  * default locale on every call; each run opens one (the same one ICU would
  * build) and keeps it. */
@@ -253,9 +288,9 @@ static void copycase(run *R, ubuf *dst, const uint16_t *src, size_t ns, const ui
   }
   int first = u_isupper(cp_at(src, ns, 0));
   int all = first && cp_len(src, ns) < ns && u_isupper(last_cp(src, ns));
-  if (first && all) upper(dst, t, nt);
+  if (first && all) upper(R, dst, t, nt);
   else if (first) title(R, dst, t, nt);
-  else lower(dst, t, nt);
+  else lower(R, dst, t, nt);
 }
 
 /* TransferBase::copycase: the case of src on the text before the first '<'
@@ -283,28 +318,18 @@ static void tcopycase(run *R, ubuf *dst, const uint16_t *src, size_t ns, const u
   size_t tl = loc2 >= loc ? loc2 - loc + 1 : nd - loc;
   put(dst, d + loc, tl);
   if (loc2 + 1 < nd) {
-    if (u_isupper(cs[1])) upper(dst, d + loc2 + 1, nd - loc2 - 1);
-    else lower(dst, d + loc2 + 1, nd - loc2 - 1);
+    if (u_isupper(cs[1])) upper(R, dst, d + loc2 + 1, nd - loc2 - 1);
+    else lower(R, dst, d + loc2 + 1, nd - loc2 - 1);
   }
 }
 
 /* ---- attribute patterns ---- */
 
-/* The run's own copy of attribute pattern `attr`, made on first use (most
- * runs of a short text use few of them), or NULL if there is none. */
-static trx_re *re_of(run *R, int32_t attr) {
-  if (attr < 0) return NULL;
-  if (!R->re[attr] && R->R->attr_re[attr] && !R->re_tried[attr]) {
-    R->re_tried[attr] = 1;
-    if (!(R->re[attr] = trx_re_clone(R->R->attr_re[attr]))) nomem(R);
-  }
-  return R->re[attr];
-}
-
 static int re_find(run *R, int32_t attr, const uint16_t *s, size_t n, size_t *b, size_t *e) {
-  trx_re *re = re_of(R, attr);
-  if (!re) return 0;
-  return trx_re_find(re, s, nul_len(s, n), b, e);
+  if (attr < 0 || !R->R->attr_re[attr]) return 0;
+  int r = trx_re_find(R->R->attr_re[attr], &R->icu[attr], s, nul_len(s, n), b, e);
+  if (r < 0) return nomem(R), 0;
+  return r;
 }
 
 /* ApertiumRE::match: the first match, or nothing. */
@@ -315,12 +340,20 @@ static void re_match(run *R, int32_t attr, const uint16_t *s, size_t n, ubuf *ds
 
 /* ---- results by string ----
  * The same lemma and tag strings come back word after word, and a rule
- * clips each of them with many attributes.  Every distinct word string
- * seen gets an entry holding the match of each attribute, computed on first
- * use; the table is emptied when it fills up. */
+ * clips each of them with many attributes, so results are kept by string:
+ * every distinct string seen gets an entry holding the match of each
+ * attribute, computed on first use.  Most attributes are tag patterns
+ * ("<n>", "<(?:det|prn)>"...) whose every match starts with '<': for them
+ * the key is the string from its first '<' on, since the text before it
+ * cannot change where or whether they match, and tag sequences are few
+ * (AC_TAGS).  Other patterns key on the whole string (AC_WHOLE); the
+ * patterns every file has (lem, tags, whole...) are simple scans, cheaper
+ * than a lookup (AC_DIRECT).  A table is emptied when it fills up. */
 #define ST_CAP 32768 /* slots; at most half are used */
 #define UNKNOWN_SPAN 0xFFFFFFFEu
 #define NOT_FOUND 0xFFFFFFFFu
+
+enum { AC_NONE, AC_DIRECT, AC_TAGS, AC_WHOLE };
 
 typedef struct stslot {
   uint32_t hash;
@@ -333,53 +366,73 @@ typedef struct sent {
   uint16_t *s;
 } sent;
 
+typedef struct stab {
+  stslot *slot;
+  size_t used, cap, max; /* slots: a power of two; PARLEY_TRX_TABLE makes max small, for tests */
+  uint32_t epoch;        /* bumped when emptied */
+} stab;
+
 static uint32_t hash16(const uint16_t *s, size_t n) {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
   return h;
 }
 
-static void st_clear(run *R) {
-  for (size_t i = 0; i < R->st_cap; i++) {
-    free(R->st[i].e);
-    R->st[i].e = NULL;
+static void st_clear(stab *T) {
+  for (size_t i = 0; i < T->cap; i++) {
+    free(T->slot[i].e);
+    T->slot[i].e = NULL;
   }
-  R->st_used = 0;
-  R->st_epoch++;
+  T->used = 0;
+  T->epoch++;
 }
 
-static sent *st_get(run *R, const uint16_t *s, size_t n) {
-  if (!R->st) {
-    const char *v = getenv("PARLEY_TRX_TABLE");
-    size_t cap = 1024; /* grows to ST_CAP */
-    if (v && atoi(v) >= 16)
-      for (cap = 16; cap < (size_t)atoi(v) && cap < ST_CAP; cap *= 2) {
-      }
-    R->st_max = v && atoi(v) >= 16 ? cap : ST_CAP;
-    if (!(R->st = calloc(cap, sizeof *R->st))) return NULL;
-    R->st_cap = cap;
+static void st_free(stab *T) {
+  if (!T) return;
+  st_clear(T);
+  free(T->slot);
+  free(T);
+}
+
+static stab *st_new(void) {
+  stab *T = calloc(1, sizeof *T);
+  if (!T) return NULL;
+  const char *v = getenv("PARLEY_TRX_TABLE");
+  size_t cap = 1024; /* grows to ST_CAP */
+  if (v && atoi(v) >= 16)
+    for (cap = 16; cap < (size_t)atoi(v) && cap < ST_CAP; cap *= 2) {
+    }
+  T->max = v && atoi(v) >= 16 ? cap : ST_CAP;
+  if (!(T->slot = calloc(cap, sizeof *T->slot))) {
+    free(T);
+    return NULL;
   }
+  T->cap = cap;
+  return T;
+}
+
+static sent *st_get(run *R, stab *T, const uint16_t *s, size_t n) {
   uint32_t h = hash16(s, n);
-  for (size_t j = h & (R->st_cap - 1);; j = (j + 1) & (R->st_cap - 1)) {
-    sent *e = R->st[j].e;
+  for (size_t j = h & (T->cap - 1);; j = (j + 1) & (T->cap - 1)) {
+    sent *e = T->slot[j].e;
     if (!e) break;
-    if (R->st[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
+    if (T->slot[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
   }
-  if (R->st_used >= R->st_cap / 2) {
-    stslot *big = R->st_cap < R->st_max ? calloc(R->st_cap * 2, sizeof *big) : NULL;
+  if (T->used >= T->cap / 2) {
+    stslot *big = T->cap < T->max ? calloc(T->cap * 2, sizeof *big) : NULL;
     if (big) { /* grow: the entries stay where they are */
-      size_t cap = R->st_cap * 2;
-      for (size_t i = 0; i < R->st_cap; i++) {
-        if (!R->st[i].e) continue;
-        size_t j = R->st[i].hash & (cap - 1);
+      size_t cap = T->cap * 2;
+      for (size_t i = 0; i < T->cap; i++) {
+        if (!T->slot[i].e) continue;
+        size_t j = T->slot[i].hash & (cap - 1);
         while (big[j].e) j = (j + 1) & (cap - 1);
-        big[j] = R->st[i];
+        big[j] = T->slot[i];
       }
-      free(R->st);
-      R->st = big;
-      R->st_cap = cap;
+      free(T->slot);
+      T->slot = big;
+      T->cap = cap;
     } else {
-      st_clear(R);
+      st_clear(T);
     }
   }
   size_t na = R->R->n_attrs;
@@ -391,35 +444,63 @@ static sent *st_get(run *R, const uint16_t *s, size_t n) {
   e->s = (uint16_t *)(e->span + na);
   for (size_t i = 0; i < na; i++) e->span[i] = UNKNOWN_SPAN;
   if (n) memcpy(e->s, s, n * sizeof *s);
-  size_t j = h & (R->st_cap - 1);
-  while (R->st[j].e) j = (j + 1) & (R->st_cap - 1);
-  R->st[j].hash = h;
-  R->st[j].e = e;
-  R->st_used++;
+  size_t j = h & (T->cap - 1);
+  while (T->slot[j].e) j = (j + 1) & (T->cap - 1);
+  T->slot[j].hash = h;
+  T->slot[j].e = e;
+  T->used++;
   return e;
 }
 
 static ubuf *wstr(tword *w, int k) { return k == 0 ? &w->s : k == 1 ? &w->t : &w->r; }
 static int side_k(int side) { return side == SIDE_SL ? 0 : side == SIDE_REF ? 2 : 1; }
 
-/* re_find on string k of a word, through the table of results by string. */
-static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e) {
-  if (!re_of(R, attr)) return 0;
-  sent *en = w->ever[k] == w->ver[k] && R->st_epoch == w->epoch[k] ? w->ent[k] : NULL;
-  if (!en) {
-    ubuf *u = wstr(w, k);
-    size_t n = nul_len(u->p, u->len);
-    if (n >= 0xFFFF || !(en = st_get(R, u->p, n))) return re_find(R, attr, u->p, n, b, e);
-    w->ent[k] = en;
-    w->ever[k] = w->ver[k];
-    w->epoch[k] = R->st_epoch;
-  }
+/* The match of attr in an entry's string, computed once. */
+static int st_span(run *R, int32_t attr, sent *en, size_t off, size_t *b, size_t *e) {
   uint32_t sp = en->span[attr];
   if (sp == UNKNOWN_SPAN) sp = en->span[attr] = re_find(R, attr, en->s, en->len, b, e) ? (uint32_t)(*b << 16 | *e) : NOT_FOUND;
   if (sp == NOT_FOUND) return 0;
-  *b = sp >> 16;
-  *e = sp & 0xFFFF;
+  *b = off + (sp >> 16);
+  *e = off + (sp & 0xFFFF);
   return 1;
+}
+
+/* re_find on string k of a word, through the tables of results by string. */
+static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e) {
+  switch (attr < 0 ? AC_NONE : R->attr_class[attr]) {
+  case AC_DIRECT: {
+    ubuf *u = wstr(w, k);
+    return re_find(R, attr, u->p, u->len, b, e);
+  }
+  case AC_TAGS: {
+    if (w->tever[k] != w->ver[k] || w->tepoch[k] != R->tags->epoch) {
+      ubuf *u = wstr(w, k);
+      size_t n = nul_len(u->p, u->len), off = 0;
+      while (off < n && u->p[off] != '<') off++;
+      sent *en;
+      if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, u->p + off, n - off))) return re_find(R, attr, u->p, n, b, e);
+      w->tent[k] = en;
+      w->toff[k] = (uint32_t)off;
+      w->tever[k] = w->ver[k];
+      w->tepoch[k] = R->tags->epoch;
+    }
+    return st_span(R, attr, w->tent[k], w->toff[k], b, e);
+  }
+  case AC_WHOLE: {
+    if (w->ever[k] != w->ver[k] || w->epoch[k] != R->whole->epoch) {
+      ubuf *u = wstr(w, k);
+      size_t n = nul_len(u->p, u->len);
+      sent *en;
+      if (n >= 0xFFFF || !(en = st_get(R, R->whole, u->p, n))) return re_find(R, attr, u->p, n, b, e);
+      w->ent[k] = en;
+      w->ever[k] = w->ver[k];
+      w->epoch[k] = R->whole->epoch;
+    }
+    return st_span(R, attr, w->ent[k], 0, b, e);
+  }
+  default:
+    return 0;
+  }
 }
 
 static void re_match_w(run *R, int32_t attr, tword *w, int k, ubuf *dst) {
@@ -512,25 +593,23 @@ static void ms_init(run *R) {
   R->ms_last = 1;
   R->ms[0] = R->R->initial;
 }
-static int ms_size(const run *R) {
-  return R->ms_last >= R->ms_first ? R->ms_last - R->ms_first : R->ms_last + MS_RING - R->ms_first;
-}
+static uint32_t ms_size(const run *R) { return (R->ms_last - R->ms_first) & (MS_RING - 1); }
 static PL_INLINE void ms_push(run *R, uint32_t to) {
   if (to == TRX_NONE) return;
   R->ms[R->ms_last] = to;
-  R->ms_last = (R->ms_last + 1) % MS_RING;
+  R->ms_last = (R->ms_last + 1) & (MS_RING - 1);
 }
 static void ms_step(run *R, int32_t sym) {
-  int mylast = R->ms_last;
-  for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) ms_push(R, trx_step(R->R, R->ms[i], sym));
+  uint32_t mylast = R->ms_last;
+  for (uint32_t i = R->ms_first; i != mylast; i = (i + 1) & (MS_RING - 1)) ms_push(R, trx_step(R->R, R->ms[i], sym));
   R->ms_first = mylast;
 }
 /* A symbol with its ANY_CHAR or ANY_TAG alternative (alt_tag selects). */
 static void ms_step2(run *R, int32_t sym, int alt_tag) {
   const trx_rules *T = R->R;
   const uint32_t *alt = alt_tag ? T->to_any_tag : T->to_any_char;
-  int mylast = R->ms_last;
-  for (int i = R->ms_first; i != mylast; i = (i + 1) % MS_RING) {
+  uint32_t mylast = R->ms_last;
+  for (uint32_t i = R->ms_first; i != mylast; i = (i + 1) & (MS_RING - 1)) {
     uint32_t n = R->ms[i];
     ms_push(R, trx_step(T, n, sym));
     ms_push(R, alt[n]);
@@ -539,7 +618,7 @@ static void ms_step2(run *R, int32_t sym, int alt_tag) {
 }
 static int ms_classify(const run *R) {
   uint32_t best = UINT32_MAX;
-  for (int i = R->ms_first; i != R->ms_last; i = (i + 1) % MS_RING) {
+  for (uint32_t i = R->ms_first; i != R->ms_last; i = (i + 1) & (MS_RING - 1)) {
     uint32_t rule = R->R->final_rule[R->ms[i]];
     if (rule && rule < best && !R->banned[rule]) best = rule;
   }
@@ -556,15 +635,24 @@ static void unban_all(run *R) {
 
 /* ---- token ring (lttoolbox Buffer) ---- */
 
-static tok *ring_add(run *R) {
-  if (R->lastpos == TOK_RING) R->lastpos = 0;
-  if (R->lastpos >= R->ring_hw) { /* slots are used in order: a new one */
+/* The slot the next token is read into, emptied; ring_commit() makes it
+ * the newest token.  Reading straight into the slot saves a copy. */
+static tok *ring_open(run *R) {
+  uint32_t i = R->lastpos == TOK_RING ? 0 : R->lastpos;
+  if (i >= R->ring_hw) { /* slots are used in order: a new one */
     memset(&R->ring[R->ring_hw], 0, sizeof R->ring[0]);
     R->ring_hw++;
   }
+  tok *t = &R->ring[i];
+  ubuf_reset(&t->s);
+  return t;
+}
+static tok *ring_commit(run *R, int type) {
+  if (R->lastpos == TOK_RING) R->lastpos = 0;
   tok *t = &R->ring[R->lastpos++];
   R->cur = R->lastpos;
-  ubuf_reset(&t->s);
+  t->type = type;
+  if (t->s.failed) nomem(R);
   return t;
 }
 static tok *ring_last(run *R) { return &R->ring[R->lastpos ? R->lastpos - 1 : TOK_RING - 1]; }
@@ -591,25 +679,78 @@ static int push_ptr(run *R, ubuf ***arr, size_t *n, size_t *cap, ubuf *p) {
 static int tw_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpword, &R->n_tw, &R->cap_tw, p); }
 static int tb_push(run *R, ubuf *p) { return push_ptr(R, &R->tmpblank, &R->n_tb, &R->cap_tb, p); }
 
-/* Copies a run of plain ASCII bytes (none in `stop`, no NUL) straight from
- * the input chunk into b; the caller's u8in_get sees the rest.  Only when no
- * code point has been pushed back. */
-static PL_INLINE void copy_plain(run *R, ubuf *b, const uint8_t *stop) {
-  pl_in *in = R->in.in;
-  if (R->in.n_back) return;
-  const unsigned char *p = (const unsigned char *)in->p + in->pos, *e = (const unsigned char *)in->p + in->len;
-  const unsigned char *q = p;
-  while (q < e && *q < 0x80 && !stop[*q]) q++;
-  size_t n = (size_t)(q - p);
-  if (!n || ubuf_reserve(b, n)) return;
-  for (size_t i = 0; i < n; i++) b->p[b->len + i] = p[i];
-  b->len += n;
-  in->pos += n;
+/* Bytes that end a plain run of the readers (and every byte >= 0x80):
+ * SCAN_TOP for the transfer reader, SCAN_CHUNK outside and SCAN_BRACE
+ * inside a chunk's braces for the other two.  Stopping at a byte that is
+ * plain after all costs nothing but time. */
+enum { SCAN_TOP, SCAN_CHUNK, SCAN_BRACE };
+#define SCAN_SET(w)                                                                                                  \
+  ((w) == SCAN_TOP     ? (const char[6]){0, '\\', '[', '$', '^', '^'}                                               \
+   : (w) == SCAN_CHUNK ? (const char[6]){0, '\\', '[', '{', '$', '^'}                                               \
+                       : (const char[6]){0, '\\', '}', '}', '}', '}'})
+
+static PL_INLINE int scan_stop(int which, uint8_t c) {
+  const char *set = SCAN_SET(which);
+  if (c >= 0x80) return 1;
+  for (int k = 0; k < 6; k++)
+    if (c == (uint8_t)set[k]) return 1;
+  return 0;
 }
 
-/* Bytes that end a plain run: NUL and the stream's special characters. */
-static const uint8_t stop_top[128] = {[0] = 1, ['\\'] = 1, ['['] = 1, [']'] = 1, ['$'] = 1, ['^'] = 1, ['{'] = 1, ['}'] = 1};
-static const uint8_t stop_chunk[128] = {[0] = 1, ['\\'] = 1, ['}'] = 1};
+/* The first byte at or after p (below e) that ends a plain run, or e. */
+static PL_INLINE const uint8_t *scan_plain(const uint8_t *p, const uint8_t *e, int which) {
+#if defined(__SSE2__)
+  const char *set = SCAN_SET(which);
+  const __m128i c0 = _mm_setzero_si128(), c1 = _mm_set1_epi8(set[1]), c2 = _mm_set1_epi8(set[2]),
+                c3 = _mm_set1_epi8(set[3]), c4 = _mm_set1_epi8(set[4]), c5 = _mm_set1_epi8(set[5]);
+  for (; e - p >= 16; p += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
+    hit = _mm_or_si128(_mm_or_si128(hit, v), _mm_or_si128(_mm_cmpeq_epi8(v, c4), _mm_cmpeq_epi8(v, c5)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit); /* v: the high bit of bytes >= 0x80 */
+    if (mask) return p + __builtin_ctz(mask);
+  }
+#endif
+  while (p < e && !scan_stop(which, *p)) p++;
+  return p;
+}
+
+/* Appends the n ASCII bytes at p to b; the input chunk ends at e (whole
+ * blocks of 16 are loaded and stored where the chunk and b have room). */
+static PL_INLINE int put_ascii(ubuf *b, const uint8_t *p, size_t n, const uint8_t *e) {
+  if (n + 16 > b->cap - b->len && ubuf_reserve(b, n + 16)) return -1;
+  uint16_t *d = b->p + b->len;
+  b->len += n;
+#if defined(__SSE2__)
+  if ((size_t)(e - p) >= n + 16) {
+    const __m128i zero = _mm_setzero_si128();
+    for (size_t i = 0; i < n; i += 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      _mm_storeu_si128((__m128i *)(void *)(d + i), _mm_unpacklo_epi8(v, zero));
+      _mm_storeu_si128((__m128i *)(void *)(d + i + 8), _mm_unpackhi_epi8(v, zero));
+    }
+    return 0;
+  }
+#else
+  (void)e;
+#endif
+  for (size_t i = 0; i < n; i++) d[i] = p[i];
+  return 0;
+}
+
+/* Copies a run of plain ASCII bytes straight from the input chunk into b;
+ * the caller's u8in_get sees the rest.  Only when no code point has been
+ * pushed back. */
+static PL_INLINE void copy_plain(run *R, ubuf *b, int which) {
+  pl_in *in = R->in.in;
+  if (R->in.n_back) return;
+  const uint8_t *p = (const uint8_t *)in->p + in->pos, *e = (const uint8_t *)in->p + in->len;
+  const uint8_t *q = scan_plain(p, e, which);
+  size_t n = (size_t)(q - p);
+  if (!n || put_ascii(b, p, n, e)) return;
+  in->pos += n;
+}
 
 /* ---- reading tokens ---- */
 
@@ -648,19 +789,17 @@ static int read_bracket(run *R, ubuf *b, int wblank) {
 
 static tok *read_token_transfer(run *R) {
   if (R->cur != R->lastpos) return ring_next(R);
-  ubuf content = R->tokscratch; /* reused: its storage comes back below */
-  content.len = 0;
-  tok *t;
+  ubuf *content = &ring_open(R)->s;
   for (;;) {
-    if (!R->in_wblank) copy_plain(R, &content, stop_top);
+    if (!R->in_wblank) copy_plain(R, content, SCAN_TOP);
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (val == 0 && R->internal_null_flush)) {
       R->in_wblank = 0;
       goto eof;
     }
     if (R->in_wblank) {
-      put(&content, (const uint16_t[]){'[', '['}, 2);
-      ubuf_put_cp(&content, val);
+      put(content, (const uint16_t[]){'[', '['}, 2);
+      ubuf_put_cp(content, val);
       for (;;) {
         int32_t v3 = u8in_get(&R->in);
         if (AT_EOF(R, v3)) {
@@ -668,110 +807,85 @@ static tok *read_token_transfer(run *R) {
           goto eof;
         }
         if (v3 == '\\') {
-          put_escaped(R, &content);
+          put_escaped(R, content);
         } else if (v3 == '$') {
           R->in_wblank = 0;
-          t = ring_add(R);
-          t->type = TT_WORD;
-          goto done;
+          return ring_commit(R, TT_WORD);
         } else if (v3 == 0 && R->null_flush) {
           R->in_wblank = 0;
           pl_out_flush(R->out);
         } else {
-          ubuf_put_cp(&content, v3);
+          ubuf_put_cp(content, v3);
         }
       }
     }
     if (val == '\\') {
-      put_escaped(R, &content);
+      put_escaped(R, content);
     } else if (val == '[') {
-      int r = read_bracket(R, &content, 1);
+      int r = read_bracket(R, content, 1);
       if (r < 0) goto eof;
       if (r > 0) {
         R->in_wblank = 1;
-        t = ring_add(R);
-        t->type = TT_BLANK;
-        goto done;
+        return ring_commit(R, TT_BLANK);
       }
     } else if (val == '$') {
-      t = ring_add(R);
-      t->type = TT_WORD;
-      goto done;
+      return ring_commit(R, TT_WORD);
     } else if (val == '^') {
-      t = ring_add(R);
-      t->type = TT_BLANK;
-      goto done;
+      return ring_commit(R, TT_BLANK);
     } else if (val == 0 && R->null_flush) {
       R->in_wblank = 0;
       pl_out_flush(R->out);
     } else {
-      ubuf_put_cp(&content, val);
+      ubuf_put_cp(content, val);
     }
   }
 eof:
-  t = ring_add(R);
-  t->type = TT_EOF;
-done:
-  if (content.failed) nomem(R);
-  ubuf_copy(&t->s, &content);
-  R->tokscratch = content;
-  return t;
+  return ring_commit(R, TT_EOF);
 }
 
 static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
   if (R->cur != R->lastpos) return ring_next(R);
-  ubuf content = R->tokscratch; /* reused: its storage comes back below */
-  content.len = 0;
-  tok *t;
+  ubuf *content = &ring_open(R)->s;
   for (;;) {
-    copy_plain(R, &content, stop_top);
+    copy_plain(R, content, SCAN_CHUNK);
     int32_t val = u8in_get(&R->in);
     if (u8in_eof(&R->in) || (R->internal_null_flush && val == 0)) goto eof;
     if (val == '\\') {
-      put_escaped(R, &content);
+      put_escaped(R, content);
     } else if (val == '[') {
-      if (read_bracket(R, &content, 0) < 0) goto eof;
+      if (read_bracket(R, content, 0) < 0) goto eof;
     } else if (R->inword && val == '{') {
-      putc16(&content, '{');
+      putc16(content, '{');
       for (;;) {
-        copy_plain(R, &content, stop_chunk);
+        copy_plain(R, content, SCAN_BRACE);
         int32_t v2 = u8in_get(&R->in);
         if (AT_EOF(R, v2)) goto eof;
         if (v2 == '\\') {
-          put_escaped(R, &content);
+          put_escaped(R, content);
         } else if (v2 == '}') {
           int32_t v3 = u8in_peek(&R->in);
-          putc16(&content, '}');
+          putc16(content, '}');
           if (v3 == '$') break;
         } else {
-          ubuf_put_cp(&content, v2);
+          ubuf_put_cp(content, v2);
         }
       }
     } else if (R->inword && val == '$') {
       R->inword = 0;
-      t = ring_add(R);
-      t->type = TT_WORD;
-      goto done;
+      return ring_commit(R, TT_WORD);
     } else if (val == '^') {
       R->inword = 1;
-      t = ring_add(R);
-      t->type = TT_BLANK;
-      goto done;
+      return ring_commit(R, TT_BLANK);
     } else {
-      ubuf_put_cp(&content, val);
+      ubuf_put_cp(content, val);
     }
   }
 eof:
-  t = ring_add(R);
-  t->type = TT_EOF;
-done:
-  if (content.failed) nomem(R);
-  ubuf_copy(&t->s, &content);
-  R->tokscratch = content;
-  return t;
+  return ring_commit(R, TT_EOF);
 }
 
 /* ---- stepping words through the patterns ---- */
+
 
 static void step_char(run *R, uint16_t c) {
   int32_t l = c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : (int32_t)u_tolower(c); /* u_tolower is locale-free */
@@ -792,11 +906,68 @@ static size_t step_tag(run *R, const uint16_t *s, size_t n, size_t i) {
   return i;
 }
 
-static void apply_word(run *R, const ubuf *w) {
+/* The first part of apply_word() while a single pattern node is alive (the
+ * common case): plain characters and tags are stepped without the state
+ * ring.  Returns the index where the general loop goes on: at a unit it
+ * leaves to it, where a step keeps two nodes alive (both are then in the
+ * ring, in ms_step2's order), or n. */
+static size_t step_single(run *R, const uint16_t *s, size_t n) {
+  const trx_rules *T = R->R;
+  uint32_t st = R->ms[R->ms_first];
+  size_t i = 0;
+  while (i < n) {
+    uint16_t c = s[i];
+    uint32_t a, b;
+    size_t next = i + 1;
+    if (c == '<' && R->kind != TRX_POSTCHUNK) {
+      size_t j = i + 1;
+      while (j < n && s[j] != '>') j++;
+      if (j >= n) { /* no '>': nothing is stepped (step_tag) */
+        i++;
+        continue;
+      }
+      int32_t sym = trx_tag_symbol(T, s + i, j - i + 1);
+      if (sym) {
+        a = trx_step(T, st, sym);
+        b = T->to_any_tag[st];
+      } else {
+        a = trx_step(T, st, T->any_tag);
+        b = TRX_NONE;
+      }
+      next = j + 1;
+    } else if (c == '\\' || c == '[' || c == '/' || c == '{' || c == '<') {
+      break;
+    } else {
+      int32_t l = c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c) : (int32_t)u_tolower(c);
+      a = trx_step(T, st, l);
+      b = T->to_any_char[st];
+    }
+    if (a != TRX_NONE && b != TRX_NONE) {
+      R->ms_first = 0;
+      R->ms_last = 2;
+      R->ms[0] = a;
+      R->ms[1] = b;
+      return next;
+    }
+    if (a == TRX_NONE && b == TRX_NONE) {
+      R->ms_first = R->ms_last = 0;
+      return n;
+    }
+    st = a != TRX_NONE ? a : b;
+    i = next;
+  }
+  R->ms_first = 0;
+  R->ms_last = 1;
+  R->ms[0] = st;
+  return i;
+}
+
+/* Steps s[i..n) and the closing '$' (the rest of apply_word). */
+static void apply_rest(run *R, const ubuf *w, size_t i) {
   const uint16_t *s = w->p;
   size_t n = w->len;
-  ms_step(R, '^');
-  for (size_t i = 0; i < n; i++) {
+  for (; i < n; i++) {
+    if (R->ms_first == R->ms_last) return; /* no pattern is alive: the rest cannot match */
     switch (s[i]) {
     case '\\':
       i++;
@@ -845,6 +1016,120 @@ static void apply_word(run *R, const ubuf *w) {
   ms_step(R, '$');
 }
 
+/* A word through the patterns (Transfer::applyWord & co.): '^', its
+ * characters and tags, '$'. */
+static void apply_word(run *R, const ubuf *w) {
+  size_t i = 0;
+  if (R->ms_last == ((R->ms_first + 1) & (MS_RING - 1)) && R->ms[R->ms_first] == R->R->initial) {
+    R->ms_first = 0; /* from the initial node alone: its step on '^' is known */
+    R->ms_last = R->caret == TRX_NONE ? 0 : 1;
+    R->ms[0] = R->caret;
+  } else {
+    ms_step(R, '^');
+  }
+  if (R->ms_last == ((R->ms_first + 1) & (MS_RING - 1))) {
+    i = step_single(R, w->p, w->len);
+    if (R->ms_first == R->ms_last) return;
+  }
+  apply_rest(R, w, i);
+}
+
+/* ---- the fast path for fresh tokens ----
+ * Most blanks and many words arrive when nothing is pending: the matcher
+ * is at its initial state, no word or blank is held, nothing is to be
+ * replayed.  A blank there cannot start a pattern (they all start with
+ * '^'), so it is written at once, and so is a word no pattern goes through.
+ * fresh_tokens() does that straight from the input bytes for plain text,
+ * with the same effects on the token ring, the matcher and `last` as the
+ * general loop in segment(); anything else (escapes, brackets, the end of
+ * the input chunk, NUL, invalid UTF-8) goes back to the general loop before
+ * the token is consumed. */
+
+/* Copies plain text from p (below e) into b as UTF-16, up to the first
+ * stopping byte, which it returns; NULL if the chunk ends first or a
+ * character is not valid UTF-8. */
+static const uint8_t *fast_copy(const uint8_t *p, const uint8_t *e, ubuf *b) {
+  for (;;) {
+    const uint8_t *q = scan_plain(p, e, SCAN_TOP);
+    if (put_ascii(b, p, (size_t)(q - p), e)) return NULL;
+    if (q >= e) return NULL;
+    if (*q < 0x80) return q;
+    int k = utf8_lead_len(*q);
+    if ((size_t)(e - q) < (size_t)k) return NULL;
+    int32_t cp = utf8_decode(q, k);
+    if (cp < 0) return NULL;
+    if (ubuf_put_cp(b, cp)) return NULL;
+    p = q + k;
+  }
+}
+
+/* Can fresh_tokens() run now?  (The caller knows that no rule is pending.) */
+static PL_INLINE int fresh(const run *R) {
+  return R->fast && !R->n_tw && !R->n_tb && R->cur == R->lastpos && !R->in.n_back && !R->in_wblank &&
+         R->ms_last == ((R->ms_first + 1) & (MS_RING - 1)) && R->ms[R->ms_first] == R->R->initial;
+}
+
+static void default_output(run *R, const ubuf *w);
+
+/* 1: a word was read that some pattern is still matching (it has been
+ * stepped and held, as the general loop does); 0: the general loop goes on
+ * from a fresh state. */
+static int fresh_tokens(run *R, uint32_t *last, uint32_t *prev_last) {
+  pl_in *in = R->in.in;
+  const uint8_t *base = (const uint8_t *)in->p, *e = base + in->len;
+  int plain_out = !R->o->pre_bilingual && !R->R->default_chunk;
+  for (;;) {
+    if (R->err) return 0;
+    pl_out_maybe_spill(R->out);
+    /* the blank, up to '^' */
+    const uint8_t *bp = base + in->pos, *bq;
+    tok *t = ring_open(R);
+    if (e - bp >= 2 && bp[0] == ' ' && bp[1] == '^' && t->s.cap) { /* the usual blanks */
+      t->s.p[0] = ' ';
+      t->s.len = 1;
+      bq = bp + 1;
+    } else if (bp < e && bp[0] == '^') {
+      bq = bp;
+    } else if (!(bq = fast_copy(bp, e, &t->s)) || *bq != '^') {
+      return 0;
+    }
+    in->pos = (size_t)(bq + 1 - base);
+    ring_commit(R, TT_BLANK);
+    *prev_last = *last;
+    *last = R->cur;
+    ms_init(R);
+    /* the word, up to '$'; the blank is written with it (valid UTF-8 is
+     * written back as it came) */
+    const uint8_t *p = bq + 1;
+    t = ring_open(R);
+    const uint8_t *q = fast_copy(p, e, &t->s);
+    if (!q || *q != '$') { /* the general reader reads it from here */
+      out_bytes(R->out, bp, (size_t)(bq - bp));
+      return 0;
+    }
+    in->pos = (size_t)(q + 1 - base);
+    ring_commit(R, TT_WORD);
+    apply_word(R, &t->s);
+    if (R->ms_first != R->ms_last) {
+      out_bytes(R->out, bp, (size_t)(bq - bp));
+      if (tw_push(R, &t->s)) return 0;
+      return 1;
+    }
+    if (plain_out) {
+      out_bytes(R->out, bp, q > p ? (size_t)(q + 1 - bp) : (size_t)(bq - bp));
+    } else {
+      out_bytes(R->out, bp, (size_t)(bq - bp));
+      default_output(R, &t->s);
+    }
+    unban_all(R);
+    ring_setpos(R, *last);
+    ring_next(R);
+    *prev_last = *last;
+    *last = R->cur;
+    ms_init(R);
+  }
+}
+
 /* ---- words ---- */
 
 static tword *word_slot(run *R, size_t i) {
@@ -879,51 +1164,79 @@ static int word_array(run *R, size_t n) {
 }
 
 /* apertium-transfer -b: "sl/tl/ref" with a leading "[[...]]" word-bound
- * blank (Transfer::applyRule). */
+ * blank (Transfer::applyRule).  Runs of plain characters are appended
+ * whole. */
+/* The first of '\\', '[' and '/' at or after s[i] (below n), or n. */
+static PL_INLINE size_t next_bil(const uint16_t *s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i bs = _mm_set1_epi16('\\'), br = _mm_set1_epi16('['), sl = _mm_set1_epi16('/');
+  for (; n - i >= 8; i += 8) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, bs), _mm_cmpeq_epi16(v, br)), _mm_cmpeq_epi16(v, sl));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return i + (size_t)(__builtin_ctz(mask) / 2);
+  }
+#endif
+  while (i < n && s[i] != '\\' && s[i] != '[' && s[i] != '/') i++;
+  return i;
+}
+
 static void split_bilingual(const ubuf *in, ubuf *sl, ubuf *tl, ubuf *ref, ubuf *wb) {
   const uint16_t *s = in->p;
-  size_t n = in->len;
+  size_t n = in->len, from = 0, i = 0;
+  ubuf *side = sl;
   int seen = 0;
-  for (size_t i = 0; i < n; i++) {
-    ubuf *side = seen == 0 ? sl : seen == 1 ? tl : ref;
+  for (; (i = next_bil(s, i, n)) < n; i++) {
     uint16_t c = s[i];
-    if (c == '\\') {
-      putc16(side, c);
-      i++;
-      putc16(side, at(in, i));
-      continue;
+    if (c == '\\') { /* the escaped unit stays in the run; at the very end, Debian appends a NUL */
+      if (++i < n) continue;
+      put(side, s + from, i - from);
+      putc16(side, 0);
+      return;
     }
-    if (c == '[') {
-      if (at(in, i + 1) == '[') {
-        for (; i < n; i++) {
-          if (s[i] == '\\') {
-            putc16(wb, s[i]);
-            i++;
-            putc16(wb, at(in, i));
-          } else if (s[i] == '^' && i >= 2 && s[i - 1] == ']' && s[i - 2] == ']') {
-            break;
-          } else {
-            putc16(wb, s[i]);
-          }
-        }
-      } else {
-        putc16(side, c);
-      }
-      continue;
-    }
+    if (c == '[' && (i + 1 >= n || s[i + 1] != '[')) continue;
+    put(side, s + from, i - from);
     if (c == '/') {
       seen++;
+      side = seen == 1 ? tl : ref;
       ubuf_reset(ref);
-      continue;
+    } else { /* "[[...]]" up to its '^' goes to wb; the '^' is dropped */
+      for (; i < n; i++) {
+        if (s[i] == '\\') {
+          putc16(wb, s[i]);
+          i++;
+          putc16(wb, at(in, i));
+        } else if (s[i] == '^' && i >= 2 && s[i - 1] == ']' && s[i - 2] == ']') {
+          break;
+        } else {
+          putc16(wb, s[i]);
+        }
+      }
     }
-    putc16(side, c);
+    from = i + 1;
   }
+  if (from < n) put(side, s + from, n - from);
 }
 
 /* InterchunkWord::init */
+/* The first of '\\', '{' and ']' at or after s[i] (below n), or n. */
+static PL_INLINE size_t next_chunk_special(const uint16_t *s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i bs = _mm_set1_epi16('\\'), br = _mm_set1_epi16('{'), cl = _mm_set1_epi16(']');
+  for (; n - i >= 8; i += 8) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, bs), _mm_cmpeq_epi16(v, br)), _mm_cmpeq_epi16(v, cl));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return i + (size_t)(__builtin_ctz(mask) / 2);
+  }
+#endif
+  while (i < n && s[i] != '\\' && s[i] != '{' && s[i] != ']') i++;
+  return i;
+}
+
 static void chunk_word(tword *w, const uint16_t *s, size_t n) {
   size_t b_end = 0;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; (i = next_chunk_special(s, i, n)) < n; i++) {
     if (s[i] == '\\') {
       i++;
     } else if (s[i] == '{') {
@@ -945,9 +1258,7 @@ static void chunk_word(tword *w, const uint16_t *s, size_t n) {
 
 /* ---- the interpreter ---- */
 
-static const trx_node *kid(const run *R, const trx_node *n, uint32_t i) {
-  return &R->R->node[R->R->kid[n->kids + i]];
-}
+static const trx_node *kid(const run *R, const trx_node *n, uint32_t i) { return R->kidp[n->kids + i]; }
 
 static int eval(run *R, const trx_node *n, ubuf *dst);
 
@@ -1248,10 +1559,22 @@ static void lower_view(run *R, view *v, ubuf *dst) {
   }
   if (i < n) {
     dst->len = 0;
-    lower(dst, v->p, n);
+    lower(R, dst, v->p, n);
   }
   v->p = dst->p;
   v->n = dst->len;
+}
+
+static int is_ascii(const uint16_t *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i] >= 0x80) return 0;
+  return 1;
+}
+static uint16_t fold_ascii(uint16_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int eq_fold(const uint16_t *x, const uint16_t *y, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (fold_ascii(x[i]) != fold_ascii(y[i])) return 0;
+  return 1;
 }
 
 static int compare(run *R, const trx_node *n) {
@@ -1260,6 +1583,32 @@ static int compare(run *R, const trx_node *n) {
   view a, b;
   if (eval_view(R, kid(R, n, 0), &a, sa) || eval_view(R, kid(R, n, 1), &b, sb)) return -1;
   ubuf *la = NULL, *lb = NULL;
+  if (n->caseless && R->ascii_lower) { /* ASCII on both sides: compared folding as they go */
+    a.n = nul_len(a.p, a.n);
+    b.n = nul_len(b.p, b.n);
+    if (is_ascii(a.p, a.n) && is_ascii(b.p, b.n)) {
+      int r = 0;
+      switch ((trx_op)n->op) {
+      case OP_EQUAL:
+        r = a.n == b.n && eq_fold(a.p, b.p, b.n);
+        break;
+      case OP_BEGINS_WITH:
+        r = a.n >= b.n && eq_fold(a.p, b.p, b.n);
+        break;
+      case OP_ENDS_WITH:
+        r = a.n >= b.n && eq_fold(a.p + a.n - b.n, b.p, b.n);
+        break;
+      case OP_CONTAINS:
+        if (!b.n) r = 1;
+        for (size_t i = 0; !r && i + b.n <= a.n; i++) r = eq_fold(a.p + i, b.p, b.n);
+        break;
+      default:
+        break;
+      }
+      tmp_put(R, 2);
+      return r;
+    }
+  }
   if (n->caseless) {
     if (!(la = tmp_get(R)) || !(lb = tmp_get(R))) return nomem(R);
     lower_view(R, &a, la);
@@ -1848,21 +2197,22 @@ static void default_output(run *R, const ubuf *w) {
     unchunk(R, w);
     return;
   }
-  ubuf *tr = tmp_get(R), *wb = tmp_get(R);
-  if (!tr || !wb) {
+  ubuf *wb = tmp_get(R);
+  if (!wb) {
     nomem(R);
     return;
   }
+  const ubuf *tr = w;
+  size_t held = 1;
   if (R->o->pre_bilingual) {
-    ubuf *sl = tmp_get(R), *ref = tmp_get(R);
-    if (!sl || !ref) {
+    ubuf *sl = tmp_get(R), *t = tmp_get(R), *ref = tmp_get(R);
+    if (!sl || !t || !ref) {
       nomem(R);
       return;
     }
-    split_bilingual(w, sl, tr, ref, wb);
-    tmp_put(R, 2);
-  } else {
-    ubuf_copy(tr, w);
+    held += 3;
+    split_bilingual(w, sl, t, ref, wb);
+    tr = t;
   }
   if (tr->len) {
     if (!R->R->default_chunk) {
@@ -1880,7 +2230,7 @@ static void default_output(run *R, const ubuf *w) {
       out_str(out, "$}$");
     }
   }
-  tmp_put(R, 2);
+  tmp_put(R, held);
 }
 
 /* One call of Transfer::transfer / Interchunk::interchunk /
@@ -1937,6 +2287,11 @@ static int segment(run *R) {
         ms_init(R);
       }
     }
+    if (lastrule < 0 && fresh(R)) {
+      int r = fresh_tokens(R, &last, &prev_last);
+      if (R->err) return -1;
+      if (r) continue;
+    }
     int val = ms_classify(R);
     if (val != -1) {
       lastrule = val - 1;
@@ -1984,8 +2339,9 @@ static void run_free(run *R) {
     ubuf_free(&R->wpool[i].wb);
   }
   free(R->wpool);
-  if (R->st) st_clear(R);
-  free(R->st);
+  st_free(R->whole);
+  st_free(R->tags);
+  free(R->attr_class);
   free(R->wordarr);
   for (size_t i = 0; i < R->cap_split; i++)
     if (R->split[i]) {
@@ -2003,12 +2359,11 @@ static void run_free(run *R) {
   for (size_t i = 0; i < R->bq_cap; i++) ubuf_free(&R->bq[i]);
   free(R->bq);
   ubuf_free(&R->out_wblank);
-  ubuf_free(&R->tokscratch);
   if (R->title_bi) ubrk_close(R->title_bi);
-  if (R->re)
-    for (uint32_t i = 0; i < R->R->n_attrs; i++) trx_re_free(R->re[i]);
-  free(R->re);
-  free(R->re_tried);
+  if (R->icu)
+    for (uint32_t i = 0; i < R->R->n_attrs; i++)
+      if (R->icu[i]) uregex_close(R->icu[i]);
+  free(R->icu);
   free(R->lemma_attr);
   free(R->content_attr);
   free(R->banned);
@@ -2044,13 +2399,15 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
   R->var = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var);
   R->var_wb = calloc(T->n_vars ? T->n_vars : 1, sizeof *R->var_wb);
   R->ring = malloc(TOK_RING * sizeof *R->ring);
-  R->re = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->re);
-  R->re_tried = calloc(T->n_attrs ? T->n_attrs : 1, 1);
+  R->icu = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->icu);
+  R->attr_class = calloc(T->n_attrs ? T->n_attrs : 1, 1);
+  R->whole = st_new();
+  R->tags = st_new();
   R->lemma_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->content_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->banned = calloc((size_t)T->n_rules + 1, 1);
   R->banned_list = calloc((size_t)T->n_rules + 1, sizeof *R->banned_list);
-  if (!R->ring || !R->var || !R->var_wb || !R->re || !R->re_tried || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
+  if (!R->ring || !R->var || !R->var_wb || !R->icu || !R->attr_class || !R->whole || !R->tags || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
     rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
     goto out;
   }
@@ -2058,11 +2415,16 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
     R->lemma_attr[i] =
         name_is(T, T->attr_name[i], "lem") || name_is(T, T->attr_name[i], "lemh") || name_is(T, T->attr_name[i], "whole");
     R->content_attr[i] = name_is(T, T->attr_name[i], "content");
+    const trx_re *re = T->attr_re[i];
+    R->attr_class[i] = !re ? AC_NONE : trx_re_builtin(re) ? AC_DIRECT : trx_re_first(re) == '<' ? AC_TAGS : AC_WHOLE;
   }
   {
     const char *loc = uloc_getDefault();
     R->ascii_lower = !(loc && (!strncmp(loc, "tr", 2) || !strncmp(loc, "az", 2) || !strncmp(loc, "lt", 2)));
   }
+  R->kidp = (const trx_node *const *)T->kidp;
+  R->caret = trx_step(T, T->initial, '^');
+  R->fast = T->kind == TRX_TRANSFER && trx_step(T, T->initial, ' ') == TRX_NONE && !T->final_rule[T->initial];
   reset_vars(R);
   if (o->null_flush) {
     R->internal_null_flush = 1;
@@ -2122,6 +2484,7 @@ void trx_free(trx_rules *t) {
   free(t->macro_index);
   free(t->node);
   free(t->kid);
+  free(t->kidp);
   free(t->rule);
   free(t->rule_line);
   free(t->macro);
@@ -2146,10 +2509,16 @@ int trx_load_named(trx_rules **out, trx_kind kind, const char *xml, size_t xml_l
   if (!rc) rc = trx_load_bin(t, bin, bin_len, bin_name, e);
   if (!rc) {
     uint64_t key = trx_cache_key(kind, xml, xml_len, bin, bin_len);
-    if (trx_cache_load(t, key)) { /* not cached (or a bad entry): compile and keep */
-      rc = trx_compile_xml(t, xml, xml_len, xml_name, e);
+    if (trx_cache_load(t, key)) { /* not cached (or a bad entry): check, compile and keep */
+      for (uint32_t i = 0; i < t->n_attrs && !rc; i++) rc = trx_re_validate(t->attr_re[i], e, bin_name);
+      if (!rc) rc = trx_compile_xml(t, xml, xml_len, xml_name, e);
       if (!rc) trx_cache_store(t, key);
     }
+  }
+  if (!rc) { /* the kid array as pointers, for the interpreter */
+    t->kidp = malloc((t->n_kid ? t->n_kid : 1) * sizeof *t->kidp);
+    if (!t->kidp) rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
+    for (uint32_t i = 0; !rc && i < t->n_kid; i++) t->kidp[i] = &t->node[t->kid[i]];
   }
   if (rc) {
     trx_free(t);
