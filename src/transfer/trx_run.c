@@ -475,10 +475,12 @@ static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e
   case AC_TAGS: {
     if (w->tever[k] != w->ver[k] || w->tepoch[k] != R->tags->epoch) {
       ubuf *u = wstr(w, k);
-      size_t n = nul_len(u->p, u->len), off = 0;
-      while (off < n && u->p[off] != '<') off++;
+      static const uint16_t none[1];
+      const uint16_t *p = u->p ? u->p : none; /* an empty string may have no storage */
+      size_t n = nul_len(p, u->len), off = 0;
+      while (off < n && p[off] != '<') off++;
       sent *en;
-      if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, u->p + off, n - off))) return re_find(R, attr, u->p, n, b, e);
+      if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, p + off, n - off))) return re_find(R, attr, p, n, b, e);
       w->tent[k] = en;
       w->toff[k] = (uint32_t)off;
       w->tever[k] = w->ver[k];
