@@ -438,6 +438,33 @@ static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err 
   return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
 }
 
+/* A capitalised word no dictionary knows, two letters or more ("Karno",
+ * "RSPCA"): a name.  As one, transfer puts it in a phrase with the words
+ * around it; an unknown word stands outside every rule, and the phrase
+ * after it starts the sentence ("Karno Es un tutor"). */
+static int unknown_name(const char *p, const tokn *u) {
+  return u->cap && is_unknown(p, u) && n_cps(p + u->sb, surf_end(u) - u->sb) >= 2;
+}
+
+/* Is unit u a common noun with a gender (^casa<n><f><sg>$)?  Then the
+ * source language's names have one too (Spanish ^Sánchez<np><cog><mf><sg>$,
+ * English ^Byrne<np><cog><sg>$), and the transfer rules expect it. */
+static int has_gender(const char *p, const tokn *u) {
+  if (!u->lu || !first_tag(p, u, "n")) return 0;
+  tokn rest = *u;
+  rest.lem_e += 3; /* after "<n>" */
+  return first_tag(p, &rest, "m") || first_tag(p, &rest, "f") || first_tag(p, &rest, "mf");
+}
+
+/* The tags of a kept name: a surname's (<np><cog>), which the transfer
+ * rules of both directions handle as a name that keeps its article and
+ * needs no subject pronoun, with the gender the language's names have. */
+static void out_name_tags(pl_out *out, int gendered, int plural) {
+  out_str(out, "<np><cog>");
+  if (gendered) out_str(out, "<mf>");
+  out_str(out, plural ? "<pl>" : "<sg>");
+}
+
 int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   bbuf all = {0};
   for (int c; (c = pl_in_getb(in)) >= 0;) bbuf_putc(&all, c);
@@ -567,6 +594,9 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       bbuf_putc(&run->unknown, 0);
     }
   }
+  int gendered = 0;
+  for (size_t k = 0; !rc && k < nt && !gendered; k++)
+    gendered = has_gender(p, &t[k]);
   for (size_t k = 0; !rc && k < nt; k++) {
     tokn *u = &t[k];
     if (!u->lu) {
@@ -597,8 +627,10 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         break;
       }
       char ph[48];
-      snprintf(ph, sizeof ph, "^Pgl%zux<np><ant><sg>$", run->n - 1);
+      snprintf(ph, sizeof ph, "^Pgl%zux", run->n - 1);
       out_str(out, ph);
+      out_name_tags(out, gendered, 0);
+      out_byte(out, '$');
       k = last;
       continue;
     }
@@ -611,18 +643,16 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         bbuf_putc(&run->names, 0);
       }
     } else if (u->protect) { /* the word as written, as a name */
-      const char *tags = p + u->lem_e;
-      size_t tn = u->e - u->lem_e;
-      int pl = 0;
-      for (size_t j = 0; j + 4 <= tn; j++)
-        if (!memcmp(tags + j, "<pl>", 4)) pl = 1;
       size_t se = surf_end(u);
       out_bytes(out, p + u->sb, se - u->sb);
       if (run) { /* remembered, e.g. for the headline of the same article */
         bbuf_append(&run->names, p + u->sb, se - u->sb);
         bbuf_putc(&run->names, 0);
       }
-      out_str(out, pl ? "<np><ant><pl>" : "<np><ant><sg>");
+      out_name_tags(out, gendered, has_tag(p, u, "pl"));
+    } else if (unknown_name(p, u)) { /* no dictionary knows it: a name too */
+      out_bytes(out, p + u->sb, surf_end(u) - u->sb);
+      out_name_tags(out, gendered, 0);
     } else {
       out_bytes(out, p + u->b, u->e - u->b);
     }
