@@ -446,6 +446,13 @@ static int unknown_name(const char *p, const tokn *u) {
   return u->cap && is_unknown(p, u) && n_cps(p + u->sb, surf_end(u) - u->sb) >= 2;
 }
 
+/* A unit written out as it stands in the text, as a name: a kept word or
+ * an unknown capitalised one.  Such words next to each other become one
+ * unit ("Vince Cable", "Taj Mahal"), which transfer keeps together. */
+static int verbatim(const char *p, const tokn *u) {
+  return u->lu && !u->from && (u->protect || unknown_name(p, u));
+}
+
 /* Is unit u a common noun with a gender (^casa<n><f><sg>$)?  Then the
  * source language's names have one too (Spanish ^Sánchez<np><cog><mf><sg>$,
  * English ^Byrne<np><cog><sg>$), and the transfer rules expect it. */
@@ -642,17 +649,24 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
         bbuf_putc(&run->names, 0);
       }
-    } else if (u->protect) { /* the word as written, as a name */
-      size_t se = surf_end(u);
-      out_bytes(out, p + u->sb, se - u->sb);
-      if (run) { /* remembered, e.g. for the headline of the same article */
-        bbuf_append(&run->names, p + u->sb, se - u->sb);
-        bbuf_putc(&run->names, 0);
+    } else if (verbatim(p, u)) { /* the words as written, as one name */
+      for (size_t j = k;; j += 2) {
+        const tokn *v = &t[j];
+        if (j > k) out_byte(out, ' ');
+        out_bytes(out, p + v->sb, surf_end(v) - v->sb);
+        if (run && v->protect) { /* remembered, e.g. for the headline of the same article */
+          bbuf_append(&run->names, p + v->sb, surf_end(v) - v->sb);
+          bbuf_putc(&run->names, 0);
+        }
+        size_t l2;
+        if (j + 2 < nt && !t[j + 1].lu && t[j + 1].e - t[j + 1].b == 1 && p[t[j + 1].b] == ' ' &&
+            verbatim(p, &t[j + 2]) && !(run && run->g && gl_match(run->g, p, t, nt, j + 2, &l2)))
+          continue;
+        out_name_tags(out, gendered, v->protect && has_tag(p, v, "pl"));
+        k = j;
+        break;
       }
-      out_name_tags(out, gendered, has_tag(p, u, "pl"));
-    } else if (unknown_name(p, u)) { /* no dictionary knows it: a name too */
-      out_bytes(out, p + u->sb, surf_end(u) - u->sb);
-      out_name_tags(out, gendered, 0);
+      u = &t[k];
     } else {
       out_bytes(out, p + u->b, u->e - u->b);
     }
