@@ -453,6 +453,23 @@ static int verbatim(const char *p, const tokn *u) {
   return u->lu && !u->from && (u->protect || unknown_name(p, u));
 }
 
+/* Is t[j + 1] a single space, and no glossary term starts at t[j + 2]? */
+static int joins_next(const char *p, const tokn *t, size_t nt, size_t j, const news_run *run) {
+  size_t last;
+  return j + 2 < nt && !t[j + 1].lu && t[j + 1].e - t[j + 1].b == 1 && p[t[j + 1].b] == ' ' && t[j + 2].lu &&
+         !(run && run->g && gl_match(run->g, p, t, nt, j + 2, &last));
+}
+
+/* Does a name written out as it stands start at t[k]: a verbatim unit, or
+ * a person's name the dictionaries know followed by one ("Frank Field",
+ * "Casey Fenton")?  The whole run becomes one unit. */
+static int name_run(const char *p, const tokn *t, size_t nt, size_t k, const news_run *run) {
+  for (size_t j = k;; j += 2) {
+    if (verbatim(p, &t[j])) return 1;
+    if (!is_person(p, &t[j]) || !joins_next(p, t, nt, j, run)) return 0;
+  }
+}
+
 /* Is unit u a common noun with a gender (^casa<n><f><sg>$)?  Then the
  * source language's names have one too (Spanish ^Sánchez<np><cog><mf><sg>$,
  * English ^Byrne<np><cog><sg>$), and the transfer rules expect it. */
@@ -649,7 +666,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
         bbuf_putc(&run->names, 0);
       }
-    } else if (verbatim(p, u)) { /* the words as written, as one name */
+    } else if (name_run(p, t, nt, k, run)) { /* the words as written, as one name */
       for (size_t j = k;; j += 2) {
         const tokn *v = &t[j];
         if (j > k) out_byte(out, ' ');
@@ -658,10 +675,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
           bbuf_append(&run->names, p + v->sb, surf_end(v) - v->sb);
           bbuf_putc(&run->names, 0);
         }
-        size_t l2;
-        if (j + 2 < nt && !t[j + 1].lu && t[j + 1].e - t[j + 1].b == 1 && p[t[j + 1].b] == ' ' &&
-            verbatim(p, &t[j + 2]) && !(run && run->g && gl_match(run->g, p, t, nt, j + 2, &l2)))
-          continue;
+        if (joins_next(p, t, nt, j, run) && (verbatim(p, &t[j + 2]) || is_person(p, &t[j + 2]))) continue;
         out_name_tags(out, gendered, v->protect && has_tag(p, v, "pl"));
         k = j;
         break;
