@@ -91,11 +91,20 @@ static const char *const titles[] = {
     "Alcaldesa", "Señor", "Señora", "Sr", "Sra", "Dra", "Don", "Doña", "Papa", "Obispo", "Juez", "Jueza", "Senador",
     "Senadora", "Diputado", "Diputada", "Gobernador", "Gobernadora", "Doctor", "Doctora", NULL};
 
-static int is_title(const char *s, size_t n) {
+static int in_list(const char *const *l, const char *s, size_t n) {
   while (n && s[n - 1] == '.') n--;
-  for (int i = 0; titles[i]; i++)
-    if (strlen(titles[i]) == n && !memcmp(titles[i], s, n)) return 1;
+  for (int i = 0; l[i]; i++)
+    if (strlen(l[i]) == n && !memcmp(l[i], s, n)) return 1;
   return 0;
+}
+
+static int is_title(const char *s, size_t n) { return in_list(titles, s, n); }
+
+/* Forms of address: only a person's name follows them ("Mr Field"). */
+static int is_honorific(const char *s, size_t n) {
+  static const char *const w[] = {"Mr",  "Mrs",    "Ms",     "Miss", "Dr",  "Sir", "Dame", "Lord", "Lady",
+                                  "Señor", "Señora", "Señorita", "Sr", "Sra", "Srta", "Dra", "Don", "Doña", NULL};
+  return in_list(w, s, n);
 }
 
 /* Classifies a unit by its first tag. */
@@ -174,10 +183,7 @@ static int is_calendar(const char *s, size_t n) {
                                   "September", "October", "November", "December", "Monday", "Tuesday",
                                   "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Jan", "Feb", "Mar",
                                   "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", NULL};
-  while (n && s[n - 1] == '.') n--;
-  for (int i = 0; w[i]; i++)
-    if (strlen(w[i]) == n && !memcmp(w[i], s, n)) return 1;
-  return 0;
+  return in_list(w, s, n);
 }
 
 /* An acronym ("AIDS", "US"): the dictionaries translate those. */
@@ -290,6 +296,30 @@ static int used_lower(const kvcache *lower, const char *s, size_t n, bbuf *w) {
   return !w->failed && kv_get(lower, kv_hash(w->p, w->len), w->p, w->len, &vl);
 }
 
+static int is_verb(const char *p, const tokn *u) {
+  static const char *const v[] = {"vblex", "vbser", "vbhaver", "vbmod", "vaux", NULL};
+  for (int i = 0; u && v[i]; i++)
+    if (first_tag(p, u, v[i])) return 1;
+  return 0;
+}
+
+/* Is t[k] in a list of names with a person's name the dictionaries know
+ * ("Brown, Rice and Field")?  Looks in direction d across commas and
+ * 'and'/'or', over capitalised words. */
+static int listed_with_person(const char *p, const tokn *t, size_t nt, size_t k, int d) {
+  for (int i = 0; i < 8; i++) {
+    const tokn *sep = neighbour(p, t, nt, k, d);
+    if (!sep || !(first_tag(p, sep, "cm") || first_tag(p, sep, "cnjcoo"))) return 0;
+    const tokn *o = neighbour(p, t, nt, (size_t)(sep - t), d);
+    if (o && first_tag(p, sep, "cm") && first_tag(p, o, "cnjcoo")) o = neighbour(p, t, nt, (size_t)(o - t), d);
+    if (!o || !o->cap) return 0;
+    if (is_person(p, o)) return 1;
+    if (!(o->protect || o->kind == 1 || is_unknown(p, o))) return 0;
+    k = (size_t)(o - t);
+  }
+  return 0;
+}
+
 /* Capitals also mark institutions ("the State", "the Supreme Court") and
  * adjectives of names ("Republican strategy"), which translate.  So a run
  * of capitalised common words is kept next to a person's name ("Donald
@@ -310,7 +340,9 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
     const tokn *before = neighbour(p, t, nt, members[0], -1), *after = neighbour(p, t, nt, members[m - 1], 1);
     /* after a first name or surname ("Frank Field"), before a surname ("Rose Byrne"); a word
      * before a first name describes the person ("Hurricane Katrina", "Administrator Adam") */
-    int person = is_person(p, before) || (is_person(p, after) && !has_tag(p, after, "ant"));
+    int person = is_person(p, before) || (is_person(p, after) && !has_tag(p, after, "ant")) ||
+                 (before && is_honorific(p + before->sb, surf_end(before) - before->sb)) ||
+                 listed_with_person(p, t, nt, members[0], -1) || listed_with_person(p, t, nt, members[m - 1], 1);
     int keep = person || (before && is_title(p + before->sb, surf_end(before) - before->sb));
     if (!keep && m == 1) {
       const tokn *u = &t[k];
@@ -318,8 +350,10 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
                         (first_tag(p, after, "n") || first_tag(p, after, "adj") || first_tag(p, after, "np"));
       int det = before && has_tag(p, before, "det");
       int near = (before && before->cap && before->kind <= 1) || (after && after->cap && after->kind <= 1);
-      keep = !attributive && !det && !near && !is_calendar(p + u->sb, surf_end(u) - u->sb) &&
-             !all_caps(p + u->sb, surf_end(u) - u->sb);
+      /* "May" is a month after a preposition ("in May"), a name next to a verb ("to succeed May") */
+      int month = is_calendar(p + u->sb, surf_end(u) - u->sb) &&
+                  !(is_verb(p, before) || (is_verb(p, after) && !(before && first_tag(p, before, "pr"))));
+      keep = !attributive && !det && !near && !month && !all_caps(p + u->sb, surf_end(u) - u->sb);
     }
     if (keep) {
       const tokn *a = &t[members[0]], *b; /* the start of the whole run of capitalised words */
@@ -482,11 +516,11 @@ static int has_gender(const char *p, const tokn *u) {
 
 /* The tags of a kept name: a surname's (<np><cog>), which the transfer
  * rules of both directions handle as a name that keeps its article and
- * needs no subject pronoun, with the gender the language's names have. */
-static void out_name_tags(pl_out *out, int gendered, int plural) {
-  out_str(out, "<np><cog>");
-  if (gendered) out_str(out, "<mf>");
-  out_str(out, plural ? "<pl>" : "<sg>");
+ * needs no subject pronoun, with the gender the language's names have; in
+ * the singular, whatever number the tagger gave the common word ("Pence",
+ * "Boots": a verb after them agrees as with one name). */
+static void out_name_tags(pl_out *out, int gendered) {
+  out_str(out, gendered ? "<np><cog><mf><sg>" : "<np><cog><sg>");
 }
 
 int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
@@ -653,7 +687,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       char ph[48];
       snprintf(ph, sizeof ph, "^Pgl%zux", run->n - 1);
       out_str(out, ph);
-      out_name_tags(out, gendered, 0);
+      out_name_tags(out, gendered);
       out_byte(out, '$');
       k = last;
       continue;
@@ -676,7 +710,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
           bbuf_putc(&run->names, 0);
         }
         if (joins_next(p, t, nt, j, run) && (verbatim(p, &t[j + 2]) || is_person(p, &t[j + 2]))) continue;
-        out_name_tags(out, gendered, v->protect && has_tag(p, v, "pl"));
+        out_name_tags(out, gendered);
         k = j;
         break;
       }
