@@ -25,13 +25,19 @@
  *     places ("the Ross Sea", "Museum of Israel") and words the same text
  *     also writes in lower case ("Earth" next to "earth");
  *   - same_everywhere() carries a name to the sentence starts and headlines
- *     of the same text.
+ *     of the same text;
+ *   - capitalised words no dictionary knows, camel-case words ("LinkedIn")
+ *     and names the dictionaries know only in the singular ("Barclays")
+ *     are written out as they stand too;
+ *   - name_span() makes one unit of the names written out as they stand
+ *     and the persons' names next to them ("Vince Cable", "Luis de
+ *     Guindos").
  * The stage reads the tagger's output with surface forms (apertium-tagger
  * -p: ^surface/lemma<tags>$) and writes what the tagger writes without -p
- * (^lemma<tags>$), except that a kept name becomes ^Surface<np><ant><sg>$
- * (<pl> if the tagger said plural): the word as written, as a person's
- * name, which transfer rules handle like the names they know and the
- * bilingual dictionary does not translate.
+ * (^lemma<tags>$), except that a kept name becomes ^Surface<np><cog><sg>$
+ * (^Surface<np><cog><mf><sg>$ when the language's nouns have a gender): the
+ * words as written, as a surname, which transfer rules handle like the
+ * names they know and the bilingual dictionary does not translate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -480,11 +486,41 @@ static int unknown_name(const char *p, const tokn *u) {
   return u->cap && is_unknown(p, u) && n_cps(p + u->sb, surf_end(u) - u->sb) >= 2;
 }
 
-/* A unit written out as it stands in the text, as a name: a kept word or
- * an unknown capitalised one.  Such words next to each other become one
- * unit ("Vince Cable", "Taj Mahal"), which transfer keeps together. */
+/* Does the word have a capital after a small letter ("LinkedIn",
+ * "iPhone", "McMurdo")?  Only a name is written so; the dictionaries may
+ * know it in another case ("Linkedin"). */
+static int camel_case(const char *p, const tokn *u) {
+  int small = 0;
+  if (memchr(p + u->sb, ' ', surf_end(u) - u->sb)) return 0; /* a multiword ("siglo XX") */
+  for (size_t i = u->sb, se = surf_end(u); i < se;) {
+    int k = utf8_lead_len((unsigned char)p[i]);
+    if (k < 1 || (size_t)k > se - i) return 0;
+    int32_t c = utf8_decode((const unsigned char *)p + i, k);
+    if (c < 0) return 0;
+    if (u_islower(c)) small = 1;
+    else if (small && u_isupper(c)) return 1;
+    i += (size_t)k;
+  }
+  return 0;
+}
+
+/* A name the dictionaries know in the singular only, written in the plural
+ * ("Barclays" -> Barclay<np><cog><pl>, "Vegas" -> Vega): the word as
+ * written.  Places keep their translation ("the Philippines"). */
+static int plural_name(const char *p, const tokn *u) {
+  if (u->kind != 1 || !has_tag(p, u, "pl") || has_tag(p, u, "loc")) return 0;
+  size_t sn = surf_end(u) - u->sb;
+  if (memchr(p + u->sb, ' ', sn)) return 0; /* a multiword ("Estados Unidos") */
+  return sn != u->lem_e - u->b || memcmp(p + u->sb, p + u->b, sn);
+}
+
+/* A unit written out as it stands in the text, as a name: a kept word, an
+ * unknown capitalised one, a camel-case or plural name.  Such words next to
+ * each other become one unit ("Vince Cable", "Taj Mahal"), which transfer
+ * keeps together. */
 static int verbatim(const char *p, const tokn *u) {
-  return u->lu && !u->from && (u->protect || unknown_name(p, u));
+  return u->lu && !u->from &&
+         (u->protect || unknown_name(p, u) || (u->kind <= 1 && (camel_case(p, u) || plural_name(p, u))));
 }
 
 /* Is t[j + 1] a single space, and no glossary term starts at t[j + 2]? */
@@ -494,14 +530,50 @@ static int joins_next(const char *p, const tokn *t, size_t nt, size_t j, const n
          !(run && run->g && gl_match(run->g, p, t, nt, j + 2, &last));
 }
 
-/* Does a name written out as it stands start at t[k]: a verbatim unit, or
- * a person's name the dictionaries know followed by one ("Frank Field",
- * "Casey Fenton")?  The whole run becomes one unit. */
-static int name_run(const char *p, const tokn *t, size_t nt, size_t k, const news_run *run) {
-  for (size_t j = k;; j += 2) {
-    if (verbatim(p, &t[j])) return 1;
-    if (!is_person(p, &t[j]) || !joins_next(p, t, nt, j, run)) return 0;
+/* The small words inside surnames ("Luis de Guindos", "Vicente del
+ * Bosque", "Ludwig van Beethoven"). */
+static int particle(const char *p, const tokn *u) {
+  static const char *const w[] = {"de", "del", "de la", "la", "las", "los", "da", "das", "do", "dos", "di", "du",
+                                  "van", "von", "der", "den", "ter", "le", NULL};
+  return u->lu && !u->cap && in_list(w, p + u->sb, surf_end(u) - u->sb);
+}
+
+/* A name that starts at t[k] and is written out as it stands, as one unit:
+ * the index of its last unit, or (size_t)-1.  Its units follow each other
+ * with a single space: verbatim units and persons' names the dictionaries
+ * know ("Frank Field", "Casey Fenton", "Stephen Colbert"), one verbatim
+ * unit or two units at least; a place's name before a surname is a first
+ * name ("Jordan Henderson"); particles join a person's name to a
+ * capitalised word ("Luis de Guindos", "Ana de Palacio", "Rio Grande do
+ * Sul", but "Santiago de Chile" translates). */
+static size_t name_span(const char *p, const tokn *t, size_t nt, size_t k, const news_run *run) {
+  const tokn *u = &t[k];
+  int has_v = verbatim(p, u), person = is_person(p, u);
+  /* else a place's or other name before a known surname */
+  if (!has_v && !person &&
+      (u->kind != 1 || !joins_next(p, t, nt, k, run) ||
+       !is_person(p, &t[k + 2]) || !has_tag(p, &t[k + 2], "cog")))
+    return (size_t)-1;
+  size_t j = k;
+  for (;;) {
+    if (!joins_next(p, t, nt, j, run)) break;
+    const tokn *v = &t[j + 2];
+    if (verbatim(p, v) || is_person(p, v)) {
+      has_v |= verbatim(p, v);
+      person |= is_person(p, v);
+      j += 2;
+      continue;
+    }
+    if (!(has_v || person) || !particle(p, v)) break;
+    size_t q = j + 2;
+    if (joins_next(p, t, nt, q, run) && particle(p, &t[q + 2])) q += 2;
+    if (!joins_next(p, t, nt, q, run)) break;
+    const tokn *w = &t[q + 2];
+    if (!w->cap || !(w->kind == 0 || (w->kind == 1 && !has_tag(p, w, "loc")) || is_unknown(p, w))) break;
+    has_v = 1;
+    j = q + 2;
   }
+  return has_v || j > k ? j : (size_t)-1;
 }
 
 /* Is unit u a common noun with a gender (^casa<n><f><sg>$)?  Then the
@@ -693,6 +765,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       continue;
     }
     out_byte(out, '^');
+    size_t span;
     if (u->from) { /* the analysis of the same word elsewhere in the text */
       const tokn *v = &t[u->from - 1];
       out_bytes(out, p + v->b, v->e - v->b);
@@ -700,8 +773,8 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
         bbuf_putc(&run->names, 0);
       }
-    } else if (name_run(p, t, nt, k, run)) { /* the words as written, as one name */
-      for (size_t j = k;; j += 2) {
+    } else if ((span = name_span(p, t, nt, k, run)) != (size_t)-1) { /* the words as written, as one name */
+      for (size_t j = k; j <= span; j += 2) {
         const tokn *v = &t[j];
         if (j > k) out_byte(out, ' ');
         out_bytes(out, p + v->sb, surf_end(v) - v->sb);
@@ -709,11 +782,9 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
           bbuf_append(&run->names, p + v->sb, surf_end(v) - v->sb);
           bbuf_putc(&run->names, 0);
         }
-        if (joins_next(p, t, nt, j, run) && (verbatim(p, &t[j + 2]) || is_person(p, &t[j + 2]))) continue;
-        out_name_tags(out, gendered);
-        k = j;
-        break;
       }
+      out_name_tags(out, gendered);
+      k = span;
       u = &t[k];
     } else {
       out_bytes(out, p + u->b, u->e - u->b);
