@@ -116,6 +116,9 @@ contains "news: particles inside surnames"                    "Luis de Guindos a
 contains "news: particles only after a person's name"        "Santiago of Chile" -- "$P" translate spa-eng
 printf 'El Drukgyal Dzong es una fortificaci\xc3\xb3n.\n' > "$T/in"
 contains "news: a kept name keeps its article, no pronoun"     "The Drukgyal Dzong is" -- "$P" translate spa-eng
+printf 'The JAS 39C Gripen crashed onto a runway.\n' > "$T/in"
+contains "news: a participle after a name is the past tense"  "Gripen chocó"   -- "$P" translate eng-spa
+contains "strict: the tagger's participle"                    "Gripen chocado" -- "$P" translate --strict -u eng-spa
 printf 'footbridge\tpasarela\nApple\nBank of England\tBanco de Inglaterra\n# a comment\n' > "$T/gl.tsv"
 printf 'They will build a new footbridge. Apple and the Bank of England agree.\n' > "$T/in"
 contains "glossary: a term translated"       "pasarela"         -- "$P" translate --glossary "$T/gl.tsv" eng-spa

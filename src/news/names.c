@@ -61,6 +61,7 @@ typedef struct tokn {
   int forced;      /* unit: kept whatever in_context says (an article's name, a headline's surname) */
   size_t from;     /* unit: 1 + the unit whose analysis it takes (same_everywhere), or 0 */
   int initial;     /* unit: at a sentence start or in a headline */
+  int past;        /* unit: a participle after a name, written as the past tense (check_past) */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -595,6 +596,68 @@ static void out_name_tags(pl_out *out, int gendered) {
   out_str(out, gendered ? "<np><cog><mf><sg>" : "<np><cog><sg>");
 }
 
+/* Is t[k] a participle right after a name ("Amir Khan said": say<vblex><pp>),
+ * a word of ASCII letters? */
+static int past_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
+  const tokn *u = &t[k];
+  static const char pp[] = "<vblex><pp>";
+  if (!u->lu || u->e - u->lem_e != sizeof pp - 1 || memcmp(p + u->lem_e, pp, sizeof pp - 1)) return 0;
+  for (size_t i = u->sb; i < surf_end(u); i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return 0;
+  }
+  const tokn *b = neighbour(p, t, nt, k, -1);
+  return surf_end(u) > u->sb && b && b->cap && (b->kind == 1 || verbatim(p, b));
+}
+
+/* A name the tagger did not know (an unknown word, a common word) leaves it
+ * unsure of the verb after it, and it takes a past tense for a participle:
+ * "Amir Khan said" -> "Amir Khan dicho", "Zhabdrung Ngawang Namgyel
+ * created" -> "crear".  Right after a name, a verb form is the verb of the
+ * sentence, so a participle that the analyser also knows as a past tense
+ * of the same verb is written as the past. */
+static int check_past(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
+  bbuf q = {0}, res = {0};
+  size_t nq = 0;
+  for (size_t k = 0; k < nt; k++)
+    if (past_candidate(p, t, nt, k)) {
+      bbuf_append(&q, p + t[k].sb, surf_end(&t[k]) - t[k].sb);
+      bbuf_puts(&q, " 7 ");
+      nq++;
+    }
+  if (!nq) return PL_OK;
+  bbuf_puts(&q, ".\n");
+  int rc = q.failed || run->analyse(run->analyse_ctx, q.p, q.len, &res) ? PL_ENOMEM : PL_OK;
+  size_t i = 0;
+  for (size_t k = 0; !rc && k < nt; k++) {
+    if (!past_candidate(p, t, nt, k)) continue;
+    tokn *u = &t[k];
+    size_t sn = surf_end(u) - u->sb, ln = u->lem_e - u->b;
+    while (i < res.len && res.p[i] != '^') i++; /* the next unit: ^surface/analysis/...$ */
+    if (i >= res.len) break;
+    size_t b = ++i;
+    while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
+    if (i - b != sn || memcmp(res.p + b, p + u->sb, sn)) break; /* the analyser joined words: stop */
+    while (i < res.len && res.p[i] == '/') { /* each analysis */
+      size_t a = ++i;
+      while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
+      static const char past[] = "<vblex><past>";
+      if (i - a == ln + sizeof past - 1 && !memcmp(res.p + a, p + u->b, ln) &&
+          !memcmp(res.p + a + ln, past, sizeof past - 1))
+        u->past = 1;
+    }
+    while (i < res.len && res.p[i] != '$') i++;
+    while (i < res.len && res.p[i] != '^') i++; /* skip the "7" */
+    if (i < res.len) {
+      i++;
+      while (i < res.len && res.p[i] != '$') i++;
+    }
+  }
+  bbuf_free(&q);
+  bbuf_free(&res);
+  return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
+}
+
 int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   bbuf all = {0};
   for (int c; (c = pl_in_getb(in)) >= 0;) bbuf_putc(&all, c);
@@ -714,6 +777,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   if (!rc) in_context(p, t, nt, &lower);
   if (!rc) same_everywhere(p, t, nt, &lower);
   kv_free(&lower);
+  if (!rc && run && run->analyse) rc = check_past(run, p, t, nt, e);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
     const tokn *u = &t[k];
     if (u->lu && u->b > u->sb && u->b < u->e && p[u->b] == '*') {
@@ -786,6 +850,9 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       out_name_tags(out, gendered);
       k = span;
       u = &t[k];
+    } else if (u->past) {
+      out_bytes(out, p + u->b, u->lem_e - u->b);
+      out_str(out, "<vblex><past>");
     } else {
       out_bytes(out, p + u->b, u->e - u->b);
     }
