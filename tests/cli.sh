@@ -116,6 +116,8 @@ contains "news: particles inside surnames"                    "Luis de Guindos a
 contains "news: particles only after a person's name"        "Santiago of Chile" -- "$P" translate spa-eng
 printf 'El Drukgyal Dzong es una fortificaci\xc3\xb3n.\n' > "$T/in"
 contains "news: a kept name keeps its article, no pronoun"     "The Drukgyal Dzong is" -- "$P" translate spa-eng
+printf 'Gap and Target reported weak sales.\n' > "$T/in"
+contains "news: a sentence start joined to a name by 'and'"   "Gap y Target"   -- "$P" translate eng-spa
 printf 'The JAS 39C Gripen crashed onto a runway.\n' > "$T/in"
 contains "news: a participle after a name is the past tense"  "Gripen chocó"   -- "$P" translate eng-spa
 contains "strict: the tagger's participle"                    "Gripen chocado" -- "$P" translate --strict -u eng-spa

@@ -596,6 +596,19 @@ static void out_name_tags(pl_out *out, int gendered) {
   out_str(out, gendered ? "<np><cog><mf><sg>" : "<np><cog><sg>");
 }
 
+/* A capitalised noun at a sentence start joined by 'and'/'or' to a kept
+ * name or a person's name ("Gap and Target reported") is a name too. */
+static void listed_starts(const char *p, tokn *t, size_t nt) {
+  for (size_t k = 0; k < nt; k++) {
+    tokn *u = &t[k];
+    if (!u->lu || u->protect || u->forced || !u->initial || !candidate(p, u) || !first_tag(p, u, "n")) continue;
+    const tokn *sep = neighbour(p, t, nt, k, 1);
+    if (!first_tag(p, sep, "cnjcoo")) continue;
+    const tokn *o = neighbour(p, t, nt, (size_t)(sep - t), 1);
+    if (o && o->cap && !o->initial && (o->protect || is_person(p, o))) u->protect = 1;
+  }
+}
+
 /* Is t[k] a participle right after a name ("Amir Khan said": say<vblex><pp>),
  * a word of ASCII letters? */
 static int past_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
@@ -776,6 +789,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     }
   if (!rc) in_context(p, t, nt, &lower);
   if (!rc) same_everywhere(p, t, nt, &lower);
+  if (!rc) listed_starts(p, t, nt);
   kv_free(&lower);
   if (!rc && run && run->analyse) rc = check_past(run, p, t, nt, e);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
