@@ -104,6 +104,23 @@ contains "news: a word also in lower case translates" "a Tierra" -- "$P" transla
 printf '\xc2\xbfC\xc3\xb3mo funciona el sistema? Vive en La Leona.\n' > "$T/in"
 contains "news: a start after an opening question mark" "How"    -- "$P" translate spa-eng
 contains "news: a capitalised Spanish article starts a name" "La Leona" -- "$P" translate spa-eng
+printf 'Karno is a well-known tutor. Microsoft bought LinkedIn. Gordon Ramsay opened a restaurant in Las Vegas.\n' > "$T/in"
+contains "news: an unknown capitalised word is a name"       "Karno es un"    -- "$P" translate eng-spa
+contains "news: camel case kept as written"                   "LinkedIn"       -- "$P" translate eng-spa
+contains "news: a plural name kept as written"                "Las Vegas"      -- "$P" translate eng-spa
+printf 'The oil field is old. Mr Field said so. Brown, Rice and Field attended.\n' > "$T/in"
+contains "news: a name after a form of address"               "Señor Field"    -- "$P" translate eng-spa
+contains "news: a name in a list of names"                    "Rice y Field"   -- "$P" translate eng-spa
+printf 'Luis de Guindos y Soraya S\xc3\xa1enz de Santamar\xc3\xada hablaron en Santiago de Chile.\n' > "$T/in"
+contains "news: particles inside surnames"                    "Luis de Guindos and Soraya" -- "$P" translate spa-eng
+contains "news: particles only after a person's name"        "Santiago of Chile" -- "$P" translate spa-eng
+printf 'El Drukgyal Dzong es una fortificaci\xc3\xb3n.\n' > "$T/in"
+contains "news: a kept name keeps its article, no pronoun"     "The Drukgyal Dzong is" -- "$P" translate spa-eng
+printf 'Gap and Target reported weak sales.\n' > "$T/in"
+contains "news: a sentence start joined to a name by 'and'"   "Gap y Target"   -- "$P" translate eng-spa
+printf 'The JAS 39C Gripen crashed onto a runway.\n' > "$T/in"
+contains "news: a participle after a name is the past tense"  "Gripen chocó"   -- "$P" translate eng-spa
+contains "strict: the tagger's participle"                    "Gripen chocado" -- "$P" translate --strict -u eng-spa
 printf 'footbridge\tpasarela\nApple\nBank of England\tBanco de Inglaterra\n# a comment\n' > "$T/gl.tsv"
 printf 'They will build a new footbridge. Apple and the Bank of England agree.\n' > "$T/in"
 contains "glossary: a term translated"       "pasarela"         -- "$P" translate --glossary "$T/gl.tsv" eng-spa

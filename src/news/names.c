@@ -25,13 +25,19 @@
  *     places ("the Ross Sea", "Museum of Israel") and words the same text
  *     also writes in lower case ("Earth" next to "earth");
  *   - same_everywhere() carries a name to the sentence starts and headlines
- *     of the same text.
+ *     of the same text;
+ *   - capitalised words no dictionary knows, camel-case words ("LinkedIn")
+ *     and names the dictionaries know only in the singular ("Barclays")
+ *     are written out as they stand too;
+ *   - name_span() makes one unit of the names written out as they stand
+ *     and the persons' names next to them ("Vince Cable", "Luis de
+ *     Guindos").
  * The stage reads the tagger's output with surface forms (apertium-tagger
  * -p: ^surface/lemma<tags>$) and writes what the tagger writes without -p
- * (^lemma<tags>$), except that a kept name becomes ^Surface<np><ant><sg>$
- * (<pl> if the tagger said plural): the word as written, as a person's
- * name, which transfer rules handle like the names they know and the
- * bilingual dictionary does not translate.
+ * (^lemma<tags>$), except that a kept name becomes ^Surface<np><cog><sg>$
+ * (^Surface<np><cog><mf><sg>$ when the language's nouns have a gender): the
+ * words as written, as a surname, which transfer rules handle like the
+ * names they know and the bilingual dictionary does not translate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +61,7 @@ typedef struct tokn {
   int forced;      /* unit: kept whatever in_context says (an article's name, a headline's surname) */
   size_t from;     /* unit: 1 + the unit whose analysis it takes (same_everywhere), or 0 */
   int initial;     /* unit: at a sentence start or in a headline */
+  int past;        /* unit: a participle after a name, written as the past tense (check_past) */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -91,11 +98,20 @@ static const char *const titles[] = {
     "Alcaldesa", "Señor", "Señora", "Sr", "Sra", "Dra", "Don", "Doña", "Papa", "Obispo", "Juez", "Jueza", "Senador",
     "Senadora", "Diputado", "Diputada", "Gobernador", "Gobernadora", "Doctor", "Doctora", NULL};
 
-static int is_title(const char *s, size_t n) {
+static int in_list(const char *const *l, const char *s, size_t n) {
   while (n && s[n - 1] == '.') n--;
-  for (int i = 0; titles[i]; i++)
-    if (strlen(titles[i]) == n && !memcmp(titles[i], s, n)) return 1;
+  for (int i = 0; l[i]; i++)
+    if (strlen(l[i]) == n && !memcmp(l[i], s, n)) return 1;
   return 0;
+}
+
+static int is_title(const char *s, size_t n) { return in_list(titles, s, n); }
+
+/* Forms of address: only a person's name follows them ("Mr Field"). */
+static int is_honorific(const char *s, size_t n) {
+  static const char *const w[] = {"Mr",  "Mrs",    "Ms",     "Miss", "Dr",  "Sir", "Dame", "Lord", "Lady",
+                                  "Señor", "Señora", "Señorita", "Sr", "Sra", "Srta", "Dra", "Don", "Doña", NULL};
+  return in_list(w, s, n);
 }
 
 /* Classifies a unit by its first tag. */
@@ -174,10 +190,7 @@ static int is_calendar(const char *s, size_t n) {
                                   "September", "October", "November", "December", "Monday", "Tuesday",
                                   "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Jan", "Feb", "Mar",
                                   "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", NULL};
-  while (n && s[n - 1] == '.') n--;
-  for (int i = 0; w[i]; i++)
-    if (strlen(w[i]) == n && !memcmp(w[i], s, n)) return 1;
-  return 0;
+  return in_list(w, s, n);
 }
 
 /* An acronym ("AIDS", "US"): the dictionaries translate those. */
@@ -290,6 +303,30 @@ static int used_lower(const kvcache *lower, const char *s, size_t n, bbuf *w) {
   return !w->failed && kv_get(lower, kv_hash(w->p, w->len), w->p, w->len, &vl);
 }
 
+static int is_verb(const char *p, const tokn *u) {
+  static const char *const v[] = {"vblex", "vbser", "vbhaver", "vbmod", "vaux", NULL};
+  for (int i = 0; u && v[i]; i++)
+    if (first_tag(p, u, v[i])) return 1;
+  return 0;
+}
+
+/* Is t[k] in a list of names with a person's name the dictionaries know
+ * ("Brown, Rice and Field")?  Looks in direction d across commas and
+ * 'and'/'or', over capitalised words. */
+static int listed_with_person(const char *p, const tokn *t, size_t nt, size_t k, int d) {
+  for (int i = 0; i < 8; i++) {
+    const tokn *sep = neighbour(p, t, nt, k, d);
+    if (!sep || !(first_tag(p, sep, "cm") || first_tag(p, sep, "cnjcoo"))) return 0;
+    const tokn *o = neighbour(p, t, nt, (size_t)(sep - t), d);
+    if (o && first_tag(p, sep, "cm") && first_tag(p, o, "cnjcoo")) o = neighbour(p, t, nt, (size_t)(o - t), d);
+    if (!o || !o->cap) return 0;
+    if (is_person(p, o)) return 1;
+    if (!(o->protect || o->kind == 1 || is_unknown(p, o))) return 0;
+    k = (size_t)(o - t);
+  }
+  return 0;
+}
+
 /* Capitals also mark institutions ("the State", "the Supreme Court") and
  * adjectives of names ("Republican strategy"), which translate.  So a run
  * of capitalised common words is kept next to a person's name ("Donald
@@ -310,7 +347,9 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
     const tokn *before = neighbour(p, t, nt, members[0], -1), *after = neighbour(p, t, nt, members[m - 1], 1);
     /* after a first name or surname ("Frank Field"), before a surname ("Rose Byrne"); a word
      * before a first name describes the person ("Hurricane Katrina", "Administrator Adam") */
-    int person = is_person(p, before) || (is_person(p, after) && !has_tag(p, after, "ant"));
+    int person = is_person(p, before) || (is_person(p, after) && !has_tag(p, after, "ant")) ||
+                 (before && is_honorific(p + before->sb, surf_end(before) - before->sb)) ||
+                 listed_with_person(p, t, nt, members[0], -1) || listed_with_person(p, t, nt, members[m - 1], 1);
     int keep = person || (before && is_title(p + before->sb, surf_end(before) - before->sb));
     if (!keep && m == 1) {
       const tokn *u = &t[k];
@@ -318,8 +357,10 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
                         (first_tag(p, after, "n") || first_tag(p, after, "adj") || first_tag(p, after, "np"));
       int det = before && has_tag(p, before, "det");
       int near = (before && before->cap && before->kind <= 1) || (after && after->cap && after->kind <= 1);
-      keep = !attributive && !det && !near && !is_calendar(p + u->sb, surf_end(u) - u->sb) &&
-             !all_caps(p + u->sb, surf_end(u) - u->sb);
+      /* "May" is a month after a preposition ("in May"), a name next to a verb ("to succeed May") */
+      int month = is_calendar(p + u->sb, surf_end(u) - u->sb) &&
+                  !(is_verb(p, before) || (is_verb(p, after) && !(before && first_tag(p, before, "pr"))));
+      keep = !attributive && !det && !near && !month && !all_caps(p + u->sb, surf_end(u) - u->sb);
     }
     if (keep) {
       const tokn *a = &t[members[0]], *b; /* the start of the whole run of capitalised words */
@@ -432,6 +473,198 @@ static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err 
       while (i < res.len && res.p[i] != '$') i++;
     }
     k++;
+  }
+  bbuf_free(&q);
+  bbuf_free(&res);
+  return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
+}
+
+/* A capitalised word no dictionary knows, two letters or more ("Karno",
+ * "RSPCA"): a name.  As one, transfer puts it in a phrase with the words
+ * around it; an unknown word stands outside every rule, and the phrase
+ * after it starts the sentence ("Karno Es un tutor"). */
+static int unknown_name(const char *p, const tokn *u) {
+  return u->cap && is_unknown(p, u) && n_cps(p + u->sb, surf_end(u) - u->sb) >= 2;
+}
+
+/* Does the word have a capital after a small letter ("LinkedIn",
+ * "iPhone", "McMurdo")?  Only a name is written so; the dictionaries may
+ * know it in another case ("Linkedin"). */
+static int camel_case(const char *p, const tokn *u) {
+  int small = 0;
+  if (memchr(p + u->sb, ' ', surf_end(u) - u->sb)) return 0; /* a multiword ("siglo XX") */
+  for (size_t i = u->sb, se = surf_end(u); i < se;) {
+    int k = utf8_lead_len((unsigned char)p[i]);
+    if (k < 1 || (size_t)k > se - i) return 0;
+    int32_t c = utf8_decode((const unsigned char *)p + i, k);
+    if (c < 0) return 0;
+    if (u_islower(c)) small = 1;
+    else if (small && u_isupper(c)) return 1;
+    i += (size_t)k;
+  }
+  return 0;
+}
+
+/* A name the dictionaries know in the singular only, written in the plural
+ * ("Barclays" -> Barclay<np><cog><pl>, "Vegas" -> Vega): the word as
+ * written.  Places keep their translation ("the Philippines"). */
+static int plural_name(const char *p, const tokn *u) {
+  if (u->kind != 1 || !has_tag(p, u, "pl") || has_tag(p, u, "loc")) return 0;
+  size_t sn = surf_end(u) - u->sb;
+  if (memchr(p + u->sb, ' ', sn)) return 0; /* a multiword ("Estados Unidos") */
+  return sn != u->lem_e - u->b || memcmp(p + u->sb, p + u->b, sn);
+}
+
+/* A unit written out as it stands in the text, as a name: a kept word, an
+ * unknown capitalised one, a camel-case or plural name.  Such words next to
+ * each other become one unit ("Vince Cable", "Taj Mahal"), which transfer
+ * keeps together. */
+static int verbatim(const char *p, const tokn *u) {
+  return u->lu && !u->from &&
+         (u->protect || unknown_name(p, u) || (u->kind <= 1 && (camel_case(p, u) || plural_name(p, u))));
+}
+
+/* Is t[j + 1] a single space, and no glossary term starts at t[j + 2]? */
+static int joins_next(const char *p, const tokn *t, size_t nt, size_t j, const news_run *run) {
+  size_t last;
+  return j + 2 < nt && !t[j + 1].lu && t[j + 1].e - t[j + 1].b == 1 && p[t[j + 1].b] == ' ' && t[j + 2].lu &&
+         !(run && run->g && gl_match(run->g, p, t, nt, j + 2, &last));
+}
+
+/* The small words inside surnames ("Luis de Guindos", "Vicente del
+ * Bosque", "Ludwig van Beethoven"). */
+static int particle(const char *p, const tokn *u) {
+  static const char *const w[] = {"de", "del", "de la", "la", "las", "los", "da", "das", "do", "dos", "di", "du",
+                                  "van", "von", "der", "den", "ter", "le", NULL};
+  return u->lu && !u->cap && in_list(w, p + u->sb, surf_end(u) - u->sb);
+}
+
+/* A name that starts at t[k] and is written out as it stands, as one unit:
+ * the index of its last unit, or (size_t)-1.  Its units follow each other
+ * with a single space: verbatim units and persons' names the dictionaries
+ * know ("Frank Field", "Casey Fenton", "Stephen Colbert"), one verbatim
+ * unit or two units at least; a place's name before a surname is a first
+ * name ("Jordan Henderson"); particles join a person's name to a
+ * capitalised word ("Luis de Guindos", "Ana de Palacio", "Rio Grande do
+ * Sul", but "Santiago de Chile" translates). */
+static size_t name_span(const char *p, const tokn *t, size_t nt, size_t k, const news_run *run) {
+  const tokn *u = &t[k];
+  int has_v = verbatim(p, u), person = is_person(p, u);
+  /* else a place's or other name before a known surname */
+  if (!has_v && !person &&
+      (u->kind != 1 || !joins_next(p, t, nt, k, run) ||
+       !is_person(p, &t[k + 2]) || !has_tag(p, &t[k + 2], "cog")))
+    return (size_t)-1;
+  size_t j = k;
+  for (;;) {
+    if (!joins_next(p, t, nt, j, run)) break;
+    const tokn *v = &t[j + 2];
+    if (verbatim(p, v) || is_person(p, v)) {
+      has_v |= verbatim(p, v);
+      person |= is_person(p, v);
+      j += 2;
+      continue;
+    }
+    if (!(has_v || person) || !particle(p, v)) break;
+    size_t q = j + 2;
+    if (joins_next(p, t, nt, q, run) && particle(p, &t[q + 2])) q += 2;
+    if (!joins_next(p, t, nt, q, run)) break;
+    const tokn *w = &t[q + 2];
+    if (!w->cap || !(w->kind == 0 || (w->kind == 1 && !has_tag(p, w, "loc")) || is_unknown(p, w))) break;
+    has_v = 1;
+    j = q + 2;
+  }
+  return has_v || j > k ? j : (size_t)-1;
+}
+
+/* Is unit u a common noun with a gender (^casa<n><f><sg>$)?  Then the
+ * source language's names have one too (Spanish ^Sánchez<np><cog><mf><sg>$,
+ * English ^Byrne<np><cog><sg>$), and the transfer rules expect it. */
+static int has_gender(const char *p, const tokn *u) {
+  if (!u->lu || !first_tag(p, u, "n")) return 0;
+  tokn rest = *u;
+  rest.lem_e += 3; /* after "<n>" */
+  return first_tag(p, &rest, "m") || first_tag(p, &rest, "f") || first_tag(p, &rest, "mf");
+}
+
+/* The tags of a kept name: a surname's (<np><cog>), which the transfer
+ * rules of both directions handle as a name that keeps its article and
+ * needs no subject pronoun, with the gender the language's names have; in
+ * the singular, whatever number the tagger gave the common word ("Pence",
+ * "Boots": a verb after them agrees as with one name). */
+static void out_name_tags(pl_out *out, int gendered) {
+  out_str(out, gendered ? "<np><cog><mf><sg>" : "<np><cog><sg>");
+}
+
+/* A capitalised noun at a sentence start joined by 'and'/'or' to a kept
+ * name or a person's name ("Gap and Target reported") is a name too. */
+static void listed_starts(const char *p, tokn *t, size_t nt) {
+  for (size_t k = 0; k < nt; k++) {
+    tokn *u = &t[k];
+    if (!u->lu || u->protect || u->forced || !u->initial || !candidate(p, u) || !first_tag(p, u, "n")) continue;
+    const tokn *sep = neighbour(p, t, nt, k, 1);
+    if (!first_tag(p, sep, "cnjcoo")) continue;
+    const tokn *o = neighbour(p, t, nt, (size_t)(sep - t), 1);
+    if (o && o->cap && !o->initial && (o->protect || is_person(p, o))) u->protect = 1;
+  }
+}
+
+/* Is t[k] a participle right after a name ("Amir Khan said": say<vblex><pp>),
+ * a word of ASCII letters? */
+static int past_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
+  const tokn *u = &t[k];
+  static const char pp[] = "<vblex><pp>";
+  if (!u->lu || u->e - u->lem_e != sizeof pp - 1 || memcmp(p + u->lem_e, pp, sizeof pp - 1)) return 0;
+  for (size_t i = u->sb; i < surf_end(u); i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return 0;
+  }
+  const tokn *b = neighbour(p, t, nt, k, -1);
+  return surf_end(u) > u->sb && b && b->cap && (b->kind == 1 || verbatim(p, b));
+}
+
+/* A name the tagger did not know (an unknown word, a common word) leaves it
+ * unsure of the verb after it, and it takes a past tense for a participle:
+ * "Amir Khan said" -> "Amir Khan dicho", "Zhabdrung Ngawang Namgyel
+ * created" -> "crear".  Right after a name, a verb form is the verb of the
+ * sentence, so a participle that the analyser also knows as a past tense
+ * of the same verb is written as the past. */
+static int check_past(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
+  bbuf q = {0}, res = {0};
+  size_t nq = 0;
+  for (size_t k = 0; k < nt; k++)
+    if (past_candidate(p, t, nt, k)) {
+      bbuf_append(&q, p + t[k].sb, surf_end(&t[k]) - t[k].sb);
+      bbuf_puts(&q, " 7 ");
+      nq++;
+    }
+  if (!nq) return PL_OK;
+  bbuf_puts(&q, ".\n");
+  int rc = q.failed || run->analyse(run->analyse_ctx, q.p, q.len, &res) ? PL_ENOMEM : PL_OK;
+  size_t i = 0;
+  for (size_t k = 0; !rc && k < nt; k++) {
+    if (!past_candidate(p, t, nt, k)) continue;
+    tokn *u = &t[k];
+    size_t sn = surf_end(u) - u->sb, ln = u->lem_e - u->b;
+    while (i < res.len && res.p[i] != '^') i++; /* the next unit: ^surface/analysis/...$ */
+    if (i >= res.len) break;
+    size_t b = ++i;
+    while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
+    if (i - b != sn || memcmp(res.p + b, p + u->sb, sn)) break; /* the analyser joined words: stop */
+    while (i < res.len && res.p[i] == '/') { /* each analysis */
+      size_t a = ++i;
+      while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
+      static const char past[] = "<vblex><past>";
+      if (i - a == ln + sizeof past - 1 && !memcmp(res.p + a, p + u->b, ln) &&
+          !memcmp(res.p + a + ln, past, sizeof past - 1))
+        u->past = 1;
+    }
+    while (i < res.len && res.p[i] != '$') i++;
+    while (i < res.len && res.p[i] != '^') i++; /* skip the "7" */
+    if (i < res.len) {
+      i++;
+      while (i < res.len && res.p[i] != '$') i++;
+    }
   }
   bbuf_free(&q);
   bbuf_free(&res);
@@ -556,7 +789,9 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     }
   if (!rc) in_context(p, t, nt, &lower);
   if (!rc) same_everywhere(p, t, nt, &lower);
+  if (!rc) listed_starts(p, t, nt);
   kv_free(&lower);
+  if (!rc && run && run->analyse) rc = check_past(run, p, t, nt, e);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
     const tokn *u = &t[k];
     if (u->lu && u->b > u->sb && u->b < u->e && p[u->b] == '*') {
@@ -567,6 +802,9 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       bbuf_putc(&run->unknown, 0);
     }
   }
+  int gendered = 0;
+  for (size_t k = 0; !rc && k < nt && !gendered; k++)
+    gendered = has_gender(p, &t[k]);
   for (size_t k = 0; !rc && k < nt; k++) {
     tokn *u = &t[k];
     if (!u->lu) {
@@ -597,12 +835,15 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         break;
       }
       char ph[48];
-      snprintf(ph, sizeof ph, "^Pgl%zux<np><ant><sg>$", run->n - 1);
+      snprintf(ph, sizeof ph, "^Pgl%zux", run->n - 1);
       out_str(out, ph);
+      out_name_tags(out, gendered);
+      out_byte(out, '$');
       k = last;
       continue;
     }
     out_byte(out, '^');
+    size_t span;
     if (u->from) { /* the analysis of the same word elsewhere in the text */
       const tokn *v = &t[u->from - 1];
       out_bytes(out, p + v->b, v->e - v->b);
@@ -610,19 +851,22 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
         bbuf_putc(&run->names, 0);
       }
-    } else if (u->protect) { /* the word as written, as a name */
-      const char *tags = p + u->lem_e;
-      size_t tn = u->e - u->lem_e;
-      int pl = 0;
-      for (size_t j = 0; j + 4 <= tn; j++)
-        if (!memcmp(tags + j, "<pl>", 4)) pl = 1;
-      size_t se = surf_end(u);
-      out_bytes(out, p + u->sb, se - u->sb);
-      if (run) { /* remembered, e.g. for the headline of the same article */
-        bbuf_append(&run->names, p + u->sb, se - u->sb);
-        bbuf_putc(&run->names, 0);
+    } else if ((span = name_span(p, t, nt, k, run)) != (size_t)-1) { /* the words as written, as one name */
+      for (size_t j = k; j <= span; j += 2) {
+        const tokn *v = &t[j];
+        if (j > k) out_byte(out, ' ');
+        out_bytes(out, p + v->sb, surf_end(v) - v->sb);
+        if (run && v->protect) { /* remembered, e.g. for the headline of the same article */
+          bbuf_append(&run->names, p + v->sb, surf_end(v) - v->sb);
+          bbuf_putc(&run->names, 0);
+        }
       }
-      out_str(out, pl ? "<np><ant><pl>" : "<np><ant><sg>");
+      out_name_tags(out, gendered);
+      k = span;
+      u = &t[k];
+    } else if (u->past) {
+      out_bytes(out, p + u->b, u->lem_e - u->b);
+      out_str(out, "<vblex><past>");
     } else {
       out_bytes(out, p + u->b, u->e - u->b);
     }
