@@ -48,14 +48,13 @@ typedef struct aent {
  * snapshot in `snaps`, or AC_NONE. */
 #define AC_LF_NONE UINT64_MAX
 
-/* Nodes at the first depths, then at every AC_SNAP_STRIDE-th, keep a
- * snapshot of their State (each path's node, flags and output symbols), so
- * that a miss below them replays only the few symbols after the deepest
- * snapshot on its path instead of the whole prefix. */
-#define AC_SNAP_DEPTH 4
-#define AC_SNAP_STRIDE 3
+/* Every alive node made by a real step keeps a snapshot of its State: the
+ * paths as the State engine holds them (node, output, flags; 3 words each),
+ * so that a miss below it, or its analyses, need only that one step.  The
+ * outputs are indices into the processor's output pool, which is therefore
+ * not rewound between tokens while the cache lives.  Wider States (rare)
+ * are not kept; a miss below them replays from the nearest snapshot. */
 #define AC_SNAP_MAX_PATHS 64
-static inline int ac_snap_depth(uint32_t d) { return d <= AC_SNAP_DEPTH || d % AC_SNAP_STRIDE == 0; }
 
 typedef struct acache {
   uint64_t *lf[3];
@@ -68,7 +67,7 @@ typedef struct acache {
   uint32_t *dtabs;      /* n_dtabs x 256 entry indices, AC_NONE if none */
   uint32_t n_dtabs;
   bbuf arena;           /* analyses, UTF-8 */
-  int32_t *snaps;       /* snapshots: n_paths, then per path: node, flags, len, symbols */
+  int32_t *snaps;       /* snapshots: n_paths, then per path: node, output, flags */
   uint32_t n_snaps, snaps_cap;
 } acache;
 

@@ -474,31 +474,19 @@ static void av_reset(aview *v) {
 static void av_snapshot(aview *v) {
   struct fst_proc *p = v->p;
   const fstate *s = v->cur;
-  if (s->n > AC_SNAP_MAX_PATHS || p->f->weighted) return;
-  uint32_t words = 1;
-  for (uint32_t i = 0; i < s->n; i++) {
-    uint32_t m = 0;
-    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) m++;
-    words += 3 + m;
+  if (s->n > AC_SNAP_MAX_PATHS) return;
+  uint32_t off = ac_snap_reserve(&p->ac, 1 + 3 * s->n);
+  if (off == AC_NONE) {
+    p->ac_full = 1;
+    return;
   }
-  uint32_t off = ac_snap_reserve(&p->ac, words);
-  if (off == AC_NONE) return;
   int32_t *w = p->ac.snaps + off;
   *w++ = (int32_t)s->n;
-  for (uint32_t i = 0; i < s->n; i++) {
-    uint32_t m = 0;
-    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) m++;
-    *w++ = (int32_t)s->v[i].node;
-    *w++ = (int32_t)s->v[i].flags;
-    *w++ = (int32_t)m;
-    uint32_t k = m;
-    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) w[--k] = p->E.pool.v[q].sym;
-    w += m;
-  }
+  memcpy(w, s->v, s->n * sizeof *s->v);
   p->ac.snap[v->node] = off;
 }
 
-/* Rebuilds cur from a snapshot (outputs are pushed afresh into the pool). */
+/* Rebuilds cur from a snapshot. */
 static void av_restore(aview *v, uint32_t off) {
   struct fst_proc *p = v->p;
   const int32_t *w = p->ac.snaps + off;
@@ -513,13 +501,7 @@ static void av_restore(aview *v, uint32_t off) {
     s->v = nv;
     s->cap = n;
   }
-  for (uint32_t i = 0; i < n; i++) {
-    uint32_t node = (uint32_t)*w++, flags = (uint32_t)*w++, m = (uint32_t)*w++;
-    uint32_t seq = 0;
-    for (uint32_t k = 0; k < m; k++) seq = seq_push(&p->E.pool, seq, w[k], 0.0);
-    w += m;
-    s->v[i] = (sent){node, seq, flags};
-  }
+  memcpy(s->v, w, n * sizeof *s->v);
   s->n = n;
   s->is_initial = 0;
 }
@@ -529,13 +511,17 @@ static void av_restore(aview *v, uint32_t off) {
 static void av_sync(aview *v) {
   struct fst_proc *p = v->p;
   if (v->cur_stale) {
-    proc_reset_state(p, v->cur);
     v->cur_stale = 0;
     v->cur_depth = 0;
+    if (v->depth && p->ac.snap[v->node] != AC_NONE) { /* the usual case */
+      av_restore(v, p->ac.snap[v->node]);
+      v->cur_depth = v->depth;
+      return;
+    }
+    proc_reset_state(p, v->cur);
   }
   if (v->cur_depth == v->depth) return;
   for (uint32_t d = v->depth; d > v->cur_depth; d--) {
-    if (!ac_snap_depth(d)) continue;
     uint32_t snap = p->ac.snap[v->pathnode[d]];
     if (snap != AC_NONE) {
       av_restore(v, snap);
@@ -589,14 +575,13 @@ static void av_step(aview *v, int32_t val) {
     int alive = v->cur->n != 0, fmask = st_final_mask(&p->E, v->cur);
     e = ac_add(&p->ac, v->via, val, alive, fmask);
     if (e == AC_NONE) { /* full: start afresh from the next token */
-      ac_clear(&p->ac);
+      p->ac_full = 1;
       v->use = 0;
       return;
     }
   }
   const aent *a = &p->ac.ent[e];
-  int fresh = ac_snap_depth(v->depth + 1) && v->cur_depth == v->depth + 1 && !v->cur_stale &&
-              p->ac.snap[a->node] == AC_NONE;
+  int fresh = v->cur_depth == v->depth + 1 && !v->cur_stale && p->ac.snap[a->node] == AC_NONE;
   v->via = e;
   v->node = a->node;
   v->fmask = a->fmask;
@@ -723,8 +708,13 @@ static int analysis(struct fst_proc *p, pl_err *e) {
      * ends once the replay buffer is drained up to the end marker. */
     int pending = val == 0 && !ib_empty(&p->ib);
 
-    /* back to the initial state: the output pool can be rewound */
-    p->E.pool.n = p->pool_base;
+    /* back to the initial state: the output pool can be rewound, unless
+     * the cache's snapshots refer to it; then only when it grows too big */
+    if (!p->ac_on || p->ac_full || p->E.pool.n > AC_POOL_MAX) {
+      if (p->ac_on) ac_clear(&p->ac);
+      p->ac_full = 0;
+      p->E.pool.n = p->pool_base;
+    }
     av_reset(&v);
     lf.len = 0;
     sf.len = 0;

@@ -15,6 +15,10 @@
 #include "acache.h"
 #include "fst_int.h"
 
+/* Output-pool entries kept for the analysis cache's snapshots before the
+ * cache is emptied and the pool rewound. */
+#define AC_POOL_MAX (1u << 22)
+
 /* A FIFO (with push_front for transliteration) of UTF-16 strings. */
 typedef struct uqueue {
   ubuf *v; /* ring of cap entries */
@@ -62,6 +66,7 @@ struct fst_proc {
    * inside the State */
   acache ac;
   int ac_on;
+  int ac_full; /* the cache is to be emptied at the end of the token */
   /* word cache of generation and bilingual lookup: a unit's symbols ->
    * its output (off with -o, whose output also depends on the surface) */
   kvcache wc;
