@@ -37,14 +37,14 @@ static inline int uc_isalnum(int32_t c) {
   if (c < 128) return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
   return u_isalnum(c);
 }
-/* lttoolbox's escaped_chars: [ ] { } ^ $ / \ @ < > */
+/* lttoolbox's escaped_chars: [ ] { } ^ $ / \ @ < > (a bit test: this runs
+ * on every character read and printed) */
+#define ESC_BITS_LO ((1ull << '$') | (1ull << '/') | (1ull << '<') | (1ull << '>'))
+#define ESC_BITS_HI ((1ull << ('@' - 64)) | (1ull << ('[' - 64)) | (1ull << ('\\' - 64)) | \
+                     (1ull << (']' - 64)) | (1ull << ('^' - 64)) | (1ull << ('{' - 64)) | (1ull << ('}' - 64)))
 static inline int is_escaped(int32_t c) {
-  switch (c) {
-  case '[': case ']': case '{': case '}': case '^': case '$':
-  case '/': case '\\': case '@': case '<': case '>':
-    return 1;
-  }
-  return 0;
+  if ((uint32_t)c >= 128) return 0;
+  return (int)(((c < 64 ? ESC_BITS_LO : ESC_BITS_HI) >> (c & 63)) & 1);
 }
 
 /* ---- output-sequence pool ---- */

@@ -337,24 +337,27 @@ static indices first_not_alpha(const struct fst_proc *p, const ubuf *s) {
 
 /* printWordPopBlank: ^sf lf$ where each space of sf consumes a queued blank;
  * a queued superblank is written after the $ instead. */
-static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t n, const bbuf *lf) {
+static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t n, const char *lf, size_t lf_len) {
+  /* characters that need work here: the escaped ones and the space */
+  const uint64_t lo = ESC_BITS_LO | (1ull << ' '), hi = ESC_BITS_HI;
   size_t postpop = 0;
   out_byte(p->out, '^');
   size_t a = 0;
   for (size_t i = 0; i < n; i++) {
-    if (is_escaped(sf[i])) {
+    uint32_t c = sf[i];
+    if (PL_LIKELY(c >= 128 || !(((c < 64 ? lo : hi) >> (c & 63)) & 1))) continue;
+    if (c == ' ') {
+      const ubuf *f = uq_front(&p->blanks);
+      if (p->blanks.n && f->len == 1 && f->p[0] == ' ') uq_pop(&p->blanks);
+      else postpop++;
+    } else {
       out_u16(p->out, sf + a, i - a);
       out_byte(p->out, '\\');
       a = i;
     }
-    if (sf[i] == ' ') {
-      const ubuf *f = uq_front(&p->blanks);
-      if (p->blanks.n && f->len == 1 && f->p[0] == ' ') uq_pop(&p->blanks);
-      else postpop++;
-    }
   }
   out_u16(p->out, sf + a, n - a);
-  out_bytes(p->out, lf->p, lf->len);
+  out_bytes(p->out, lf, lf_len);
   out_byte(p->out, '$');
   while (postpop-- && p->blanks.n) proc_write_blank_front(p);
 }
@@ -434,6 +437,11 @@ static void print_unknown_or_compound(struct fst_proc *p, const uint16_t *w, siz
  * `cur` is the real State; it is up to date ("synced") only while the
  * token's symbols have been stepped for real.  A walk along cached trie
  * nodes leaves it behind; it is rebuilt from `path` when needed. */
+typedef struct lfview {
+  const char *p;
+  size_t len;
+} lfview;
+
 typedef struct aview {
   struct fst_proc *p;
   fstate *cur;
@@ -442,10 +450,9 @@ typedef struct aview {
   int cur_stale;      /* cur must be reset to the initial State before use */
   uint32_t via; /* entry of the current trie node (AC_ROOT at the start) */
   uint32_t node;
-  uint8_t fmask, alive; /* of the current node */
+  uint8_t fmask; /* of the current node */
   uint32_t depth;
   int32_t path[AC_MAX_DEPTH];
-  uint32_t pathnode[AC_MAX_DEPTH + 1]; /* trie node after each symbol of the path */
 } aview;
 
 static inline int case_sens(const struct fst_proc *p, const fstate *s) {
@@ -462,11 +469,7 @@ static void av_reset(aview *v) {
   v->via = AC_ROOT;
   v->node = 0;
   v->depth = 0;
-  v->pathnode[0] = 0;
-  if (v->use) {
-    v->fmask = v->p->ac.root.fmask;
-    v->alive = 1;
-  }
+  if (v->use) v->fmask = v->p->ac.root.fmask;
 }
 
 /* Stores cur (the State after the current prefix) as the snapshot of the
@@ -474,7 +477,7 @@ static void av_reset(aview *v) {
 static void av_snapshot(aview *v) {
   struct fst_proc *p = v->p;
   const fstate *s = v->cur;
-  if (s->n > AC_SNAP_MAX_PATHS) return;
+  if (s->n > AC_SNAP_MAX_PATHS) return; /* a miss below replays from the root */
   uint32_t off = ac_snap_reserve(&p->ac, 1 + 3 * s->n);
   if (off == AC_NONE) {
     p->ac_full = 1;
@@ -507,27 +510,20 @@ static void av_restore(aview *v, uint32_t off) {
 }
 
 /* Brings cur up to the current prefix, from where it was left behind:
- * from the deepest snapshot on the way if that is further, then stepping. */
+ * from the node's snapshot, or else by stepping from where cur is. */
 static void av_sync(aview *v) {
   struct fst_proc *p = v->p;
+  if (v->cur_depth == v->depth && !v->cur_stale) return;
+  if (v->depth && p->ac.snap[v->node] != AC_NONE) { /* the usual case */
+    av_restore(v, p->ac.snap[v->node]);
+    v->cur_stale = 0;
+    v->cur_depth = v->depth;
+    return;
+  }
   if (v->cur_stale) {
+    proc_reset_state(p, v->cur);
     v->cur_stale = 0;
     v->cur_depth = 0;
-    if (v->depth && p->ac.snap[v->node] != AC_NONE) { /* the usual case */
-      av_restore(v, p->ac.snap[v->node]);
-      v->cur_depth = v->depth;
-      return;
-    }
-    proc_reset_state(p, v->cur);
-  }
-  if (v->cur_depth == v->depth) return;
-  for (uint32_t d = v->depth; d > v->cur_depth; d--) {
-    uint32_t snap = p->ac.snap[v->pathnode[d]];
-    if (snap != AC_NONE) {
-      av_restore(v, snap);
-      v->cur_depth = d;
-      break;
-    }
   }
   for (uint32_t i = v->cur_depth; i < v->depth; i++) st_step_case(&p->E, v->cur, v->path[i], case_sens(p, v->cur));
   v->cur_depth = v->depth;
@@ -537,9 +533,12 @@ static inline int av_fmask(aview *v) {
   return v->use ? v->fmask : st_final_mask(&v->p->E, v->cur);
 }
 
-static inline int av_alive(aview *v) { return v->use ? v->alive : v->cur->n != 0; }
 
-static void av_finals(aview *v, const ubuf *sf, bbuf *lf) {
+/* Sets lf to the analyses of the current prefix: cached ones in the arena
+ * (valid until the token ends: the arena grows only in this function, which
+ * then sets lf anew, and is emptied only between tokens), or new ones made
+ * in lfbuf. */
+static void av_finals(aview *v, const ubuf *sf, lfview *lf, bbuf *lfbuf) {
   struct fst_proc *p = v->p;
   int variant = 0;
   if (!p->o.dictionary_case && sf->len && unit_isupper(sf->p[0]))
@@ -547,17 +546,21 @@ static void av_finals(aview *v, const ubuf *sf, bbuf *lf) {
   if (v->use) {
     uint64_t ref = p->ac.lf[variant][v->node];
     if (ref != AC_LF_NONE) {
-      lf->len = 0;
-      bbuf_append(lf, p->ac.arena.p + (ref >> 32), (uint32_t)ref);
+      lf->p = p->ac.arena.p + (ref >> 32);
+      lf->len = (uint32_t)ref;
       return;
     }
   }
   av_sync(v);
-  analysis_finals(p, v->cur, sf, lf);
-  if (v->use) ac_set_lf(&p->ac, v->node, variant, lf->p, lf->len);
+  analysis_finals(p, v->cur, sf, lfbuf);
+  if (v->use) ac_set_lf(&p->ac, v->node, variant, lfbuf->p, lfbuf->len);
+  lf->p = lfbuf->p;
+  lf->len = lfbuf->len;
 }
 
-static void av_step(aview *v, int32_t val) {
+/* Steps on val: what the trie does not know yet is stepped for real and
+ * added to it.  Returns whether the State is still alive. */
+static PL_NOINLINE int av_step_slow(aview *v, int32_t val) {
   struct fst_proc *p = v->p;
   if (v->use && v->depth == AC_MAX_DEPTH) { /* long token: continue for real */
     av_sync(v);
@@ -565,38 +568,49 @@ static void av_step(aview *v, int32_t val) {
   }
   if (!v->use) {
     st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
-    return;
+    return v->cur->n != 0;
   }
-  uint32_t e = ac_child(&p->ac, v->via, val);
-  if (e == AC_NONE) {
-    av_sync(v);
-    st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
-    v->cur_depth++;
-    int alive = v->cur->n != 0, fmask = st_final_mask(&p->E, v->cur);
-    e = ac_add(&p->ac, v->via, val, alive, fmask);
-    if (e == AC_NONE) { /* full: start afresh from the next token */
-      p->ac_full = 1;
-      v->use = 0;
-      return;
-    }
+  av_sync(v);
+  st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
+  v->cur_depth++;
+  int alive = v->cur->n != 0, fmask = st_final_mask(&p->E, v->cur);
+  uint32_t e = ac_add(&p->ac, v->via, val, alive, fmask);
+  if (e == AC_NONE) { /* full: start afresh from the next token */
+    p->ac_full = 1;
+    v->use = 0;
+    return alive;
   }
   const aent *a = &p->ac.ent[e];
-  int fresh = v->cur_depth == v->depth + 1 && !v->cur_stale && p->ac.snap[a->node] == AC_NONE;
   v->via = e;
   v->node = a->node;
   v->fmask = a->fmask;
-  v->alive = a->alive;
-  __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
   v->path[v->depth++] = val;
-  v->pathnode[v->depth] = v->node;
-  if (fresh && v->alive) av_snapshot(v);
+  if (alive) av_snapshot(v);
+  return alive;
+}
+
+/* The common case inline: a walk along the trie. */
+static inline int av_step(aview *v, int32_t val) {
+  struct fst_proc *p = v->p;
+  uint32_t e;
+  if (PL_LIKELY(v->use) && (e = ac_child(&p->ac, v->via, val)) != AC_NONE) {
+    const aent *a = &p->ac.ent[e];
+    v->via = e;
+    v->node = a->node;
+    v->fmask = a->fmask;
+    __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
+    v->path[v->depth++] = val; /* a node at AC_MAX_DEPTH has no children */
+    return a->alive;
+  }
+  return av_step_slow(v, val);
 }
 
 /* FSTProcessor::analysis (one call: up to a NUL or the end of input). */
 static int analysis(struct fst_proc *p, pl_err *e) {
   int last_incond = 0, last_postblank = 0, last_preblank = 0, seen_cpL = 0, fatal = 0;
   fstate cur = {0};
-  bbuf lf = {0}, lf_spcmp = {0};
+  bbuf lfbuf = {0}, lf_spcmp = {0};
+  lfview lf = {NULL, 0}; /* the analyses of the longest final prefix so far */
   ubuf sf = {0}, oldsf = {0};
   size_t last_start = p->ib.cur, last = 0, last_size = 0;
   const int M_INC = FST_SEC_INCOND, M_POST = FST_SEC_POSTBLANK, M_PRE = FST_SEC_PREBLANK;
@@ -617,7 +631,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
                                        : 0;
       if (kind) {
         if (p->o.decompose && p->cmp_only_l) st_prune_forbidden(&p->E, &cur, p->cmp_only_l);
-        av_finals(&v, &sf, &lf);
+        av_finals(&v, &sf, &lf, &lfbuf);
         last_incond = kind == 1;
         last_postblank = kind == 2;
         last_preblank = kind == 3;
@@ -628,17 +642,17 @@ static int analysis(struct fst_proc *p, pl_err *e) {
         seen_cpL = 1;
       }
     } else if (sf.len == 0 && uc_isspace(val)) {
-      lf.len = 0;
-      bbuf_append(&lf, "/*", 2);
+      lf.p = "/*";
+      lf.len = 2;
       last_postblank = last_preblank = last_incond = 0;
       last = p->ib.cur;
       last_size = sf.len;
     }
 
-    av_step(&v, val);
+    int alive = av_step(&v, val);
     if (PL_UNLIKELY(p->E.failed)) break;
 
-    if (av_alive(&v)) {
+    if (alive) {
       if (val != 0) sf_append(p, &sf, val);
       continue;
     }
@@ -665,21 +679,21 @@ static int analysis(struct fst_proc *p, pl_err *e) {
     seen_cpL = 0;
 
     if (lf_spcmp.len) {
-      print_word_pop_blank(p, sf.p, sf.len, &lf_spcmp);
+      print_word_pop_blank(p, sf.p, sf.len, lf_spcmp.p, lf_spcmp.len);
     } else if (!is_alpha(p, val) && sf.len == 0) {
       print_char(p, val);
     } else if (last_postblank) {
-      print_word_pop_blank(p, sf.p, last_size, &lf);
+      print_word_pop_blank(p, sf.p, last_size, lf.p, lf.len);
       out_byte(p->out, ' ');
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     } else if (last_preblank) {
       out_byte(p->out, ' ');
-      print_word_pop_blank(p, sf.p, last_size, &lf);
+      print_word_pop_blank(p, sf.p, last_size, lf.p, lf.len);
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     } else if (last_incond) {
-      print_word_pop_blank(p, sf.p, last_size, &lf);
+      print_word_pop_blank(p, sf.p, last_size, lf.p, lf.len);
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     } else if ((is_alpha(p, val) && (last_size > last_blank(p, &sf) || lf.len == 0)) || lf.len == 0) {
@@ -698,7 +712,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
         print_unknown_or_compound(p, sf.p, lim.u16);
       }
     } else {
-      print_word_pop_blank(p, sf.p, last_size, &lf);
+      print_word_pop_blank(p, sf.p, last_size, lf.p, lf.len);
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     }
@@ -726,7 +740,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
 
   proc_flush_blanks(p);
   st_free(&cur);
-  bbuf_free(&lf);
+  bbuf_free(&lfbuf);
   ubuf_free(&sf);
   bbuf_free(&lf_spcmp);
   ubuf_free(&oldsf);
