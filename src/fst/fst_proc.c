@@ -448,8 +448,7 @@ typedef struct aview {
   int use;      /* the cache serves this token */
   uint32_t cur_depth; /* cur is the State after path[0..cur_depth) */
   int cur_stale;      /* cur must be reset to the initial State before use */
-  uint32_t via; /* entry of the current trie node (AC_ROOT at the start) */
-  uint32_t node;
+  uint32_t via; /* the current trie node (AC_ROOT at the start) */
   uint8_t fmask; /* of the current node */
   uint32_t depth;
   int32_t path[AC_MAX_DEPTH];
@@ -467,7 +466,6 @@ static void av_reset(aview *v) {
   v->cur_stale = v->use;
   if (!v->use) proc_reset_state(v->p, v->cur);
   v->via = AC_ROOT;
-  v->node = 0;
   v->depth = 0;
   if (v->use) v->fmask = v->p->ac.root.fmask;
 }
@@ -486,7 +484,7 @@ static void av_snapshot(aview *v) {
   int32_t *w = p->ac.snaps + off;
   *w++ = (int32_t)s->n;
   memcpy(w, s->v, s->n * sizeof *s->v);
-  p->ac.snap[v->node] = off;
+  p->ac.ent[v->via].snap = off;
 }
 
 /* Rebuilds cur from a snapshot. */
@@ -514,8 +512,9 @@ static void av_restore(aview *v, uint32_t off) {
 static void av_sync(aview *v) {
   struct fst_proc *p = v->p;
   if (v->cur_depth == v->depth && !v->cur_stale) return;
-  if (v->depth && p->ac.snap[v->node] != AC_NONE) { /* the usual case */
-    av_restore(v, p->ac.snap[v->node]);
+  uint32_t snap = ac_node(&p->ac, v->via)->snap;
+  if (snap != AC_NONE) { /* the usual case */
+    av_restore(v, snap);
     v->cur_stale = 0;
     v->cur_depth = v->depth;
     return;
@@ -544,7 +543,7 @@ static void av_finals(aview *v, const ubuf *sf, lfview *lf, bbuf *lfbuf) {
   if (!p->o.dictionary_case && sf->len && unit_isupper(sf->p[0]))
     variant = sf->len > 1 && unit_isupper(sf->p[sf->len - 1]) ? 2 : 1;
   if (v->use) {
-    uint64_t ref = p->ac.lf[variant][v->node];
+    uint64_t ref = ac_lf(&p->ac, v->via, variant);
     if (ref != AC_LF_NONE) {
       lf->p = p->ac.arena.p + (ref >> 32);
       lf->len = (uint32_t)ref;
@@ -553,7 +552,7 @@ static void av_finals(aview *v, const ubuf *sf, lfview *lf, bbuf *lfbuf) {
   }
   av_sync(v);
   analysis_finals(p, v->cur, sf, lfbuf);
-  if (v->use) ac_set_lf(&p->ac, v->node, variant, lfbuf->p, lfbuf->len);
+  if (v->use) ac_set_lf(&p->ac, v->via, variant, lfbuf->p, lfbuf->len);
   lf->p = lfbuf->p;
   lf->len = lfbuf->len;
 }
@@ -580,10 +579,8 @@ static PL_NOINLINE int av_step_slow(aview *v, int32_t val) {
     v->use = 0;
     return alive;
   }
-  const aent *a = &p->ac.ent[e];
   v->via = e;
-  v->node = a->node;
-  v->fmask = a->fmask;
+  v->fmask = (uint8_t)fmask;
   v->path[v->depth++] = val;
   if (alive) av_snapshot(v);
   return alive;
@@ -596,7 +593,6 @@ static inline int av_step(aview *v, int32_t val) {
   if (PL_LIKELY(v->use) && (e = ac_child(&p->ac, v->via, val)) != AC_NONE) {
     const aent *a = &p->ac.ent[e];
     v->via = e;
-    v->node = a->node;
     v->fmask = a->fmask;
     __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
     v->path[v->depth++] = val; /* a node at AC_MAX_DEPTH has no children */
