@@ -47,6 +47,18 @@ static inline int is_escaped(int32_t c) {
   return (int)(((c < 64 ? ESC_BITS_LO : ESC_BITS_HI) >> (c & 63)) & 1);
 }
 
+/* ---- loader parts shared with the image cache (fst_image.c) ---- */
+/* Builds f->tag_hash from f->tag / f->tag_len; -1 when out of memory. */
+int fst_build_tag_hash(fst *f);
+#define FST_EPS_CYCLE 1
+#define FST_EPS_NOMEM 2
+int fst_find_eps_cycle(const fst *f, uint32_t *at);
+/* The image cache: fst_image_load maps the cached loaded form of the .bin
+ * whose bytes are `bin` (0 and *out set, or -1 when there is none or it is
+ * unsound); fst_image_store writes one for a freshly loaded f. */
+int fst_image_load(fst **out, const char *bin, size_t bin_len);
+void fst_image_store(const fst *f, const char *bin, size_t bin_len);
+
 /* ---- output-sequence pool ---- */
 typedef struct seqnode {
   int32_t sym;
