@@ -12,11 +12,12 @@
 /* The arrays are allocated at their largest size up front when that
  * succeeds: large blocks are mapped lazily, so untouched pages cost nothing,
  * and growing by realloc would copy them (and fault in the copy) at every
- * doubling.  The trie's entries are read in random order, so they are
- * aligned for transparent huge pages (fewer page faults and TLB misses). */
-static void *alloc_max(size_t n, int huge) {
+ * doubling.  They are read in random order, so they are aligned for
+ * transparent huge pages: fewer page faults and TLB misses (eng-spa bench:
+ * 1576 -> 721 page faults, about 4% faster, peak RSS 16 -> 21 MiB). */
+void *ac_alloc_max(size_t n) {
   const size_t hp = (size_t)2 << 20;
-  if (!huge || n < hp) return malloc(n);
+  if (n < hp) return malloc(n);
   n = (n + hp - 1) & ~(hp - 1);
   void *p = aligned_alloc(hp, n);
 #ifdef MADV_HUGEPAGE
@@ -50,18 +51,16 @@ static void set_root(acache *c, int fmask) {
   for (int i = 0; i < 256; i++) c->direct[i] = AC_NONE;
   c->n_dtabs = 0;
   c->n_snaps = 0;
-  c->n_lfs = 0;
   c->n_nodes = 1;
   c->n_ents = 0;
 }
 
 int ac_init(acache *c, int root_fmask) {
   memset(c, 0, sizeof *c);
-  if ((c->ent = alloc_max((size_t)AC_MAX_ENTS * sizeof *c->ent, 1))) c->ent_cap = AC_MAX_ENTS;
-  if ((c->lfs = alloc_max((size_t)AC_MAX_NODES * sizeof *c->lfs, 0))) c->lfs_cap = AC_MAX_NODES;
-  if ((c->snaps = alloc_max((size_t)AC_MAX_SNAPS * sizeof *c->snaps, 0))) c->snaps_cap = AC_MAX_SNAPS;
-  if ((c->dtabs = alloc_max((size_t)AC_MAX_DTABS * 256 * sizeof *c->dtabs, 0))) c->max_dtabs = AC_MAX_DTABS;
-  if ((c->arena.p = alloc_max(AC_MAX_ARENA, 0))) c->arena.cap = AC_MAX_ARENA;
+  if ((c->ent = ac_alloc_max((size_t)AC_MAX_ENTS * sizeof *c->ent))) c->ent_cap = AC_MAX_ENTS;
+  if ((c->snaps = ac_alloc_max((size_t)AC_MAX_SNAPS * sizeof *c->snaps))) c->snaps_cap = AC_MAX_SNAPS;
+  if ((c->dtabs = ac_alloc_max((size_t)AC_MAX_DTABS * 256 * sizeof *c->dtabs))) c->max_dtabs = AC_MAX_DTABS;
+  if ((c->arena.p = ac_alloc_max(AC_MAX_ARENA))) c->arena.cap = AC_MAX_ARENA;
   if (grow((void **)&c->ent, &c->ent_cap, 16384, sizeof *c->ent, AC_MAX_ENTS)) {
     ac_free(c);
     return -1;
@@ -72,7 +71,6 @@ int ac_init(acache *c, int root_fmask) {
 
 void ac_free(acache *c) {
   free(c->ent);
-  free(c->lfs);
   free(c->snaps);
   free(c->dtabs);
   bbuf_free(&c->arena);
@@ -154,20 +152,28 @@ uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask) {
 
 void ac_set_lf(acache *c, uint32_t via, int variant, const char *s, size_t n) {
   aent *v = ac_node(c, via);
+  bbuf *a = &c->arena;
+  size_t pad = (8 - a->len % 8) % 8, rec = a->len + pad;
+  if (rec + (v->lf == AC_NONE ? 24 : 0) + n > AC_MAX_ARENA) return; /* full: simply not cached */
   if (v->lf == AC_NONE) {
-    if (c->n_lfs == c->lfs_cap && grow((void **)&c->lfs, &c->lfs_cap, c->n_lfs + 1, sizeof *c->lfs, AC_MAX_NODES))
+    static const unsigned char none[8 + 24] = {0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                               0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                               0xFF, 0xFF, 0xFF, 0xFF};
+    if (bbuf_append(a, none + 8 - pad, pad + 24)) { /* padding, then three AC_LF_NONE */
+      a->failed = 0;
+      a->len = rec - pad;
       return;
-    v->lf = c->n_lfs++;
-    for (int k = 0; k < 3; k++) c->lfs[v->lf].ref[k] = AC_LF_NONE;
+    }
+    v->lf = (uint32_t)rec;
   }
-  if (c->arena.len + n > AC_MAX_ARENA) return; /* full: simply not cached */
-  size_t off = c->arena.len;
-  if (n && bbuf_append(&c->arena, s, n)) {
-    c->arena.failed = 0;
-    c->arena.len = off;
+  size_t off = a->len;
+  if (n && bbuf_append(a, s, n)) {
+    a->failed = 0;
+    a->len = off;
     return;
   }
-  c->lfs[v->lf].ref[variant] = ((uint64_t)off << 32) | (uint32_t)n;
+  uint64_t ref = ((uint64_t)off << 32) | (uint32_t)n;
+  memcpy(a->p + v->lf + 8 * (uint32_t)variant, &ref, 8);
 }
 
 uint32_t ac_snap_reserve(acache *c, uint32_t words) {

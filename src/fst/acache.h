@@ -23,6 +23,8 @@
 #ifndef PL_ACACHE_H
 #define PL_ACACHE_H
 
+#include <string.h>
+
 #include "../base/base.h"
 
 #define AC_NONE 0xFFFFFFFFu
@@ -36,7 +38,7 @@ typedef struct aent {
   int32_t sym;     /* the symbol from the parent */
   uint32_t blk;    /* first entry of the node's children */
   uint32_t snap;   /* offset of the node's State snapshot in snaps, or AC_NONE */
-  uint32_t lf;     /* index of the node's analyses in lfs, or AC_NONE */
+  uint32_t lf;     /* offset of the node's analyses record in the arena, or AC_NONE */
   uint16_t n, cap; /* the node's children: used and allocated */
   uint8_t fmask, alive;
   uint16_t dtab; /* direct table of the node's children below U+0100, or AC_NO_DTAB */
@@ -46,11 +48,11 @@ typedef struct aent {
 #define AC_MAX_DTABS 4096
 
 /* A node's analyses, per case variant of the surface form, as
- * (offset << 32 | length) in the arena, or AC_LF_NONE if not cached yet. */
+ * (offset << 32 | length) in the arena, or AC_LF_NONE if not cached yet.
+ * The three references are a record in the arena itself, at an 8-byte
+ * boundary, followed by the analyses made with it: reading a node's
+ * analyses usually touches one place. */
 #define AC_LF_NONE UINT64_MAX
-typedef struct alf {
-  uint64_t ref[3];
-} alf;
 
 /* Every alive node made by a real step keeps a snapshot of its State: the
  * paths as the State engine holds them (node, output, flags; 3 words each),
@@ -69,14 +71,15 @@ typedef struct acache {
   uint32_t direct[256]; /* root child entry index per symbol < 256, AC_NONE if none */
   uint32_t *dtabs;      /* n_dtabs x 256 entry indices, AC_NONE if none */
   uint32_t n_dtabs, max_dtabs;
-  alf *lfs;
-  uint32_t n_lfs, lfs_cap;
   bbuf arena;     /* analyses, UTF-8 */
   int32_t *snaps; /* snapshots: n_paths, then per path: node, output, flags */
   uint32_t n_snaps, snaps_cap;
 } acache;
 
 int ac_init(acache *c, int root_fmask);
+/* A block of n bytes for an array that is allocated at its largest size
+ * (mapped lazily, aligned for transparent huge pages when large). */
+void *ac_alloc_max(size_t n);
 void ac_free(acache *c);
 /* Drops every node but the root. */
 void ac_clear(acache *c);
@@ -107,8 +110,10 @@ uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask);
 uint32_t ac_snap_reserve(acache *c, uint32_t words);
 /* The analyses of node `via` for a variant: a reference or AC_LF_NONE. */
 static inline uint64_t ac_lf(const acache *c, uint32_t via, int variant) {
-  uint32_t i = via == AC_ROOT ? c->root.lf : c->ent[via].lf;
-  return i == AC_NONE ? AC_LF_NONE : c->lfs[i].ref[variant];
+  uint32_t r = via == AC_ROOT ? c->root.lf : c->ent[via].lf;
+  uint64_t ref = AC_LF_NONE;
+  if (r != AC_NONE) memcpy(&ref, c->arena.p + r + 8 * (uint32_t)variant, 8);
+  return ref;
 }
 /* Stores analyses for a node and variant (silently skipped when full). */
 void ac_set_lf(acache *c, uint32_t via, int variant, const char *s, size_t n);

@@ -53,7 +53,7 @@ int uq_push(uqueue *q, const uint16_t *s, size_t n) {
 
 int uq_push_front(uqueue *q, const uint16_t *s, size_t n) {
   if (uq_grow(q)) return -1;
-  q->head = (q->head + q->cap - 1) % q->cap;
+  q->head = (q->head ? q->head : q->cap) - 1;
   ubuf *b = &q->v[q->head];
   b->len = 0;
   q->n++;
@@ -67,7 +67,7 @@ const ubuf *uq_front(const uqueue *q) {
 
 void uq_pop(uqueue *q) {
   if (!q->n) return;
-  q->head = (q->head + 1) % q->cap;
+  q->head = q->head + 1 == q->cap ? 0 : q->head + 1;
   q->n--;
 }
 
@@ -150,7 +150,9 @@ static void out_ubuf(struct fst_proc *p, const ubuf *b) { out_u16(p->out, b->p, 
 
 void proc_write_blank_front(struct fst_proc *p) {
   if (!p->blanks.n) return;
-  out_ubuf(p, uq_front(&p->blanks));
+  const ubuf *f = uq_front(&p->blanks);
+  if (f->len == 1 && f->p[0] < 0x80) out_byte(p->out, f->p[0]); /* the usual space */
+  else out_ubuf(p, f);
   uq_pop(&p->blanks);
 }
 
@@ -244,6 +246,11 @@ static inline int32_t read_analysis(struct fst_proc *p, pl_err *e, int *fatal) {
   if (PL_LIKELY(val > ' ' && !p->r.in->eof_seen && val != 0xAD && val != U8IN_EOF && !is_escaped(val))) {
     ib_add(&p->ib, val);
     return val;
+  }
+  if (val == ' ' && !u8in_eof(&p->r)) { /* a blank: queued, see read_analysis_slow */
+    uq_push_unit(&p->blanks, ' ');
+    ib_add(&p->ib, ' ');
+    return ' ';
   }
   return read_analysis_slow(p, val, e, fatal);
 }
@@ -340,25 +347,40 @@ static indices first_not_alpha(const struct fst_proc *p, const ubuf *s) {
 static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t n, const char *lf, size_t lf_len) {
   /* characters that need work here: the escaped ones and the space */
   const uint64_t lo = ESC_BITS_LO | (1ull << ' '), hi = ESC_BITS_HI;
+  bbuf *b = &p->out->b;
   size_t postpop = 0;
-  out_byte(p->out, '^');
-  size_t a = 0;
-  for (size_t i = 0; i < n; i++) {
+  /* room for all of it: '^', each unit escaped or 3 bytes of UTF-8, lf, '$' */
+  if (n > PL_BUF_MAX / 4 || lf_len > PL_BUF_MAX) return;
+  if (4 * n + lf_len + 2 > b->cap - b->len && bbuf_reserve(b, 4 * n + lf_len + 2)) return;
+  char *d = b->p + b->len;
+  *d++ = '^';
+  for (size_t i = 0; i < n;) {
     uint32_t c = sf[i];
-    if (PL_LIKELY(c >= 128 || !(((c < 64 ? lo : hi) >> (c & 63)) & 1))) continue;
-    if (c == ' ') {
-      const ubuf *f = uq_front(&p->blanks);
-      if (p->blanks.n && f->len == 1 && f->p[0] == ' ') uq_pop(&p->blanks);
-      else postpop++;
-    } else {
-      out_u16(p->out, sf + a, i - a);
-      out_byte(p->out, '\\');
-      a = i;
+    if (PL_LIKELY(c < 128)) {
+      if (PL_UNLIKELY(((c < 64 ? lo : hi) >> (c & 63)) & 1)) {
+        if (c != ' ') {
+          *d++ = '\\';
+        } else {
+          const ubuf *f = uq_front(&p->blanks);
+          if (p->blanks.n && f->len == 1 && f->p[0] == ' ') uq_pop(&p->blanks);
+          else postpop++;
+        }
+      }
+      *d++ = (char)c;
+      i++;
+    } else { /* a run of other units, surrogate pairs kept together */
+      size_t j = i;
+      while (j < n && sf[j] >= 128) j++;
+      b->len = (size_t)(d - b->p);
+      bbuf_put_u16(b, sf + i, j - i); /* within the room reserved */
+      d = b->p + b->len;
+      i = j;
     }
   }
-  out_u16(p->out, sf + a, n - a);
-  out_bytes(p->out, lf, lf_len);
-  out_byte(p->out, '$');
+  if (lf_len) memcpy(d, lf, lf_len);
+  d += lf_len;
+  *d++ = '$';
+  b->len = (size_t)(d - b->p);
   while (postpop-- && p->blanks.n) proc_write_blank_front(p);
 }
 
@@ -615,9 +637,20 @@ static int analysis(struct fst_proc *p, pl_err *e) {
   v.p = p;
   v.cur = &cur;
   av_reset(&v);
+  int at_start = 1; /* nothing of the token read yet */
   do {
     val = read_analysis(p, e, &fatal);
     if (fatal) break;
+    if (val == ' ' && at_start && p->space_alone) {
+      /* the common blank between words, read again after the word: what
+       * the loop would do (no entry starts with a blank, the initial state
+       * is not final, a blank is no letter) is print it */
+      print_char(p, ' ');
+      last_start = p->ib.cur;
+      pl_out_maybe_spill(p->out);
+      continue;
+    }
+    at_start = 0;
     int fmask = av_fmask(&v);
     if (fmask & p->finals_mask) {
       int kind = (fmask & M_INC)       ? 1
@@ -726,6 +759,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
       p->E.pool.n = p->pool_base;
     }
     av_reset(&v);
+    at_start = 1;
     lf.len = 0;
     sf.len = 0;
     last_start = p->ib.cur;
@@ -1364,9 +1398,22 @@ int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *
       fst_proc_free(p);
       return pl_err_set(e, PL_ECORRUPT, -1, "Invalid dictionary (hint: entry beginning with whitespace)");
     }
+    p->space_alone = !fst_is_letter(f, ' ');
   }
   if (opts->mode == FST_MODE_ANALYSIS && !opts->decompose && getenv("PARLEY_NO_CACHE") == NULL)
     p->ac_on = ac_init(&p->ac, st_final_mask(&p->E, &p->initial)) == 0;
+  if (p->ac_on && !p->E.pool.w && p->E.pool.n <= p->E.pool.cap) {
+    /* the output pool lives as long as the cache: give it its largest
+     * size up front too (AC_POOL_MAX and the longest token past it) */
+    uint32_t cap = 2 * AC_POOL_MAX;
+    seqnode *v = ac_alloc_max((size_t)cap * sizeof *v);
+    if (v) {
+      memcpy(v, p->E.pool.v, p->E.pool.n * sizeof *v);
+      free(p->E.pool.v);
+      p->E.pool.v = v;
+      p->E.pool.cap = cap;
+    }
+  }
   p->rc_on = (opts->mode == FST_MODE_GENERATION || (opts->mode == FST_MODE_BILINGUAL && !opts->surface_bil)) &&
              getenv("PARLEY_NO_CACHE") == NULL;
   if (p->E.failed) {
