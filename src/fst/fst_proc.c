@@ -533,7 +533,9 @@ static void av_restore(aview *v, uint32_t off) {
  * from the node's snapshot, or else by stepping from where cur is. */
 static void av_sync(aview *v) {
   struct fst_proc *p = v->p;
-  if (v->cur_depth == v->depth && !v->cur_stale) return;
+  /* without the cache (off, or given up for this token) cur is stepped
+   * for real at every symbol */
+  if (!v->use || (v->cur_depth == v->depth && !v->cur_stale)) return;
   uint32_t snap = ac_node(&p->ac, v->via)->snap;
   if (snap != AC_NONE) { /* the usual case */
     av_restore(v, snap);
