@@ -14,7 +14,7 @@
  * and growing by realloc would copy them (and fault in the copy) at every
  * doubling.  They are read in random order, so they are aligned for
  * transparent huge pages: fewer page faults and TLB misses (eng-spa bench:
- * 1576 -> 721 page faults, about 4% faster, peak RSS 16 -> 21 MiB). */
+ * 1576 -> 721 page faults, about 4% faster, for about 4 MiB of peak RSS). */
 void *ac_alloc_max(size_t n) {
   const size_t hp = (size_t)2 << 20;
   if (n < hp) return malloc(n);
@@ -40,13 +40,20 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t size, uint32_t ma
   return 0;
 }
 
+/* Both entry arrays, to `need` entries. */
+static int grow_ents(acache *c, uint32_t need) {
+  uint32_t cap = c->ent_cap;
+  if (grow((void **)&c->ent, &cap, need, sizeof *c->ent, AC_MAX_ENTS)) return -1;
+  uint32_t cap2 = c->ent_cap;
+  if (grow((void **)&c->esnap, &cap2, need, sizeof *c->esnap, AC_MAX_ENTS)) return -1;
+  c->ent_cap = cap < cap2 ? cap : cap2;
+  return 0;
+}
+
 static void set_root(acache *c, int fmask) {
   memset(&c->root, 0, sizeof c->root);
-  c->root.fmask = (uint8_t)fmask;
-  c->root.alive = 1;
-  c->root.snap = AC_NONE;
+  c->root.fl = (uint8_t)(fmask | AC_ALIVE);
   c->root.lf = AC_NONE;
-  c->root.dtab = AC_NO_DTAB;
   for (int i = 0; i < 16; i++) c->free_blk[i] = AC_NONE;
   for (int i = 0; i < 256; i++) c->direct[i] = AC_NONE;
   c->n_dtabs = 0;
@@ -57,11 +64,20 @@ static void set_root(acache *c, int fmask) {
 
 int ac_init(acache *c, int root_fmask) {
   memset(c, 0, sizeof *c);
-  if ((c->ent = ac_alloc_max((size_t)AC_MAX_ENTS * sizeof *c->ent))) c->ent_cap = AC_MAX_ENTS;
+  c->ent = ac_alloc_max((size_t)AC_MAX_ENTS * sizeof *c->ent);
+  c->esnap = ac_alloc_max((size_t)AC_MAX_ENTS * sizeof *c->esnap);
+  if (c->ent && c->esnap) {
+    c->ent_cap = AC_MAX_ENTS;
+  } else {
+    free(c->ent);
+    free(c->esnap);
+    c->ent = NULL;
+    c->esnap = NULL;
+  }
   if ((c->snaps = ac_alloc_max((size_t)AC_MAX_SNAPS * sizeof *c->snaps))) c->snaps_cap = AC_MAX_SNAPS;
   if ((c->dtabs = ac_alloc_max((size_t)AC_MAX_DTABS * 256 * sizeof *c->dtabs))) c->max_dtabs = AC_MAX_DTABS;
   if ((c->arena.p = ac_alloc_max(AC_MAX_ARENA))) c->arena.cap = AC_MAX_ARENA;
-  if (grow((void **)&c->ent, &c->ent_cap, 16384, sizeof *c->ent, AC_MAX_ENTS)) {
+  if (grow_ents(c, 16384)) {
     ac_free(c);
     return -1;
   }
@@ -71,6 +87,7 @@ int ac_init(acache *c, int root_fmask) {
 
 void ac_free(acache *c) {
   free(c->ent);
+  free(c->esnap);
   free(c->snaps);
   free(c->dtabs);
   bbuf_free(&c->arena);
@@ -79,7 +96,7 @@ void ac_free(acache *c) {
 
 void ac_clear(acache *c) {
   if (!c->ent) return;
-  set_root(c, c->root.fmask);
+  set_root(c, AC_FMASK(c->root.fl));
   c->arena.len = 0;
   c->arena.failed = 0;
 }
@@ -93,9 +110,7 @@ static uint32_t blk_alloc(acache *c, uint32_t cap) {
     c->free_blk[k] = c->ent[b].blk;
     return b;
   }
-  if (c->n_ents + cap > c->ent_cap &&
-      grow((void **)&c->ent, &c->ent_cap, c->n_ents + cap, sizeof *c->ent, AC_MAX_ENTS))
-    return AC_NONE;
+  if (c->n_ents + cap > c->ent_cap && grow_ents(c, c->n_ents + cap)) return AC_NONE;
   b = c->n_ents;
   c->n_ents += cap;
   return b;
@@ -110,24 +125,25 @@ static void blk_free(acache *c, uint32_t b, uint32_t cap) {
 /* The direct table of node v, if it has one. */
 static uint32_t *dtab_of(acache *c, const aent *v) {
   if (v == &c->root) return c->direct;
-  return v->dtab != AC_NO_DTAB ? c->dtabs + (size_t)v->dtab * 256 : NULL;
+  return v->dtab ? c->dtabs + (size_t)(v->dtab - 1) * 256 : NULL;
 }
 
 uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask) {
   if (c->n_nodes >= AC_MAX_NODES) return AC_NONE;
   aent *v = ac_node(c, via);
-  if (v->n == v->cap) {
-    uint32_t ncap = v->cap ? 2u * v->cap : (via == AC_ROOT ? 64u : 1u);
+  uint32_t cap = ac_cap(v->n);
+  if (v->n == cap) {
+    uint32_t ncap = cap ? 2u * cap : 1u;
     if (ncap > AC_MAX_CAP) return AC_NONE;
     uint32_t nb = blk_alloc(c, ncap);
     if (nb == AC_NONE) return AC_NONE;
     v = ac_node(c, via); /* the entries may have moved */
     if (v->n) {
       memcpy(c->ent + nb, c->ent + v->blk, v->n * sizeof *c->ent);
-      blk_free(c, v->blk, v->cap);
+      memcpy(c->esnap + nb, c->esnap + v->blk, v->n * sizeof *c->esnap);
+      blk_free(c, v->blk, cap);
     }
     v->blk = nb;
-    v->cap = (uint16_t)ncap;
     uint32_t *t = dtab_of(c, v);
     if (t)
       for (uint32_t i = 0; i < v->n; i++)
@@ -135,12 +151,13 @@ uint32_t ac_add(acache *c, uint32_t via, int32_t sym, int alive, int fmask) {
   }
   c->n_nodes++;
   uint32_t idx = v->blk + v->n++;
-  c->ent[idx] = (aent){sym, 0, AC_NONE, AC_NONE, 0, 0, (uint8_t)fmask, (uint8_t)alive, AC_NO_DTAB};
+  c->ent[idx] = (aent){sym, 0, AC_NONE, 0, (uint8_t)(fmask | (alive ? AC_ALIVE : 0)), 0};
+  c->esnap[idx] = AC_NONE;
   uint32_t *t = dtab_of(c, v);
   if (!t && v->n >= AC_DTAB_MIN && c->n_dtabs < c->max_dtabs) {
     /* a wide node: give it a direct table (its block may still move) */
-    v->dtab = (uint16_t)c->n_dtabs++;
-    t = c->dtabs + (size_t)v->dtab * 256;
+    v->dtab = (uint8_t)++c->n_dtabs;
+    t = c->dtabs + (size_t)(v->dtab - 1) * 256;
     for (int i = 0; i < 256; i++) t[i] = AC_NONE;
     for (uint32_t i = 0; i < v->n; i++)
       if ((uint32_t)c->ent[v->blk + i].sym < 256) t[c->ent[v->blk + i].sym] = v->blk + i;

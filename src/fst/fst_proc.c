@@ -489,7 +489,7 @@ static void av_reset(aview *v) {
   if (!v->use) proc_reset_state(v->p, v->cur);
   v->via = AC_ROOT;
   v->depth = 0;
-  if (v->use) v->fmask = v->p->ac.root.fmask;
+  if (v->use) v->fmask = (uint8_t)AC_FMASK(v->p->ac.root.fl);
 }
 
 /* Stores cur (the State after the current prefix) as the snapshot of the
@@ -506,7 +506,7 @@ static void av_snapshot(aview *v) {
   int32_t *w = p->ac.snaps + off;
   *w++ = (int32_t)s->n;
   memcpy(w, s->v, s->n * sizeof *s->v);
-  p->ac.ent[v->via].snap = off;
+  p->ac.esnap[v->via] = off;
 }
 
 /* Rebuilds cur from a snapshot. */
@@ -536,7 +536,7 @@ static void av_sync(aview *v) {
   /* without the cache (off, or given up for this token) cur is stepped
    * for real at every symbol */
   if (!v->use || (v->cur_depth == v->depth && !v->cur_stale)) return;
-  uint32_t snap = ac_node(&p->ac, v->via)->snap;
+  uint32_t snap = ac_snap(&p->ac, v->via);
   if (snap != AC_NONE) { /* the usual case */
     av_restore(v, snap);
     v->cur_stale = 0;
@@ -617,10 +617,10 @@ static inline int av_step(aview *v, int32_t val) {
   if (PL_LIKELY(v->use) && (e = ac_child(&p->ac, v->via, val)) != AC_NONE) {
     const aent *a = &p->ac.ent[e];
     v->via = e;
-    v->fmask = a->fmask;
+    v->fmask = (uint8_t)AC_FMASK(a->fl);
     __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
     v->path[v->depth++] = val; /* a node at AC_MAX_DEPTH has no children */
-    return a->alive;
+    return a->fl & AC_ALIVE;
   }
   return av_step_slow(v, val);
 }
