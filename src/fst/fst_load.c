@@ -475,7 +475,8 @@ static int check_eps_cycles(loader *L) {
   uint32_t t = 0;
   int rc = fst_find_eps_cycle(L->f, &t);
   if (rc == FST_EPS_NOMEM) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
-  if (rc) return pl_err_set(L->e, PL_ECORRUPT, -1, "%s: corrupt %s: epsilon cycle through state %u", L->name, L->kind, t);
+  if (rc)
+    return pl_err_set(L->e, PL_ECORRUPT, -1, "%s: corrupt %s: epsilon cycle through state %u", L->name, L->kind, t);
   return PL_OK;
 }
 
