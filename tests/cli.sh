@@ -188,5 +188,25 @@ else
   echo "FAIL weighted transducers: lt-comp is missing (install lttoolbox)"; fail=$((fail+1))
 fi
 
+# The analysis cache at its limits: over a million prefixes of made-up
+# words fill it (it is emptied and refilled mid-text), tokens longer than
+# it follows (64 symbols) are stepped without it, then news text.
+python3 -c "
+import random
+r = random.Random(7)
+w = []
+for i in range(150000):
+    w.append(''.join(r.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(r.randint(6, 12))))
+    if i % 1000 == 0: w.append('x' * 70 + 'house')
+    if i % 997 == 0: w.append('The houses of ' + 'a' * 80)
+print(' '.join(w))" > "$T/fill"
+head -c 300000 "$(dirname "$0")/../../shared/data/newstest2013/newstest2013.en" >> "$T/fill" 2>/dev/null
+apertium-destxt < "$T/fill" > "$T/fill.dx"
+lt-proc "$BIN" < "$T/fill.dx" > "$T/fill.deb"
+"$P" stage lt-proc "$BIN" < "$T/fill.dx" > "$T/fill.par"
+if [ -s "$T/fill.deb" ] && cmp -s "$T/fill.deb" "$T/fill.par"; then
+  echo "ok   analysis cache filled, emptied and refilled: same as lt-proc"; pass=$((pass+1))
+else echo "FAIL analysis cache at its limits: output differs from lt-proc"; fail=$((fail+1)); fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

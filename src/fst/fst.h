@@ -97,6 +97,11 @@ typedef struct fst {
   uint32_t n_arcs;
   double *final_w;      /* NULL when not weighted */
   int weighted;
+  /* When loaded from the image cache (fst_image.c): the read-only mapping
+   * that letters, tag names, pairs, section names, nodes, arcs, dense
+   * tables and weights point into. */
+  void *image;
+  size_t image_len;
 } fst;
 
 /* Parses and validates a whole .bin image.  `name` is used in messages.

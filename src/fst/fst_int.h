@@ -37,15 +37,27 @@ static inline int uc_isalnum(int32_t c) {
   if (c < 128) return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
   return u_isalnum(c);
 }
-/* lttoolbox's escaped_chars: [ ] { } ^ $ / \ @ < > */
+/* lttoolbox's escaped_chars: [ ] { } ^ $ / \ @ < > (a bit test: this runs
+ * on every character read and printed) */
+#define ESC_BITS_LO ((1ull << '$') | (1ull << '/') | (1ull << '<') | (1ull << '>'))
+#define ESC_BITS_HI ((1ull << ('@' - 64)) | (1ull << ('[' - 64)) | (1ull << ('\\' - 64)) | \
+                     (1ull << (']' - 64)) | (1ull << ('^' - 64)) | (1ull << ('{' - 64)) | (1ull << ('}' - 64)))
 static inline int is_escaped(int32_t c) {
-  switch (c) {
-  case '[': case ']': case '{': case '}': case '^': case '$':
-  case '/': case '\\': case '@': case '<': case '>':
-    return 1;
-  }
-  return 0;
+  if ((uint32_t)c >= 128) return 0;
+  return (int)(((c < 64 ? ESC_BITS_LO : ESC_BITS_HI) >> (c & 63)) & 1);
 }
+
+/* ---- loader parts shared with the image cache (fst_image.c) ---- */
+/* Builds f->tag_hash from f->tag / f->tag_len; -1 when out of memory. */
+int fst_build_tag_hash(fst *f);
+#define FST_EPS_CYCLE 1
+#define FST_EPS_NOMEM 2
+int fst_find_eps_cycle(const fst *f, uint32_t *at);
+/* The image cache: fst_image_load maps the cached loaded form of the .bin
+ * whose bytes are `bin` (0 and *out set, or -1 when there is none or it is
+ * unsound); fst_image_store writes one for a freshly loaded f. */
+int fst_image_load(fst **out, const char *bin, size_t bin_len);
+void fst_image_store(const fst *f, const char *bin, size_t bin_len);
 
 /* ---- output-sequence pool ---- */
 typedef struct seqnode {

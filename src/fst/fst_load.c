@@ -28,11 +28,15 @@
  * trailing garbage is tolerated as lttoolbox tolerates it.  Duplicate section
  * names behave as in lttoolbox: the later one replaces the earlier.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../base/rd.h"
-#include "fst.h"
+#include "fst_int.h"
 
 #define MAX_CP 0x10FFFF
 
@@ -146,6 +150,34 @@ static int read_letters(loader *L) {
   return PL_OK;
 }
 
+/* Tag name -> symbol.  A name that occurs twice maps to its later index,
+ * as in lttoolbox (slexic[name] is overwritten). */
+int fst_build_tag_hash(fst *f) {
+  uint32_t cap = 16;
+  while (cap < f->n_tags * 2u + 2u) cap *= 2;
+  f->tag_hash = calloc(cap, sizeof *f->tag_hash);
+  if (!f->tag_hash) return -1;
+  f->tag_hash_cap = cap;
+  for (uint32_t i = 0; i < f->n_tags; i++) {
+    uint32_t h = hash_u16(f->tag[i], f->tag_len[i]);
+    for (uint32_t j = h & (cap - 1);; j = (j + 1) & (cap - 1)) {
+      fst_tagent *t = &f->tag_hash[j];
+      if (!t->sym) {
+        t->hash = h;
+        t->sym = -(int32_t)i - 1;
+        break;
+      }
+      uint32_t k = (uint32_t)(-t->sym - 1);
+      if (t->hash == h && f->tag_len[k] == f->tag_len[i] &&
+          !memcmp(f->tag[k], f->tag[i], f->tag_len[i] * sizeof(uint16_t))) {
+        t->sym = -(int32_t)i - 1;
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
 /* Alphabet::read: the tags, then the symbol pairs. */
 static int read_alphabet(loader *L) {
   fst *f = L->f;
@@ -169,30 +201,7 @@ static int read_alphabet(loader *L) {
     f->tag[i] = t;
     f->tag_len[i] = len + 2;
   }
-  /* Tag name -> symbol.  A name that occurs twice maps to its later index,
-   * as in lttoolbox (slexic[name] is overwritten). */
-  uint32_t cap = 16;
-  while (cap < f->n_tags * 2u + 2u) cap *= 2;
-  f->tag_hash = calloc(cap, sizeof *f->tag_hash);
-  if (!f->tag_hash) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
-  f->tag_hash_cap = cap;
-  for (uint32_t i = 0; i < f->n_tags; i++) {
-    uint32_t h = hash_u16(f->tag[i], f->tag_len[i]);
-    for (uint32_t j = h & (cap - 1);; j = (j + 1) & (cap - 1)) {
-      fst_tagent *t = &f->tag_hash[j];
-      if (!t->sym) {
-        t->hash = h;
-        t->sym = -(int32_t)i - 1;
-        break;
-      }
-      uint32_t k = (uint32_t)(-t->sym - 1);
-      if (t->hash == h && f->tag_len[k] == f->tag_len[i] &&
-          !memcmp(f->tag[k], f->tag[i], f->tag_len[i] * sizeof(uint16_t))) {
-        t->sym = -(int32_t)i - 1;
-        break;
-      }
-    }
-  }
+  if (fst_build_tag_hash(f)) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
 
   if (read_count(L, &f->n_pairs, 2, "symbol pair")) return L->e->code;
   f->pair = calloc(f->n_pairs ? f->n_pairs : 1, sizeof *f->pair);
@@ -413,19 +422,20 @@ static void merge_sort(arcrec *a, arcrec *tmp, size_t n) {
 
 /* An epsilon cycle would make lt-proc loop for ever (its closure has no
  * visited set); no compiler produces one, so such a file is refused.
- * Iterative depth-first search over epsilon-input arcs, three colours. */
-static int check_eps_cycles(loader *L) {
-  fst *f = L->f;
+ * Iterative depth-first search over epsilon-input arcs, three colours;
+ * nodes without any (has_eps, which must be set) are leaves.  Returns 0,
+ * FST_EPS_CYCLE with the state in *at, or FST_EPS_NOMEM. */
+int fst_find_eps_cycle(const fst *f, uint32_t *at) {
   uint8_t *colour = calloc(f->n_nodes ? f->n_nodes : 1, 1);
   uint32_t *stack = malloc(((size_t)f->n_nodes + 1) * sizeof *stack);
   uint32_t *next = malloc(((size_t)f->n_nodes + 1) * sizeof *next);
-  int rc = PL_OK;
+  int rc = 0;
   if (!colour || !stack || !next) {
-    rc = pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+    rc = FST_EPS_NOMEM;
     goto out;
   }
   for (uint32_t root = 0; root < f->n_nodes && !rc; root++) {
-    if (colour[root]) continue;
+    if (colour[root] || !f->node[root].has_eps) continue;
     size_t sp = 0;
     stack[sp] = root;
     next[sp] = f->node[root].first;
@@ -441,9 +451,11 @@ static int check_eps_cycles(loader *L) {
         continue;
       }
       next[sp - 1] = a + 1;
-      uint32_t t = f->arc[a].to;
+      uint32_t t = FST_TO_NODE(f->arc[a].to);
+      if (!f->node[t].has_eps) continue;
       if (colour[t] == 1) {
-        rc = pl_err_set(L->e, PL_ECORRUPT, -1, "%s: corrupt %s: epsilon cycle through state %u", L->name, L->kind, t);
+        *at = t;
+        rc = FST_EPS_CYCLE;
       } else if (colour[t] == 0) {
         colour[t] = 1;
         stack[sp] = t;
@@ -457,6 +469,15 @@ out:
   free(stack);
   free(next);
   return rc;
+}
+
+static int check_eps_cycles(loader *L) {
+  uint32_t t = 0;
+  int rc = fst_find_eps_cycle(L->f, &t);
+  if (rc == FST_EPS_NOMEM) return pl_err_set(L->e, PL_ENOMEM, -1, "%s: out of memory", L->name);
+  if (rc)
+    return pl_err_set(L->e, PL_ECORRUPT, -1, "%s: corrupt %s: epsilon cycle through state %u", L->name, L->kind, t);
+  return PL_OK;
 }
 
 static int finish(loader *L) {
@@ -489,7 +510,6 @@ static int finish(loader *L) {
   }
   free(a);
   free(tmp);
-  if ((rc_cycle = check_eps_cycles(L))) return rc_cycle;
   /* The node flags, direct tables and the flag bits of each arc's `to`
    * (see fst_node / fst_arc). */
   for (uint32_t n = 0; n < f->n_nodes; n++) {
@@ -504,6 +524,7 @@ static int finish(loader *L) {
     if (f->node[n + 1].first - nd->first >= FST_DENSE_MIN_ARCS && f->n_dense < FST_DENSE_MAX_NODES)
       nd->dense = (uint16_t)f->n_dense++;
   }
+  if ((rc_cycle = check_eps_cycles(L))) return rc_cycle;
   for (uint32_t k = 0; k < f->n_arcs; k++) {
     uint32_t t = f->arc[k].to;
     f->arc[k].to = t | ((uint32_t)f->node[t].has_eps << 26) | ((uint32_t)f->node[t].final_type << 27);
@@ -685,7 +706,27 @@ void fst_builder_free(fst_builder *b) {
   free(b);
 }
 
+/* The .bin is mapped when it is a regular file (the image cache needs
+ * only its hash; parsing reads it once), else read. */
 int fst_load_file(fst **out, const char *path, pl_err *e) {
+  int fd = path && strcmp(path, "-") ? open(path, O_RDONLY) : -1;
+  struct stat st;
+  if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+    size_t len = (size_t)st.st_size;
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m != MAP_FAILED) {
+      int rc = PL_OK;
+      if (fst_image_load(out, m, len)) {
+        rc = fst_load_buffer(out, m, len, path, e);
+        if (!rc) fst_image_store(*out, m, len);
+      }
+      munmap(m, len);
+      return rc;
+    }
+  } else if (fd >= 0) {
+    close(fd);
+  }
   bbuf b = {0};
   int rc = pl_read_file(path, &b, e);
   if (!rc) rc = fst_load_buffer(out, b.p ? b.p : "", b.len, path, e);
@@ -695,6 +736,15 @@ int fst_load_file(fst **out, const char *path, pl_err *e) {
 
 void fst_free(fst *f) {
   if (!f) return;
+  if (f->image) { /* only the tables made at load are ours */
+    free(f->tag);
+    free(f->tag_len);
+    free(f->tag_hash);
+    free(f->sec);
+    munmap(f->image, f->image_len);
+    free(f);
+    return;
+  }
   free(f->letters);
   if (f->tag)
     for (uint32_t i = 0; i < f->n_tags; i++) free(f->tag[i]);

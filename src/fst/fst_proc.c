@@ -53,7 +53,7 @@ int uq_push(uqueue *q, const uint16_t *s, size_t n) {
 
 int uq_push_front(uqueue *q, const uint16_t *s, size_t n) {
   if (uq_grow(q)) return -1;
-  q->head = (q->head + q->cap - 1) % q->cap;
+  q->head = (q->head ? q->head : q->cap) - 1;
   ubuf *b = &q->v[q->head];
   b->len = 0;
   q->n++;
@@ -67,7 +67,7 @@ const ubuf *uq_front(const uqueue *q) {
 
 void uq_pop(uqueue *q) {
   if (!q->n) return;
-  q->head = (q->head + 1) % q->cap;
+  q->head = q->head + 1 == q->cap ? 0 : q->head + 1;
   q->n--;
 }
 
@@ -150,7 +150,9 @@ static void out_ubuf(struct fst_proc *p, const ubuf *b) { out_u16(p->out, b->p, 
 
 void proc_write_blank_front(struct fst_proc *p) {
   if (!p->blanks.n) return;
-  out_ubuf(p, uq_front(&p->blanks));
+  const ubuf *f = uq_front(&p->blanks);
+  if (f->len == 1 && f->p[0] < 0x80) out_byte(p->out, f->p[0]); /* the usual space */
+  else out_ubuf(p, f);
   uq_pop(&p->blanks);
 }
 
@@ -245,6 +247,11 @@ static inline int32_t read_analysis(struct fst_proc *p, pl_err *e, int *fatal) {
     ib_add(&p->ib, val);
     return val;
   }
+  if (val == ' ' && !u8in_eof(&p->r)) { /* a blank: queued, see read_analysis_slow */
+    uq_push_unit(&p->blanks, ' ');
+    ib_add(&p->ib, ' ');
+    return ' ';
+  }
   return read_analysis_slow(p, val, e, fatal);
 }
 
@@ -337,25 +344,43 @@ static indices first_not_alpha(const struct fst_proc *p, const ubuf *s) {
 
 /* printWordPopBlank: ^sf lf$ where each space of sf consumes a queued blank;
  * a queued superblank is written after the $ instead. */
-static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t n, const bbuf *lf) {
+static void print_word_pop_blank(struct fst_proc *p, const uint16_t *sf, size_t n, const char *lf, size_t lf_len) {
+  /* characters that need work here: the escaped ones and the space */
+  const uint64_t lo = ESC_BITS_LO | (1ull << ' '), hi = ESC_BITS_HI;
+  bbuf *b = &p->out->b;
   size_t postpop = 0;
-  out_byte(p->out, '^');
-  size_t a = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (is_escaped(sf[i])) {
-      out_u16(p->out, sf + a, i - a);
-      out_byte(p->out, '\\');
-      a = i;
-    }
-    if (sf[i] == ' ') {
-      const ubuf *f = uq_front(&p->blanks);
-      if (p->blanks.n && f->len == 1 && f->p[0] == ' ') uq_pop(&p->blanks);
-      else postpop++;
+  /* room for all of it: '^', each unit escaped or 3 bytes of UTF-8, lf, '$' */
+  if (n > PL_BUF_MAX / 4 || lf_len > PL_BUF_MAX) return;
+  if (4 * n + lf_len + 2 > b->cap - b->len && bbuf_reserve(b, 4 * n + lf_len + 2)) return;
+  char *d = b->p + b->len;
+  *d++ = '^';
+  for (size_t i = 0; i < n;) {
+    uint32_t c = sf[i];
+    if (PL_LIKELY(c < 128)) {
+      if (PL_UNLIKELY(((c < 64 ? lo : hi) >> (c & 63)) & 1)) {
+        if (c != ' ') {
+          *d++ = '\\';
+        } else {
+          const ubuf *f = uq_front(&p->blanks);
+          if (p->blanks.n && f->len == 1 && f->p[0] == ' ') uq_pop(&p->blanks);
+          else postpop++;
+        }
+      }
+      *d++ = (char)c;
+      i++;
+    } else { /* a run of other units, surrogate pairs kept together */
+      size_t j = i;
+      while (j < n && sf[j] >= 128) j++;
+      b->len = (size_t)(d - b->p);
+      bbuf_put_u16(b, sf + i, j - i); /* within the room reserved */
+      d = b->p + b->len;
+      i = j;
     }
   }
-  out_u16(p->out, sf + a, n - a);
-  out_bytes(p->out, lf->p, lf->len);
-  out_byte(p->out, '$');
+  if (lf_len) memcpy(d, lf, lf_len);
+  d += lf_len;
+  *d++ = '$';
+  b->len = (size_t)(d - b->p);
   while (postpop-- && p->blanks.n) proc_write_blank_front(p);
 }
 
@@ -434,18 +459,21 @@ static void print_unknown_or_compound(struct fst_proc *p, const uint16_t *w, siz
  * `cur` is the real State; it is up to date ("synced") only while the
  * token's symbols have been stepped for real.  A walk along cached trie
  * nodes leaves it behind; it is rebuilt from `path` when needed. */
+typedef struct lfview {
+  const char *p;
+  size_t len;
+} lfview;
+
 typedef struct aview {
   struct fst_proc *p;
   fstate *cur;
   int use;      /* the cache serves this token */
   uint32_t cur_depth; /* cur is the State after path[0..cur_depth) */
   int cur_stale;      /* cur must be reset to the initial State before use */
-  uint32_t via; /* entry of the current trie node (AC_ROOT at the start) */
-  uint32_t node;
-  uint8_t fmask, alive; /* of the current node */
+  uint32_t via; /* the current trie node (AC_ROOT at the start) */
+  uint8_t fmask; /* of the current node */
   uint32_t depth;
   int32_t path[AC_MAX_DEPTH];
-  uint32_t pathnode[AC_MAX_DEPTH + 1]; /* trie node after each symbol of the path */
 } aview;
 
 static inline int case_sens(const struct fst_proc *p, const fstate *s) {
@@ -460,13 +488,8 @@ static void av_reset(aview *v) {
   v->cur_stale = v->use;
   if (!v->use) proc_reset_state(v->p, v->cur);
   v->via = AC_ROOT;
-  v->node = 0;
   v->depth = 0;
-  v->pathnode[0] = 0;
-  if (v->use) {
-    v->fmask = v->p->ac.root.fmask;
-    v->alive = 1;
-  }
+  if (v->use) v->fmask = (uint8_t)AC_FMASK(v->p->ac.root.fl);
 }
 
 /* Stores cur (the State after the current prefix) as the snapshot of the
@@ -474,31 +497,19 @@ static void av_reset(aview *v) {
 static void av_snapshot(aview *v) {
   struct fst_proc *p = v->p;
   const fstate *s = v->cur;
-  if (s->n > AC_SNAP_MAX_PATHS || p->f->weighted) return;
-  uint32_t words = 1;
-  for (uint32_t i = 0; i < s->n; i++) {
-    uint32_t m = 0;
-    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) m++;
-    words += 3 + m;
+  if (s->n > AC_SNAP_MAX_PATHS) return; /* a miss below replays from the root */
+  uint32_t off = ac_snap_reserve(&p->ac, 1 + 3 * s->n);
+  if (off == AC_NONE) {
+    p->ac_full = 1;
+    return;
   }
-  uint32_t off = ac_snap_reserve(&p->ac, words);
-  if (off == AC_NONE) return;
   int32_t *w = p->ac.snaps + off;
   *w++ = (int32_t)s->n;
-  for (uint32_t i = 0; i < s->n; i++) {
-    uint32_t m = 0;
-    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) m++;
-    *w++ = (int32_t)s->v[i].node;
-    *w++ = (int32_t)s->v[i].flags;
-    *w++ = (int32_t)m;
-    uint32_t k = m;
-    for (uint32_t q = s->v[i].seq; q; q = p->E.pool.v[q].parent) w[--k] = p->E.pool.v[q].sym;
-    w += m;
-  }
-  p->ac.snap[v->node] = off;
+  memcpy(w, s->v, s->n * sizeof *s->v);
+  p->ac.esnap[v->via] = off;
 }
 
-/* Rebuilds cur from a snapshot (outputs are pushed afresh into the pool). */
+/* Rebuilds cur from a snapshot. */
 static void av_restore(aview *v, uint32_t off) {
   struct fst_proc *p = v->p;
   const int32_t *w = p->ac.snaps + off;
@@ -513,35 +524,29 @@ static void av_restore(aview *v, uint32_t off) {
     s->v = nv;
     s->cap = n;
   }
-  for (uint32_t i = 0; i < n; i++) {
-    uint32_t node = (uint32_t)*w++, flags = (uint32_t)*w++, m = (uint32_t)*w++;
-    uint32_t seq = 0;
-    for (uint32_t k = 0; k < m; k++) seq = seq_push(&p->E.pool, seq, w[k], 0.0);
-    w += m;
-    s->v[i] = (sent){node, seq, flags};
-  }
+  memcpy(s->v, w, n * sizeof *s->v);
   s->n = n;
   s->is_initial = 0;
 }
 
 /* Brings cur up to the current prefix, from where it was left behind:
- * from the deepest snapshot on the way if that is further, then stepping. */
+ * from the node's snapshot, or else by stepping from where cur is. */
 static void av_sync(aview *v) {
   struct fst_proc *p = v->p;
+  /* without the cache (off, or given up for this token) cur is stepped
+   * for real at every symbol */
+  if (!v->use || (v->cur_depth == v->depth && !v->cur_stale)) return;
+  uint32_t snap = ac_snap(&p->ac, v->via);
+  if (snap != AC_NONE) { /* the usual case */
+    av_restore(v, snap);
+    v->cur_stale = 0;
+    v->cur_depth = v->depth;
+    return;
+  }
   if (v->cur_stale) {
     proc_reset_state(p, v->cur);
     v->cur_stale = 0;
     v->cur_depth = 0;
-  }
-  if (v->cur_depth == v->depth) return;
-  for (uint32_t d = v->depth; d > v->cur_depth; d--) {
-    if (!ac_snap_depth(d)) continue;
-    uint32_t snap = p->ac.snap[v->pathnode[d]];
-    if (snap != AC_NONE) {
-      av_restore(v, snap);
-      v->cur_depth = d;
-      break;
-    }
   }
   for (uint32_t i = v->cur_depth; i < v->depth; i++) st_step_case(&p->E, v->cur, v->path[i], case_sens(p, v->cur));
   v->cur_depth = v->depth;
@@ -551,27 +556,34 @@ static inline int av_fmask(aview *v) {
   return v->use ? v->fmask : st_final_mask(&v->p->E, v->cur);
 }
 
-static inline int av_alive(aview *v) { return v->use ? v->alive : v->cur->n != 0; }
 
-static void av_finals(aview *v, const ubuf *sf, bbuf *lf) {
+/* Sets lf to the analyses of the current prefix: cached ones in the arena
+ * (valid until the token ends: the arena grows only in this function, which
+ * then sets lf anew, and is emptied only between tokens), or new ones made
+ * in lfbuf. */
+static void av_finals(aview *v, const ubuf *sf, lfview *lf, bbuf *lfbuf) {
   struct fst_proc *p = v->p;
   int variant = 0;
   if (!p->o.dictionary_case && sf->len && unit_isupper(sf->p[0]))
     variant = sf->len > 1 && unit_isupper(sf->p[sf->len - 1]) ? 2 : 1;
   if (v->use) {
-    uint64_t ref = p->ac.lf[variant][v->node];
+    uint64_t ref = ac_lf(&p->ac, v->via, variant);
     if (ref != AC_LF_NONE) {
-      lf->len = 0;
-      bbuf_append(lf, p->ac.arena.p + (ref >> 32), (uint32_t)ref);
+      lf->p = p->ac.arena.p + (ref >> 32);
+      lf->len = (uint32_t)ref;
       return;
     }
   }
   av_sync(v);
-  analysis_finals(p, v->cur, sf, lf);
-  if (v->use) ac_set_lf(&p->ac, v->node, variant, lf->p, lf->len);
+  analysis_finals(p, v->cur, sf, lfbuf);
+  if (v->use) ac_set_lf(&p->ac, v->via, variant, lfbuf->p, lfbuf->len);
+  lf->p = lfbuf->p;
+  lf->len = lfbuf->len;
 }
 
-static void av_step(aview *v, int32_t val) {
+/* Steps on val: what the trie does not know yet is stepped for real and
+ * added to it.  Returns whether the State is still alive. */
+static PL_NOINLINE int av_step_slow(aview *v, int32_t val) {
   struct fst_proc *p = v->p;
   if (v->use && v->depth == AC_MAX_DEPTH) { /* long token: continue for real */
     av_sync(v);
@@ -579,39 +591,46 @@ static void av_step(aview *v, int32_t val) {
   }
   if (!v->use) {
     st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
-    return;
+    return v->cur->n != 0;
   }
-  uint32_t e = ac_child(&p->ac, v->via, val);
-  if (e == AC_NONE) {
-    av_sync(v);
-    st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
-    v->cur_depth++;
-    int alive = v->cur->n != 0, fmask = st_final_mask(&p->E, v->cur);
-    e = ac_add(&p->ac, v->via, val, alive, fmask);
-    if (e == AC_NONE) { /* full: start afresh from the next token */
-      ac_clear(&p->ac);
-      v->use = 0;
-      return;
-    }
+  av_sync(v);
+  st_step_case(&p->E, v->cur, val, case_sens(p, v->cur));
+  v->cur_depth++;
+  int alive = v->cur->n != 0, fmask = st_final_mask(&p->E, v->cur);
+  uint32_t e = ac_add(&p->ac, v->via, val, alive, fmask);
+  if (e == AC_NONE) { /* full: start afresh from the next token */
+    p->ac_full = 1;
+    v->use = 0;
+    return alive;
   }
-  const aent *a = &p->ac.ent[e];
-  int fresh = ac_snap_depth(v->depth + 1) && v->cur_depth == v->depth + 1 && !v->cur_stale &&
-              p->ac.snap[a->node] == AC_NONE;
   v->via = e;
-  v->node = a->node;
-  v->fmask = a->fmask;
-  v->alive = a->alive;
-  __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
+  v->fmask = (uint8_t)fmask;
   v->path[v->depth++] = val;
-  v->pathnode[v->depth] = v->node;
-  if (fresh && v->alive) av_snapshot(v);
+  if (alive) av_snapshot(v);
+  return alive;
+}
+
+/* The common case inline: a walk along the trie. */
+static inline int av_step(aview *v, int32_t val) {
+  struct fst_proc *p = v->p;
+  uint32_t e;
+  if (PL_LIKELY(v->use) && (e = ac_child(&p->ac, v->via, val)) != AC_NONE) {
+    const aent *a = &p->ac.ent[e];
+    v->via = e;
+    v->fmask = (uint8_t)AC_FMASK(a->fl);
+    __builtin_prefetch(p->ac.ent + a->blk); /* the next step scans this block */
+    v->path[v->depth++] = val; /* a node at AC_MAX_DEPTH has no children */
+    return a->fl & AC_ALIVE;
+  }
+  return av_step_slow(v, val);
 }
 
 /* FSTProcessor::analysis (one call: up to a NUL or the end of input). */
 static int analysis(struct fst_proc *p, pl_err *e) {
   int last_incond = 0, last_postblank = 0, last_preblank = 0, seen_cpL = 0, fatal = 0;
   fstate cur = {0};
-  bbuf lf = {0}, lf_spcmp = {0};
+  bbuf lfbuf = {0}, lf_spcmp = {0};
+  lfview lf = {NULL, 0}; /* the analyses of the longest final prefix so far */
   ubuf sf = {0}, oldsf = {0};
   size_t last_start = p->ib.cur, last = 0, last_size = 0;
   const int M_INC = FST_SEC_INCOND, M_POST = FST_SEC_POSTBLANK, M_PRE = FST_SEC_PREBLANK;
@@ -620,9 +639,20 @@ static int analysis(struct fst_proc *p, pl_err *e) {
   v.p = p;
   v.cur = &cur;
   av_reset(&v);
+  int at_start = 1; /* nothing of the token read yet */
   do {
     val = read_analysis(p, e, &fatal);
     if (fatal) break;
+    if (val == ' ' && at_start && p->space_alone) {
+      /* the common blank between words, read again after the word: what
+       * the loop would do (no entry starts with a blank, the initial state
+       * is not final, a blank is no letter) is print it */
+      print_char(p, ' ');
+      last_start = p->ib.cur;
+      pl_out_maybe_spill(p->out);
+      continue;
+    }
+    at_start = 0;
     int fmask = av_fmask(&v);
     if (fmask & p->finals_mask) {
       int kind = (fmask & M_INC)       ? 1
@@ -632,7 +662,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
                                        : 0;
       if (kind) {
         if (p->o.decompose && p->cmp_only_l) st_prune_forbidden(&p->E, &cur, p->cmp_only_l);
-        av_finals(&v, &sf, &lf);
+        av_finals(&v, &sf, &lf, &lfbuf);
         last_incond = kind == 1;
         last_postblank = kind == 2;
         last_preblank = kind == 3;
@@ -643,17 +673,17 @@ static int analysis(struct fst_proc *p, pl_err *e) {
         seen_cpL = 1;
       }
     } else if (sf.len == 0 && uc_isspace(val)) {
-      lf.len = 0;
-      bbuf_append(&lf, "/*", 2);
+      lf.p = "/*";
+      lf.len = 2;
       last_postblank = last_preblank = last_incond = 0;
       last = p->ib.cur;
       last_size = sf.len;
     }
 
-    av_step(&v, val);
+    int alive = av_step(&v, val);
     if (PL_UNLIKELY(p->E.failed)) break;
 
-    if (av_alive(&v)) {
+    if (alive) {
       if (val != 0) sf_append(p, &sf, val);
       continue;
     }
@@ -680,21 +710,21 @@ static int analysis(struct fst_proc *p, pl_err *e) {
     seen_cpL = 0;
 
     if (lf_spcmp.len) {
-      print_word_pop_blank(p, sf.p, sf.len, &lf_spcmp);
+      print_word_pop_blank(p, sf.p, sf.len, lf_spcmp.p, lf_spcmp.len);
     } else if (!is_alpha(p, val) && sf.len == 0) {
       print_char(p, val);
     } else if (last_postblank) {
-      print_word_pop_blank(p, sf.p, last_size, &lf);
+      print_word_pop_blank(p, sf.p, last_size, lf.p, lf.len);
       out_byte(p->out, ' ');
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     } else if (last_preblank) {
       out_byte(p->out, ' ');
-      print_word_pop_blank(p, sf.p, last_size, &lf);
+      print_word_pop_blank(p, sf.p, last_size, lf.p, lf.len);
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     } else if (last_incond) {
-      print_word_pop_blank(p, sf.p, last_size, &lf);
+      print_word_pop_blank(p, sf.p, last_size, lf.p, lf.len);
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     } else if ((is_alpha(p, val) && (last_size > last_blank(p, &sf) || lf.len == 0)) || lf.len == 0) {
@@ -713,7 +743,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
         print_unknown_or_compound(p, sf.p, lim.u16);
       }
     } else {
-      print_word_pop_blank(p, sf.p, last_size, &lf);
+      print_word_pop_blank(p, sf.p, last_size, lf.p, lf.len);
       ib_setpos(&p->ib, last);
       ib_back(&p->ib, 1);
     }
@@ -723,9 +753,15 @@ static int analysis(struct fst_proc *p, pl_err *e) {
      * ends once the replay buffer is drained up to the end marker. */
     int pending = val == 0 && !ib_empty(&p->ib);
 
-    /* back to the initial state: the output pool can be rewound */
-    p->E.pool.n = p->pool_base;
+    /* back to the initial state: the output pool can be rewound, unless
+     * the cache's snapshots refer to it; then only when it grows too big */
+    if (!p->ac_on || p->ac_full || p->E.pool.n > AC_POOL_MAX) {
+      if (p->ac_on) ac_clear(&p->ac);
+      p->ac_full = 0;
+      p->E.pool.n = p->pool_base;
+    }
     av_reset(&v);
+    at_start = 1;
     lf.len = 0;
     sf.len = 0;
     last_start = p->ib.cur;
@@ -736,7 +772,7 @@ static int analysis(struct fst_proc *p, pl_err *e) {
 
   proc_flush_blanks(p);
   st_free(&cur);
-  bbuf_free(&lf);
+  bbuf_free(&lfbuf);
   ubuf_free(&sf);
   bbuf_free(&lf_spcmp);
   ubuf_free(&oldsf);
@@ -1364,9 +1400,22 @@ int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *
       fst_proc_free(p);
       return pl_err_set(e, PL_ECORRUPT, -1, "Invalid dictionary (hint: entry beginning with whitespace)");
     }
+    p->space_alone = !fst_is_letter(f, ' ');
   }
   if (opts->mode == FST_MODE_ANALYSIS && !opts->decompose && getenv("PARLEY_NO_CACHE") == NULL)
     p->ac_on = ac_init(&p->ac, st_final_mask(&p->E, &p->initial)) == 0;
+  if (p->ac_on && !p->E.pool.w && p->E.pool.n <= p->E.pool.cap) {
+    /* the output pool lives as long as the cache: give it its largest
+     * size up front too (AC_POOL_MAX and the longest token past it) */
+    uint32_t cap = 2 * AC_POOL_MAX;
+    seqnode *v = ac_alloc_max((size_t)cap * sizeof *v);
+    if (v) {
+      memcpy(v, p->E.pool.v, p->E.pool.n * sizeof *v);
+      free(p->E.pool.v);
+      p->E.pool.v = v;
+      p->E.pool.cap = cap;
+    }
+  }
   p->rc_on = (opts->mode == FST_MODE_GENERATION || (opts->mode == FST_MODE_BILINGUAL && !opts->surface_bil)) &&
              getenv("PARLEY_NO_CACHE") == NULL;
   if (p->E.failed) {

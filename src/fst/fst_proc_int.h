@@ -15,6 +15,10 @@
 #include "acache.h"
 #include "fst_int.h"
 
+/* Output-pool entries kept for the analysis cache's snapshots before the
+ * cache is emptied and the pool rewound. */
+#define AC_POOL_MAX (1u << 22)
+
 /* A FIFO (with push_front for transliteration) of UTF-16 strings. */
 typedef struct uqueue {
   ubuf *v; /* ring of cap entries */
@@ -62,6 +66,10 @@ struct fst_proc {
    * inside the State */
   acache ac;
   int ac_on;
+  int ac_full; /* the cache is to be emptied at the end of the token */
+  /* a ' ' read as the first symbol of a token is only printed (it is no
+   * letter, and the initial State is not final and dies on it) */
+  int space_alone;
   /* word cache of generation and bilingual lookup: a unit's symbols ->
    * its output (off with -o, whose output also depends on the surface) */
   kvcache wc;
@@ -85,6 +93,20 @@ static inline void proc_sym_append(const struct fst_proc *p, ubuf *b, int32_t sy
 /* queues */
 void uq_free(uqueue *q);
 int uq_push(uqueue *q, const uint16_t *s, size_t n);
+/* uq_push of one unit, inline while the queue and the slot have room */
+static inline int uq_push_unit(uqueue *q, uint16_t c) {
+  if (q->n < q->cap) {
+    size_t k = q->head + q->n;
+    ubuf *b = &q->v[k >= q->cap ? k - q->cap : k];
+    if (b->cap) {
+      b->p[0] = c;
+      b->len = 1;
+      q->n++;
+      return 0;
+    }
+  }
+  return uq_push(q, &c, 1);
+}
 int uq_push_front(uqueue *q, const uint16_t *s, size_t n);
 const ubuf *uq_front(const uqueue *q); /* an empty string when the queue is empty */
 void uq_pop(uqueue *q);

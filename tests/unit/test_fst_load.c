@@ -10,11 +10,18 @@
  * truncations must fail cleanly, flips must never crash (run under ASan and
  * UBSan by `make check`).
  *
+ * The image cache (fst_image.c) is tested the same way: an image made on
+ * the first load must give the very same automaton on the next, and a
+ * damaged one must never crash; a truncated one is ignored (the .bin is
+ * parsed again).
+ *
  * Prints "ok NAME" / "FAIL NAME" lines and "N passed, M failed".
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/base.h"
 #include "fst/fst.h"
@@ -174,6 +181,115 @@ static void real_file(const char *path, size_t stride) {
   free(b);
 }
 
+/* Whether two loaded automata are the same in every table. */
+static int same_fst(const fst *a, const fst *b) {
+#define SAME(x, n) ((n) == 0 || !memcmp(a->x, b->x, (size_t)(n) * sizeof *a->x))
+  if (a->n_letters != b->n_letters || a->n_tags != b->n_tags || a->n_pairs != b->n_pairs ||
+      a->n_sections != b->n_sections || a->n_nodes != b->n_nodes || a->n_arcs != b->n_arcs ||
+      a->n_dense != b->n_dense || a->weighted != b->weighted || a->tag_hash_cap != b->tag_hash_cap)
+    return 0;
+  if (!SAME(letters, a->n_letters) || memcmp(a->letter_ascii, b->letter_ascii, 128) || !SAME(pair, a->n_pairs) ||
+      !SAME(node, a->n_nodes + 1) || !SAME(arc, a->n_arcs) || !SAME(dense, (size_t)a->n_dense * FST_DENSE_SYMS) ||
+      !SAME(tag_hash, a->tag_hash_cap) || !SAME(tag_len, a->n_tags))
+    return 0;
+  if (a->weighted && (!SAME(arc_w, a->n_arcs) || !SAME(final_w, a->n_nodes))) return 0;
+  for (uint32_t i = 0; i < a->n_tags; i++)
+    if (memcmp(a->tag[i], b->tag[i], a->tag_len[i] * sizeof(uint16_t))) return 0;
+  for (uint32_t i = 0; i < a->n_sections; i++) {
+    const fst_section *x = &a->sec[i], *y = &b->sec[i];
+    if (x->name_len != y->name_len || memcmp(x->name, y->name, x->name_len * sizeof(uint16_t)) ||
+        x->first_node != y->first_node || x->n_nodes != y->n_nodes || x->initial != y->initial ||
+        x->type != y->type || x->weighted != y->weighted)
+      return 0;
+  }
+  return 1;
+#undef SAME
+}
+
+/* The one image file in `dir` (its path into `out`), or 0 if none. */
+static int find_image(const char *dir, char *out, size_t cap) {
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  int found = 0;
+  while (d && (de = readdir(d)))
+    if (strstr(de->d_name, ".fsti") && !strstr(de->d_name, ".fsti.")) {
+      snprintf(out, cap, "%s/%s", dir, de->d_name);
+      found = 1;
+    }
+  if (d) closedir(d);
+  return found;
+}
+
+static void image_cache(const char *path) {
+  unsigned char *b;
+  size_t n;
+  if (read_file(path, &b, &n)) {
+    CHECK(0, "cannot read %s", path);
+    return;
+  }
+  pl_err e;
+  fst *ref = NULL;
+  CHECK(fst_load_buffer(&ref, (const char *)b, n, path, &e) == PL_OK, "%s must load", path);
+  char dir[] = "/tmp/parley-fsti-test.XXXXXX", img[1200];
+  if (!ref || !mkdtemp(dir)) {
+    CHECK(0, "setup");
+    fst_free(ref);
+    free(b);
+    return;
+  }
+  setenv("PARLEY_CACHE_DIR", dir, 1);
+  unsetenv("PARLEY_NO_FST_CACHE");
+  fst *f = NULL;
+  CHECK(fst_load_file(&f, path, &e) == PL_OK && f && !f->image, "first load parses %s", path);
+  fst_free(f);
+  CHECK(find_image(dir, img, sizeof img), "an image was written in %s", dir);
+  f = NULL;
+  CHECK(fst_load_file(&f, path, &e) == PL_OK && f && f->image, "second load maps the image");
+  CHECK(f && same_fst(ref, f), "the image gives the same automaton");
+  fst_free(f);
+  /* damaged images */
+  unsigned char *im;
+  size_t in;
+  if (!read_file(img, &im, &in)) {
+    int bad = 0, survived = 0;
+    for (size_t k = 0; k < in; k += (k < 256 ? 1 : 4099)) { /* truncated: ignored, re-parsed */
+      FILE *fw = fopen(img, "wb");
+      fwrite(im, 1, k, fw);
+      fclose(fw);
+      f = NULL;
+      if (fst_load_file(&f, path, &e) != PL_OK || !f || f->image || !same_fst(ref, f)) bad++;
+      fst_free(f);
+    }
+    CHECK(bad == 0, "%d truncated images were not ignored", bad);
+    srand(777);
+    unsigned char *c = malloc(in);
+    for (int t = 0; t < 200; t++) { /* flipped: any outcome but a crash */
+      memcpy(c, im, in);
+      for (int k = 0; k < 1 + t % 4; k++) c[(size_t)rand() % in] ^= (unsigned char)(1 + rand() % 255);
+      FILE *fw = fopen(img, "wb");
+      fwrite(c, 1, in, fw);
+      fclose(fw);
+      f = NULL;
+      if (fst_load_file(&f, path, &e) == PL_OK && f && same_fst(ref, f)) survived++;
+      fst_free(f);
+    }
+    CHECK(survived == 200, "%d of 200 damaged images gave another automaton", 200 - survived);
+    free(c);
+    free(im);
+  }
+  /* the cache can be turned off */
+  setenv("PARLEY_NO_FST_CACHE", "1", 1);
+  f = NULL;
+  CHECK(fst_load_file(&f, path, &e) == PL_OK && f && !f->image, "PARLEY_NO_FST_CACHE=1 parses");
+  fst_free(f);
+  unsetenv("PARLEY_NO_FST_CACHE");
+  unsetenv("PARLEY_CACHE_DIR");
+  if (find_image(dir, img, sizeof img)) unlink(img);
+  rmdir(dir);
+  fst_free(ref);
+  free(b);
+}
+
 int main(int argc, char **argv) {
   unsigned char b[4096];
   pl_err e;
@@ -223,6 +339,7 @@ int main(int argc, char **argv) {
   real_file(path, 1);
   snprintf(path, sizeof path, "%s/apertium-eng-spa/eng-spa.automorf.bin", root);
   real_file(path, argc > 1 ? (size_t)atoi(argv[1]) : 4099);
+  image_cache(path);
 
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;
