@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/cachefile.h"
 #include "../base/hash.h"
 #include "fst_int.h"
 
@@ -67,31 +68,6 @@ static uint64_t image_sum(const char *p, size_t n) {
   return (h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7) ^ n) * 0xBF58476D1CE4E5B9ull;
 }
 
-/* The image's path for a key, or NULL when there is no cache. */
-static char *image_path(uint64_t key, int make_dir) {
-  const char *off = getenv("PARLEY_NO_FST_CACHE");
-  if (off && *off && *off != '0') return NULL;
-  char dir[1024];
-  const char *d = getenv("PARLEY_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  if (d && *d) snprintf(dir, sizeof dir, "%s", d);
-  else if (x && *x) snprintf(dir, sizeof dir, "%s/parley", x);
-  else if (home && *home) snprintf(dir, sizeof dir, "%s/.cache/parley", home);
-  else return NULL;
-  if (make_dir) { /* mkdir -p for the last two levels */
-    char parent[1024];
-    snprintf(parent, sizeof parent, "%s", dir);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) {
-      *slash = 0;
-      mkdir(parent, 0755);
-    }
-    if (mkdir(dir, 0755) && errno != EEXIST) return NULL;
-  }
-  size_t n = strlen(dir) + 40;
-  char *p = malloc(n);
-  if (p) snprintf(p, n, "%s/%016llx.fsti", dir, (unsigned long long)key);
-  return p;
-}
 
 /* ---- writing ---- */
 
@@ -107,7 +83,7 @@ static void warr(bbuf *b, const void *p, size_t n) {
 
 void fst_image_store(const fst *f, const char *bin, size_t bin_len) {
   uint64_t key = image_key(bin, bin_len);
-  char *path = image_path(key, 1);
+  char *path = pl_cache_path("PARLEY_NO_FST_CACHE", key, "fsti", 1);
   if (!path) return;
   bbuf b = {0};
   uint32_t tag_units = 0, name_units = 0;
@@ -154,20 +130,7 @@ void fst_image_store(const fst *f, const char *bin, size_t bin_len) {
     sum = image_sum(b.p + 24, b.len - 24);
     memcpy(b.p + 16, &sum, 8);
   }
-  if (!b.failed) { /* written to a temporary file, then renamed into place */
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (tmp) {
-      snprintf(tmp, n, "%s.XXXXXX", path);
-      int fd = mkstemp(tmp);
-      if (fd >= 0) {
-        ssize_t w = write(fd, b.p, b.len);
-        int ok = w == (ssize_t)b.len && !close(fd);
-        if (!ok || rename(tmp, path)) unlink(tmp);
-      }
-      free(tmp);
-    }
-  }
+  if (!b.failed) pl_cache_write(path, b.p, b.len);
   bbuf_free(&b);
   free(path);
 }
@@ -277,7 +240,7 @@ static int check(const fst *f) {
 
 int fst_image_load(fst **out, const char *bin, size_t bin_len) {
   uint64_t key = image_key(bin, bin_len);
-  char *path = image_path(key, 0);
+  char *path = pl_cache_path("PARLEY_NO_FST_CACHE", key, "fsti", 0);
   if (!path) return -1;
   int fd = open(path, O_RDONLY);
   free(path);

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/cachefile.h"
 #include "../base/hash.h"
 #include "trx_int.h"
 
@@ -39,31 +40,6 @@ uint64_t trx_cache_key(trx_kind kind, const char *xml, size_t xl, const char *bi
   return h;
 }
 
-/* The cache file's path for a key, or NULL when there is no cache. */
-static char *cache_path(uint64_t key, int make_dir) {
-  const char *off = getenv("PARLEY_NO_RULE_CACHE");
-  if (off && *off && *off != '0') return NULL;
-  char dir[1024];
-  const char *d = getenv("PARLEY_CACHE_DIR"), *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  if (d && *d) snprintf(dir, sizeof dir, "%s", d);
-  else if (x && *x) snprintf(dir, sizeof dir, "%s/parley", x);
-  else if (home && *home) snprintf(dir, sizeof dir, "%s/.cache/parley", home);
-  else return NULL;
-  if (make_dir) { /* mkdir -p for the last two levels */
-    char parent[1024];
-    snprintf(parent, sizeof parent, "%s", dir);
-    char *slash = strrchr(parent, '/');
-    if (slash && slash != parent) {
-      *slash = 0;
-      mkdir(parent, 0755);
-    }
-    if (mkdir(dir, 0755) && errno != EEXIST) return NULL;
-  }
-  size_t n = strlen(dir) + 40;
-  char *p = malloc(n);
-  if (p) snprintf(p, n, "%s/%016llx.trxc", dir, (unsigned long long)key);
-  return p;
-}
 
 /* ---- writing ---- */
 
@@ -78,7 +54,7 @@ static void wstr(bbuf *b, trx_str s) {
 }
 
 void trx_cache_store(const trx_rules *t, uint64_t key) {
-  char *path = cache_path(key, 1);
+  char *path = pl_cache_path("PARLEY_NO_RULE_CACHE", key, "trxc", 1);
   if (!path) return;
   bbuf b = {0};
   bbuf_append(&b, MAGIC, 8);
@@ -121,20 +97,7 @@ void trx_cache_store(const trx_rules *t, uint64_t key) {
   w32s(&b, t->rule, t->n_rules);
   w32s(&b, t->rule_line, t->n_rules);
   w32s(&b, t->macro, t->n_macros);
-  if (!b.failed) { /* written to a temporary file, then renamed into place */
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (tmp) {
-      snprintf(tmp, n, "%s.XXXXXX", path);
-      int fd = mkstemp(tmp);
-      if (fd >= 0) {
-        ssize_t w = write(fd, b.p, b.len);
-        int ok = w == (ssize_t)b.len && !close(fd);
-        if (!ok || rename(tmp, path)) unlink(tmp);
-      }
-      free(tmp);
-    }
-  }
+  if (!b.failed) pl_cache_write(path, b.p, b.len);
   bbuf_free(&b);
   free(path);
 }
@@ -230,7 +193,7 @@ static int node_ok(const trx_rules *t, uint32_t i) {
 /* Loads the cached compiled XML into t (whose .bin part is loaded); 0 if
  * it was there and sound. */
 int trx_cache_load(trx_rules *t, uint64_t key) {
-  char *path = cache_path(key, 0);
+  char *path = pl_cache_path("PARLEY_NO_RULE_CACHE", key, "trxc", 0);
   if (!path) return -1;
   bbuf f = {0};
   pl_err e;
