@@ -34,6 +34,7 @@
 #endif
 
 #include "../base/args.h"
+#include "../base/hash.h"
 #include "../base/u8in.h"
 #include "trx_int.h"
 
@@ -59,6 +60,7 @@ typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chun
   uint32_t tever[3];
   uint32_t tepoch[3];
   uint32_t toff[3]; /* where that part starts */
+  struct cpart *cp; /* interchunk: per attribute, chunk_span() of (s, t) at versions (ver[0], ver[1]) */
 } tword;
 
 typedef struct run {
@@ -78,6 +80,7 @@ typedef struct run {
   /* MatchState */
   uint32_t ms[MS_RING];
   uint32_t ms_first, ms_last; /* ring positions, below MS_RING */
+  struct wmemo *wm; /* words through the patterns, remembered (see apply_word) */
 
   ubuf **tmpword, **tmpblank;
   size_t n_tw, cap_tw, n_tb, cap_tb;
@@ -115,6 +118,7 @@ typedef struct run {
   uint32_t gen; /* versions of word strings */
   struct stab *whole, *tags; /* tables of results by string (see below) */
   uint8_t *attr_class; /* per attribute: AC_* */
+  int32_t *attr_first; /* per attribute: trx_re_first() */
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   UBreakIterator *title_bi;
   size_t n_tmp, cap_tmp;
@@ -168,10 +172,28 @@ static int rt_error(run *R, const trx_node *n, const char *what) {
 
 static PL_INLINE void put(ubuf *b, const uint16_t *s, size_t n) {
   if (PL_LIKELY(n <= b->cap - b->len)) { /* room already: no call for short strings */
-    if (n >= 16) memcpy(b->p + b->len, s, n * sizeof *s);
-    else
-      for (size_t i = 0; i < n; i++) b->p[b->len + i] = s[i];
+    uint16_t *d = b->p + b->len;
     b->len += n;
+    if (n >= 4 && n <= 8) { /* two overlapping 8-byte moves, both read first */
+      uint64_t x, y;
+      memcpy(&x, s, 8);
+      memcpy(&y, s + n - 4, 8);
+      memcpy(d, &x, 8);
+      memcpy(d + n - 4, &y, 8);
+    } else if (n > 8 && n <= 16) { /* two overlapping 16-byte moves */
+#if defined(__SSE2__)
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+      __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 8));
+      _mm_storeu_si128((__m128i *)(void *)d, x);
+      _mm_storeu_si128((__m128i *)(void *)(d + n - 8), y);
+#else
+      memmove(d, s, n * sizeof *s);
+#endif
+    } else if (n > 16) {
+      memcpy(d, s, n * sizeof *s);
+    } else {
+      for (size_t i = 0; i < n; i++) d[i] = s[i];
+    }
     return;
   }
   ubuf_append(b, s, n);
@@ -353,7 +375,7 @@ static void re_match(run *R, int32_t attr, const uint16_t *s, size_t n, ubuf *ds
 #define UNKNOWN_SPAN 0xFFFFFFFEu
 #define NOT_FOUND 0xFFFFFFFFu
 
-enum { AC_NONE, AC_DIRECT, AC_TAGS, AC_WHOLE };
+enum { AC_NONE, AC_DIRECT, AC_TAGS, AC_WHOLE, AC_LEM, AC_LEMH, AC_ALL };
 
 typedef struct stslot {
   uint32_t hash;
@@ -372,11 +394,7 @@ typedef struct stab {
   uint32_t epoch;        /* bumped when emptied */
 } stab;
 
-static uint32_t hash16(const uint16_t *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
-  return h;
-}
+static uint32_t hash16(const uint16_t *s, size_t n) { return (uint32_t)pl_hash(s, n * sizeof *s); }
 
 static void st_clear(stab *T) {
   for (size_t i = 0; i < T->cap; i++) {
@@ -472,6 +490,22 @@ static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e
     ubuf *u = wstr(w, k);
     return re_find(R, attr, u->p, u->len, b, e);
   }
+  case AC_LEM: /* the rule compiler's lem, lemh and whole, scanned here (ICU sees the string up to a NUL) */
+  case AC_LEMH:
+  case AC_ALL: {
+    ubuf *u = wstr(w, k);
+    const uint16_t *p = u->p;
+    size_t n = u->len, i = 0;
+    if (R->attr_class[attr] == AC_ALL) i = nul_len(p, n);
+    else if (R->attr_class[attr] == AC_LEM)
+      while (i < n && p[i] != '<' && p[i]) i++;
+    else
+      while (i < n && p[i] != '<' && p[i] != '#' && p[i]) i++;
+    if (!i) return 0;
+    *b = 0;
+    *e = i;
+    return 1;
+  }
   case AC_TAGS: {
     if (w->tever[k] != w->ver[k] || w->tepoch[k] != R->tags->epoch) {
       ubuf *u = wstr(w, k);
@@ -527,14 +561,59 @@ static void re_replace_w(run *R, int32_t attr, tword *w, int k, const ubuf *v) {
   w->ver[k] = ++R->gen;
 }
 
-/* InterchunkWord::chunkPart */
+/* InterchunkWord::chunkPart, as where its value is: CP_NONE (empty),
+ * CP_S (s[b, e)), CP_T (t[b, e)) or CP_ST (the match in s + t, which
+ * chunk_part() computes). */
+enum { CP_NONE, CP_S, CP_T, CP_ST };
+
+typedef struct cpart {
+  uint32_t v0, v1, b, e;
+  int kind;
+} cpart;
+
+static int chunk_span_of(run *R, int32_t attr, tword *w, size_t *b, size_t *e) {
+  if (!re_find_w(R, attr, w, 0, b, e) || *b == *e) {
+    /* only a match of the whole queue counts: a pattern whose every match
+     * starts with some unit cannot give one unless the queue starts with it
+     * (the queue of a chunk starts with '{', tag patterns with '<') */
+    if (attr >= 0 && R->attr_first[attr] >= 0 && (!w->t.len || w->t.p[0] != R->attr_first[attr])) return CP_NONE;
+    if (re_find_w(R, attr, w, 1, b, e) && *e - *b == w->t.len) return CP_T;
+    return CP_NONE;
+  }
+  return *e - *b == w->s.len ? CP_ST : CP_S;
+}
+
+/* chunk_span_of(), kept per word and attribute while s and t are unchanged
+ * (a rule clips the same part of a word again and again). */
+static int chunk_span(run *R, int32_t attr, tword *w, size_t *b, size_t *e) {
+  if (attr < 0 || (uint32_t)attr >= R->R->n_attrs) return chunk_span_of(R, attr, w, b, e);
+  if (!w->cp && !(w->cp = calloc(R->R->n_attrs, sizeof *w->cp))) return chunk_span_of(R, attr, w, b, e);
+  cpart *c = &w->cp[attr];
+  if (c->v0 == w->ver[0] && c->v1 == w->ver[1]) {
+    *b = c->b;
+    *e = c->e;
+    return c->kind;
+  }
+  int k = chunk_span_of(R, attr, w, b, e);
+  if (k == CP_NONE) *b = *e = 0;
+  if (*e <= UINT32_MAX) {
+    c->v0 = w->ver[0];
+    c->v1 = w->ver[1];
+    c->b = (uint32_t)*b;
+    c->e = (uint32_t)*e;
+    c->kind = k;
+  }
+  return k;
+}
+
 static void chunk_part(run *R, int32_t attr, tword *w, ubuf *dst) {
   size_t b, e;
-  if (!re_find_w(R, attr, w, 0, &b, &e) || b == e) {
-    if (re_find_w(R, attr, w, 1, &b, &e) && e - b == w->t.len) put(dst, w->t.p + b, e - b);
+  int k = chunk_span(R, attr, w, &b, &e);
+  if (k == CP_T) {
+    put(dst, w->t.p + b, e - b);
     return;
   }
-  if (e - b == w->s.len) {
+  if (k == CP_ST) {
     ubuf *t = tmp_get(R);
     if (!t) {
       nomem(R);
@@ -546,7 +625,7 @@ static void chunk_part(run *R, int32_t attr, tword *w, ubuf *dst) {
     tmp_put(R, 1);
     return;
   }
-  put(dst, w->s.p + b, e - b);
+  if (k == CP_S) put(dst, w->s.p + b, e - b);
 }
 
 /* TransferBase::combineWblanks, into `first`. */
@@ -1018,7 +1097,7 @@ static void apply_rest(run *R, const ubuf *w, size_t i) {
 
 /* A word through the patterns (Transfer::applyWord & co.): '^', its
  * characters and tags, '$'. */
-static void apply_word(run *R, const ubuf *w) {
+static void step_word(run *R, const ubuf *w) {
   size_t i = 0;
   if (R->ms_last == ((R->ms_first + 1) & (MS_RING - 1)) && R->ms[R->ms_first] == R->R->initial) {
     R->ms_first = 0; /* from the initial node alone: its step on '^' is known */
@@ -1032,6 +1111,180 @@ static void apply_word(run *R, const ubuf *w) {
     if (R->ms_first == R->ms_last) return;
   }
   apply_rest(R, w, i);
+}
+
+/* ---- words through the patterns, remembered ----
+ * The nodes alive after a word depend only on the nodes alive before it
+ * (in their ring order, repeats included) and on the part of the word that
+ * step_word() reads, and the same few states meet the same words again and
+ * again (interchunk sees the same chunk names and tags all the time).  So
+ * the result is kept by (nodes before, that part of the word) in a table
+ * whose entries live in one arena; both are emptied when full.  The ring's
+ * positions play no part: every step reads and writes relative to them. */
+#define WM_SLOTS 65536u      /* a power of two; at most half are used */
+#define WM_ARENA (1u << 20)  /* u32 units */
+#define WM_MAX_NODES 64u
+#define WM_MAX_KEY 1024u
+
+typedef struct wmemo {
+  uint64_t *hash; /* per slot: 0 empty */
+  uint32_t *at;   /* per slot: the entry's offset in the arena */
+  uint32_t *arena; /* entries: n_in, n_out, key length, nodes in, nodes out, key (u16 pairs) */
+  size_t slots, used, max_used, a_used, a_cap;
+} wmemo;
+
+static wmemo *wm_new(void) {
+  wmemo *M = calloc(1, sizeof *M);
+  if (!M) return NULL;
+  const char *v = getenv("PARLEY_TRX_TABLE"); /* small tables, for tests */
+  int small = v && atoi(v) >= 16;
+  M->slots = small ? 16 : WM_SLOTS;
+  M->max_used = M->slots / 2;
+  M->a_cap = small ? 4 * (3 + 2 * WM_MAX_NODES + WM_MAX_KEY / 2) : WM_ARENA;
+  M->hash = calloc(M->slots, sizeof *M->hash);
+  M->at = malloc(M->slots * sizeof *M->at);
+  M->arena = malloc(M->a_cap * sizeof *M->arena);
+  if (!M->hash || !M->at || !M->arena) {
+    free(M->hash);
+    free(M->at);
+    free(M->arena);
+    free(M);
+    return NULL;
+  }
+  return M;
+}
+
+static void wm_free(wmemo *M) {
+  if (!M) return;
+  free(M->hash);
+  free(M->at);
+  free(M->arena);
+  free(M);
+}
+
+/* How many units of word s[0..n) step_word() reads: up to and with the
+ * unit where it stops, or n (also when it looks for a '>' up to the end or
+ * reads past it after a final backslash).  From s[i], inside a tag if
+ * `inside`. */
+static size_t word_key_scalar(trx_kind kind, const uint16_t *s, size_t n, size_t i, int inside) {
+  if (inside) {
+    while (i < n && s[i] != '>') i++;
+    if (i >= n) return n;
+    i++;
+  }
+  for (; i < n; i++) {
+    uint16_t c = s[i];
+    if (c > '\\') {
+      if (c == '{' && kind != TRX_TRANSFER) return i + 1;
+    } else if (c == '\\') {
+      i++;
+    } else if (c == '<') {
+      if (kind == TRX_POSTCHUNK) return i + 1;
+      size_t j = i + 1;
+      while (j < n && s[j] != '>') j++;
+      if (j >= n) return n;
+      i = j;
+    } else if (kind == TRX_TRANSFER) {
+      if (c == '/') return i + 1;
+      if (c == '[' && i + 1 < n && s[i + 1] == '[') {
+        for (; i < n; i++) { /* as step_word skips a word-bound blank */
+          if (s[i] == '\\') i++;
+          else if (i >= 4 && s[i] == '^' && s[i - 1] == ']' && s[i - 2] == ']') break;
+        }
+      }
+    }
+  }
+  return n;
+}
+
+/* The same, eight units at a time: a unit is inside a tag when the last
+ * '<' before it comes after the last '>' before it.  Backslashes and '['
+ * outside tags go to the scalar loop. */
+static size_t word_key_len(const run *R, const uint16_t *s, size_t n) {
+  trx_kind kind = R->kind;
+  size_t i = 0;
+  int inside = 0;
+#if defined(__SSE2__)
+  const __m128i lt = _mm_set1_epi16('<'), gt = _mm_set1_epi16('>'), bs = _mm_set1_epi16('\\');
+  const __m128i x1 = _mm_set1_epi16(kind == TRX_TRANSFER ? '/' : '{');
+  const __m128i x2 = _mm_set1_epi16(kind == TRX_TRANSFER ? '[' : '{');
+  for (; n - i >= 8; i += 8) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(v, lt));
+    unsigned mg = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(v, gt));
+    unsigned ms = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi16(v, bs), _mm_or_si128(_mm_cmpeq_epi16(v, x1), _mm_cmpeq_epi16(v, x2))));
+    if (kind == TRX_POSTCHUNK) { /* '<' ends the word there: no tags */
+      ms |= ml;
+      ml = mg = 0;
+    }
+    while (ms) {
+      unsigned bit = (unsigned)__builtin_ctz(ms);
+      unsigned below = (ml | mg) & ((1u << bit) - 1);
+      int in = below ? (int)((ml >> (31 - __builtin_clz(below))) & 1) : inside;
+      if (!in) {
+        size_t p = i + bit / 2;
+        if (s[p] == '\\' || s[p] == '[') return word_key_scalar(kind, s, n, p, 0);
+        return p + 1;
+      }
+      ms &= ~(3u << bit);
+    }
+    if (ml | mg) inside = (int)((ml >> (31 - __builtin_clz(ml | mg))) & 1);
+  }
+#endif
+  return word_key_scalar(kind, s, n, i, inside);
+}
+
+static void apply_word(run *R, const ubuf *w) {
+  wmemo *M = R->wm;
+  uint32_t n_in = ms_size(R);
+  if (!n_in) return; /* nothing alive: nothing to step */
+  size_t klen = word_key_len(R, w->p, w->len);
+  if (!M || n_in > WM_MAX_NODES || klen > WM_MAX_KEY) {
+    step_word(R, w);
+    return;
+  }
+  uint64_t h = pl_hash(w->p, klen * sizeof *w->p);
+  for (uint32_t i = R->ms_first, k = 0; k < n_in; k++, i = (i + 1) & (MS_RING - 1))
+    h = ((h ^ R->ms[i]) * 0x9E3779B97F4A7C15ull) ^ (h >> 29);
+  if (!h) h = 1;
+  size_t mask = M->slots - 1, j = (size_t)h & mask;
+  for (; M->hash[j]; j = (j + 1) & mask) {
+    if (M->hash[j] != h) continue;
+    const uint32_t *e = M->arena + M->at[j];
+    if (e[0] != n_in || e[2] != klen) continue;
+    const uint32_t *in = e + 3, *out = in + n_in, *key = out + e[1];
+    uint32_t i = R->ms_first, k = 0;
+    for (; k < n_in && R->ms[i] == in[k]; k++) i = (i + 1) & (MS_RING - 1);
+    if (k < n_in || memcmp(key, w->p, klen * sizeof *w->p)) continue;
+    memcpy(R->ms, out, e[1] * sizeof *out);
+    R->ms_first = 0;
+    R->ms_last = e[1];
+    return;
+  }
+  /* not known: step it, and keep the result */
+  size_t need = 3 + n_in + WM_MAX_NODES + (klen + 1) / 2;
+  if (M->used >= M->max_used || M->a_cap - M->a_used < need) {
+    memset(M->hash, 0, M->slots * sizeof *M->hash);
+    M->used = M->a_used = 0;
+    j = (size_t)h & mask;
+  }
+  uint32_t *e = M->arena + M->a_used;
+  e[0] = n_in;
+  for (uint32_t i = R->ms_first, k = 0; k < n_in; k++, i = (i + 1) & (MS_RING - 1)) e[3 + k] = R->ms[i];
+  step_word(R, w);
+  uint32_t n_out = ms_size(R);
+  if (n_out > WM_MAX_NODES) return;
+  e[1] = n_out;
+  e[2] = (uint32_t)klen;
+  uint32_t *out = e + 3 + n_in;
+  for (uint32_t i = R->ms_first, k = 0; k < n_out; k++, i = (i + 1) & (MS_RING - 1)) out[k] = R->ms[i];
+  uint32_t *key = out + n_out;
+  memcpy(key, w->p, klen * sizeof *w->p);
+  M->a_used += 3 + n_in + n_out + (klen + 1) / 2;
+  M->hash[j] = h;
+  M->at[j] = (uint32_t)(e - M->arena);
+  M->used++;
 }
 
 /* ---- the fast path for fresh tokens ----
@@ -1530,6 +1783,27 @@ static int eval_view(run *R, const trx_node *n, view *v, ubuf *scratch) {
         v->n = e - b;
       }
       return 0;
+    }
+    if (R->kind == TRX_INTERCHUNK) { /* the part where it is, unless it is made of s + t */
+      v->p = NULL;
+      v->n = 0;
+      if (!check_index(R, n->pos)) return 0;
+      tword *w = R->word[n->pos];
+      size_t b, e;
+      int k = chunk_span(R, n->attr, w, &b, &e);
+      if (k == CP_NONE) return 0;
+      if (k != CP_ST) {
+        const uint16_t *p = (k == CP_S ? w->s.p : w->t.p) + b;
+        size_t len = e - b;
+        if (n->attr >= 0 && R->content_attr[n->attr]) { /* as eval_clip: without the braces */
+          if (len < 2) return 0;
+          p++;
+          len -= 2;
+        }
+        v->p = p;
+        v->n = len;
+        return 0;
+      }
     }
     break;
   default:
@@ -2337,11 +2611,14 @@ static void run_free(run *R) {
     ubuf_free(&R->wpool[i].t);
     ubuf_free(&R->wpool[i].r);
     ubuf_free(&R->wpool[i].wb);
+    free(R->wpool[i].cp);
   }
   free(R->wpool);
   st_free(R->whole);
   st_free(R->tags);
+  wm_free(R->wm);
   free(R->attr_class);
+  free(R->attr_first);
   free(R->wordarr);
   for (size_t i = 0; i < R->cap_split; i++)
     if (R->split[i]) {
@@ -2401,13 +2678,15 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
   R->ring = malloc(TOK_RING * sizeof *R->ring);
   R->icu = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->icu);
   R->attr_class = calloc(T->n_attrs ? T->n_attrs : 1, 1);
+  R->attr_first = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->attr_first);
   R->whole = st_new();
   R->tags = st_new();
+  R->wm = wm_new(); /* without it, words are simply stepped */
   R->lemma_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->content_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->banned = calloc((size_t)T->n_rules + 1, 1);
   R->banned_list = calloc((size_t)T->n_rules + 1, sizeof *R->banned_list);
-  if (!R->ring || !R->var || !R->var_wb || !R->icu || !R->attr_class || !R->whole || !R->tags || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
+  if (!R->ring || !R->var || !R->var_wb || !R->icu || !R->attr_class || !R->attr_first || !R->whole || !R->tags || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
     rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
     goto out;
   }
@@ -2416,7 +2695,11 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
         name_is(T, T->attr_name[i], "lem") || name_is(T, T->attr_name[i], "lemh") || name_is(T, T->attr_name[i], "whole");
     R->content_attr[i] = name_is(T, T->attr_name[i], "content");
     const trx_re *re = T->attr_re[i];
-    R->attr_class[i] = !re ? AC_NONE : trx_re_builtin(re) ? AC_DIRECT : trx_re_first(re) == '<' ? AC_TAGS : AC_WHOLE;
+    R->attr_first[i] = re ? trx_re_first(re) : -1;
+    int bi = re ? trx_re_builtin(re) : TRX_B_NONE;
+    R->attr_class[i] = !re ? AC_NONE : bi ? AC_DIRECT : trx_re_first(re) == '<' ? AC_TAGS : AC_WHOLE;
+    if (bi && !trx_re_verifying(re))
+      R->attr_class[i] = bi == TRX_B_LEM ? AC_LEM : bi == TRX_B_LEMH ? AC_LEMH : bi == TRX_B_WHOLE ? AC_ALL : AC_DIRECT;
   }
   {
     const char *loc = uloc_getDefault();
