@@ -1385,16 +1385,11 @@ static int fresh_tokens(run *R, uint32_t *last, uint32_t *prev_last) {
 
 /* ---- words ---- */
 
+/* Word i of the rule being applied, emptied; word_array() has made room
+ * for all of them (growing the pool moves the words, so it is never done
+ * while R->word points into it). */
 static tword *word_slot(run *R, size_t i) {
-  if (i >= R->cap_wpool) {
-    size_t cap = R->cap_wpool ? R->cap_wpool * 2 : 64;
-    while (cap <= i) cap *= 2;
-    tword *p = pl_realloc_array(R->wpool, cap, sizeof *p);
-    if (!p) return NULL;
-    memset(p + R->cap_wpool, 0, (cap - R->cap_wpool) * sizeof *p);
-    R->wpool = p;
-    R->cap_wpool = cap;
-  }
+  if (i >= R->cap_wpool) return NULL;
   tword *w = &R->wpool[i];
   for (int k = 0; k < 3; k++) w->ver[k] = ++R->gen;
   ubuf_reset(&w->s);
@@ -1404,7 +1399,17 @@ static tword *word_slot(run *R, size_t i) {
   return w;
 }
 
+/* Room for n words: the array of pointers and the pool they point into. */
 static int word_array(run *R, size_t n) {
+  if (n > R->cap_wpool) {
+    size_t cap = R->cap_wpool ? R->cap_wpool * 2 : 64;
+    while (cap < n) cap *= 2;
+    tword *p = pl_realloc_array(R->wpool, cap, sizeof *p);
+    if (!p) return nomem(R);
+    memset(p + R->cap_wpool, 0, (cap - R->cap_wpool) * sizeof *p);
+    R->wpool = p;
+    R->cap_wpool = cap;
+  }
   if (n > R->cap_wordarr) {
     size_t cap = R->cap_wordarr ? R->cap_wordarr : 64;
     while (cap < n) cap *= 2;
