@@ -56,10 +56,13 @@ typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chun
   struct sent *ent[3]; /* the whole-string table entry of string k, valid while ever[k] == ver[k] */
   uint32_t ever[3];
   uint32_t epoch[3]; /* of the table when ent[k] was set */
-  struct sent *tent[3]; /* the tag-table entry of string k (from its first '<'), valid while tever[k] == ver[k] */
-  uint32_t tever[3];
-  uint32_t tepoch[3];
-  uint32_t toff[3]; /* where that part starts */
+  /* the tag-table entry of string k from its first '<' ([0][k]) or its
+   * first tch[k] ([1][k]), valid while tever[.][k] == ver[k] */
+  struct sent *tent[2][3];
+  uint32_t tever[2][3];
+  uint32_t tepoch[2][3];
+  uint32_t toff[2][3]; /* where that part starts */
+  uint16_t tch[3];
   struct cpart *cp; /* interchunk: per attribute, chunk_span() of (s, t) at versions (ver[0], ver[1]) */
 } tword;
 
@@ -368,14 +371,17 @@ static void re_match(run *R, int32_t attr, const uint16_t *s, size_t n, ubuf *ds
  * ("<n>", "<(?:det|prn)>"...) whose every match starts with '<': for them
  * the key is the string from its first '<' on, since the text before it
  * cannot change where or whether they match, and tag sequences are few
- * (AC_TAGS).  Other patterns key on the whole string (AC_WHOLE); the
+ * (AC_TAGS).  The same holds for any other unit every match starts with,
+ * such as the '#' of lemq (AC_FROM: most words have none, so one entry
+ * serves them all).  Other patterns key on the whole string (AC_WHOLE); the
  * patterns every file has (lem, tags, whole...) are simple scans, cheaper
- * than a lookup (AC_DIRECT).  A table is emptied when it fills up. */
+ * than a lookup (AC_DIRECT, and AC_LEM, AC_LEMH, AC_ALL scanned inline).
+ * A table is emptied when it fills up. */
 #define ST_CAP 32768 /* slots; at most half are used */
 #define UNKNOWN_SPAN 0xFFFFFFFEu
 #define NOT_FOUND 0xFFFFFFFFu
 
-enum { AC_NONE, AC_DIRECT, AC_TAGS, AC_WHOLE, AC_LEM, AC_LEMH, AC_ALL };
+enum { AC_NONE, AC_DIRECT, AC_TAGS, AC_WHOLE, AC_LEM, AC_LEMH, AC_ALL, AC_FROM };
 
 typedef struct stslot {
   uint32_t hash;
@@ -506,19 +512,23 @@ static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e
     *e = i;
     return 1;
   }
-  case AC_TAGS: {
-    if (w->tever[k] != w->ver[k] || w->tepoch[k] != R->tags->epoch) {
+  case AC_TAGS:
+  case AC_FROM: {
+    int f = R->attr_class[attr] == AC_FROM;
+    uint16_t c = f ? (uint16_t)R->attr_first[attr] : '<';
+    if (w->tever[f][k] != w->ver[k] || w->tepoch[f][k] != R->tags->epoch || (f && w->tch[k] != c)) {
       ubuf *u = wstr(w, k);
       size_t n = nul_len(u->p, u->len), off = 0;
-      while (off < n && u->p[off] != '<') off++;
+      while (off < n && u->p[off] != c) off++;
       sent *en;
       if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, u->p + off, n - off))) return re_find(R, attr, u->p, n, b, e);
-      w->tent[k] = en;
-      w->toff[k] = (uint32_t)off;
-      w->tever[k] = w->ver[k];
-      w->tepoch[k] = R->tags->epoch;
+      w->tent[f][k] = en;
+      w->toff[f][k] = (uint32_t)off;
+      w->tever[f][k] = w->ver[k];
+      w->tepoch[f][k] = R->tags->epoch;
+      if (f) w->tch[k] = c;
     }
-    return st_span(R, attr, w->tent[k], w->toff[k], b, e);
+    return st_span(R, attr, w->tent[f][k], w->toff[f][k], b, e);
   }
   case AC_WHOLE: {
     if (w->ever[k] != w->ver[k] || w->epoch[k] != R->whole->epoch) {
@@ -1121,16 +1131,23 @@ static void step_word(run *R, const ubuf *w) {
  * the result is kept by (nodes before, that part of the word) in a table
  * whose entries live in one arena; both are emptied when full.  The ring's
  * positions play no part: every step reads and writes relative to them. */
-#define WM_SLOTS 65536u      /* a power of two; at most half are used */
-#define WM_ARENA (1u << 20)  /* u32 units */
+#define WM_SLOTS 65536u      /* at most; a power of two, at most half are used */
+#define WM_ARENA (1u << 20)  /* u32 units, at most */
 #define WM_MAX_NODES 64u
 #define WM_MAX_KEY 1024u
+#define WM_ENTRY_MAX (3 + 2 * WM_MAX_NODES + WM_MAX_KEY / 2)
 
+typedef struct wmslot {
+  uint64_t hash; /* 0: empty */
+  uint32_t at;   /* the entry's offset in the arena */
+} wmslot;
+
+/* Both start small and grow (a lookup in a big sparse table misses the
+ * cache), up to WM_SLOTS and WM_ARENA; then they are emptied. */
 typedef struct wmemo {
-  uint64_t *hash; /* per slot: 0 empty */
-  uint32_t *at;   /* per slot: the entry's offset in the arena */
+  wmslot *slot;
   uint32_t *arena; /* entries: n_in, n_out, key length, nodes in, nodes out, key (u16 pairs) */
-  size_t slots, used, max_used, a_used, a_cap;
+  size_t slots, max_slots, used, a_used, a_cap, a_max;
 } wmemo;
 
 static wmemo *wm_new(void) {
@@ -1138,15 +1155,14 @@ static wmemo *wm_new(void) {
   if (!M) return NULL;
   const char *v = getenv("PARLEY_TRX_TABLE"); /* small tables, for tests */
   int small = v && atoi(v) >= 16;
-  M->slots = small ? 16 : WM_SLOTS;
-  M->max_used = M->slots / 2;
-  M->a_cap = small ? 4 * (3 + 2 * WM_MAX_NODES + WM_MAX_KEY / 2) : WM_ARENA;
-  M->hash = calloc(M->slots, sizeof *M->hash);
-  M->at = malloc(M->slots * sizeof *M->at);
+  M->slots = small ? 16 : 1024;
+  M->max_slots = small ? 16 : WM_SLOTS;
+  M->a_cap = small ? 4 * WM_ENTRY_MAX : 16384;
+  M->a_max = small ? M->a_cap : WM_ARENA;
+  M->slot = calloc(M->slots, sizeof *M->slot);
   M->arena = malloc(M->a_cap * sizeof *M->arena);
-  if (!M->hash || !M->at || !M->arena) {
-    free(M->hash);
-    free(M->at);
+  if (!M->slot || !M->arena) {
+    free(M->slot);
     free(M->arena);
     free(M);
     return NULL;
@@ -1156,10 +1172,43 @@ static wmemo *wm_new(void) {
 
 static void wm_free(wmemo *M) {
   if (!M) return;
-  free(M->hash);
-  free(M->at);
+  free(M->slot);
   free(M->arena);
   free(M);
+}
+
+/* Room for an entry of `need` units and one more slot: the arena and the
+ * slots grow, or everything is emptied. */
+static void wm_room(wmemo *M, size_t need) {
+  if (M->a_cap - M->a_used < need) {
+    size_t cap = M->a_cap * 2;
+    uint32_t *p = cap <= M->a_max ? realloc(M->arena, cap * sizeof *p) : NULL;
+    if (p) {
+      M->arena = p;
+      M->a_cap = cap;
+    } else {
+      memset(M->slot, 0, M->slots * sizeof *M->slot);
+      M->used = M->a_used = 0;
+    }
+  }
+  if (M->used >= M->slots / 2) {
+    size_t cap = M->slots * 2;
+    wmslot *big = cap <= M->max_slots ? calloc(cap, sizeof *big) : NULL;
+    if (big) {
+      for (size_t i = 0; i < M->slots; i++) {
+        if (!M->slot[i].hash) continue;
+        size_t j = (size_t)M->slot[i].hash & (cap - 1);
+        while (big[j].hash) j = (j + 1) & (cap - 1);
+        big[j] = M->slot[i];
+      }
+      free(M->slot);
+      M->slot = big;
+      M->slots = cap;
+    } else {
+      memset(M->slot, 0, M->slots * sizeof *M->slot);
+      M->used = M->a_used = 0;
+    }
+  }
 }
 
 /* How many units of word s[0..n) step_word() reads: up to and with the
@@ -1249,9 +1298,9 @@ static void apply_word(run *R, const ubuf *w) {
     h = ((h ^ R->ms[i]) * 0x9E3779B97F4A7C15ull) ^ (h >> 29);
   if (!h) h = 1;
   size_t mask = M->slots - 1, j = (size_t)h & mask;
-  for (; M->hash[j]; j = (j + 1) & mask) {
-    if (M->hash[j] != h) continue;
-    const uint32_t *e = M->arena + M->at[j];
+  for (; M->slot[j].hash; j = (j + 1) & mask) {
+    if (M->slot[j].hash != h) continue;
+    const uint32_t *e = M->arena + M->slot[j].at;
     if (e[0] != n_in || e[2] != klen) continue;
     const uint32_t *in = e + 3, *out = in + n_in, *key = out + e[1];
     uint32_t i = R->ms_first, k = 0;
@@ -1263,12 +1312,7 @@ static void apply_word(run *R, const ubuf *w) {
     return;
   }
   /* not known: step it, and keep the result */
-  size_t need = 3 + n_in + WM_MAX_NODES + (klen + 1) / 2;
-  if (M->used >= M->max_used || M->a_cap - M->a_used < need) {
-    memset(M->hash, 0, M->slots * sizeof *M->hash);
-    M->used = M->a_used = 0;
-    j = (size_t)h & mask;
-  }
+  wm_room(M, 3 + n_in + WM_MAX_NODES + (klen + 1) / 2);
   uint32_t *e = M->arena + M->a_used;
   e[0] = n_in;
   for (uint32_t i = R->ms_first, k = 0; k < n_in; k++, i = (i + 1) & (MS_RING - 1)) e[3 + k] = R->ms[i];
@@ -1282,8 +1326,11 @@ static void apply_word(run *R, const ubuf *w) {
   uint32_t *key = out + n_out;
   memcpy(key, w->p, klen * sizeof *w->p);
   M->a_used += 3 + n_in + n_out + (klen + 1) / 2;
-  M->hash[j] = h;
-  M->at[j] = (uint32_t)(e - M->arena);
+  mask = M->slots - 1;
+  for (j = (size_t)h & mask; M->slot[j].hash; j = (j + 1) & mask) {
+  }
+  M->slot[j].hash = h;
+  M->slot[j].at = (uint32_t)(e - M->arena);
   M->used++;
 }
 
@@ -2686,7 +2733,9 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
   R->attr_first = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->attr_first);
   R->whole = st_new();
   R->tags = st_new();
-  R->wm = wm_new(); /* without it, words are simply stepped */
+  /* transfer sees too many distinct words: its table outgrows the cache
+   * and costs more than it saves (measured on eng-spa) */
+  if (T->kind != TRX_TRANSFER) R->wm = wm_new(); /* without it, words are simply stepped */
   R->lemma_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->content_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->banned = calloc((size_t)T->n_rules + 1, 1);
@@ -2702,7 +2751,8 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
     const trx_re *re = T->attr_re[i];
     R->attr_first[i] = re ? trx_re_first(re) : -1;
     int bi = re ? trx_re_builtin(re) : TRX_B_NONE;
-    R->attr_class[i] = !re ? AC_NONE : bi ? AC_DIRECT : trx_re_first(re) == '<' ? AC_TAGS : AC_WHOLE;
+    int32_t first = re ? trx_re_first(re) : -1;
+    R->attr_class[i] = !re ? AC_NONE : bi ? AC_DIRECT : first == '<' ? AC_TAGS : first >= 0 ? AC_FROM : AC_WHOLE;
     if (bi && !trx_re_verifying(re))
       R->attr_class[i] = bi == TRX_B_LEM ? AC_LEM : bi == TRX_B_LEMH ? AC_LEMH : bi == TRX_B_WHOLE ? AC_ALL : AC_DIRECT;
   }
