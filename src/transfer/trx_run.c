@@ -221,9 +221,35 @@ static size_t nul_len(const uint16_t *s, size_t n) { /* ICU sees the string up t
   return n;
 }
 static uint16_t at(const ubuf *b, size_t i) { return i < b->len ? b->p[i] : 0; }
-static int eq16(const uint16_t *a, size_t na, const uint16_t *b, size_t nb) {
-  return na == nb && (!na || !memcmp(a, b, na * sizeof *a));
+/* 1 if a[0..n) == b[0..n): inline, since the strings compared are short
+ * (tags, lemmas, keys) and a call to memcmp costs more than the compare. */
+static PL_INLINE int same16(const uint16_t *a, const uint16_t *b, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 8) {
+    size_t i = 0;
+    for (; n - i > 8; i += 8) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(a + i));
+      __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi16(x, y)) != 0xFFFF) return 0;
+    }
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(a + n - 8)); /* the last 8, overlapping */
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + n - 8));
+    return _mm_movemask_epi8(_mm_cmpeq_epi16(x, y)) == 0xFFFF;
+  }
+#endif
+  if (n >= 4) {
+    uint64_t x, y, u, v;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + n - 4, 8);
+    memcpy(&v, b + n - 4, 8);
+    return x == y && u == v;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
 }
+static int eq16(const uint16_t *a, size_t na, const uint16_t *b, size_t nb) { return na == nb && same16(a, b, na); }
 
 /* Appends the ICU full-string case mapping of s (default locale) to dst;
  * `bi` is the word break iterator for titlecasing. */
@@ -440,7 +466,7 @@ static sent *st_get(run *R, stab *T, const uint16_t *s, size_t n) {
   for (size_t j = h & (T->cap - 1);; j = (j + 1) & (T->cap - 1)) {
     sent *e = T->slot[j].e;
     if (!e) break;
-    if (T->slot[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
+    if (T->slot[j].hash == h && e->len == n && same16(e->s, s, n)) return e;
   }
   if (T->used >= T->cap / 2) {
     stslot *big = T->cap < T->max ? calloc(T->cap * 2, sizeof *big) : NULL;
@@ -1305,7 +1331,7 @@ static void apply_word(run *R, const ubuf *w) {
     const uint32_t *in = e + 3, *out = in + n_in, *key = out + e[1];
     uint32_t i = R->ms_first, k = 0;
     for (; k < n_in && R->ms[i] == in[k]; k++) i = (i + 1) & (MS_RING - 1);
-    if (k < n_in || memcmp(key, w->p, klen * sizeof *w->p)) continue;
+    if (k < n_in || !same16((const uint16_t *)(const void *)key, w->p, klen)) continue;
     memcpy(R->ms, out, e[1] * sizeof *out);
     R->ms_first = 0;
     R->ms_last = e[1];
@@ -1953,7 +1979,7 @@ static int compare(run *R, const trx_node *n) {
     break;
   case OP_CONTAINS:
     if (!b.n) r = 1;
-    for (size_t i = 0; !r && i + b.n <= a.n; i++) r = !memcmp(a.p + i, b.p, b.n * sizeof *b.p);
+    for (size_t i = 0; !r && i + b.n <= a.n; i++) r = same16(a.p + i, b.p, b.n);
     break;
   default:
     break;
