@@ -650,6 +650,21 @@ static void chunk_part(run *R, int32_t attr, tword *w, ubuf *dst) {
     return;
   }
   if (k == CP_ST) {
+    int c = R->attr_class[attr];
+    if (c == AC_ALL || c == AC_LEM || c == AC_LEMH) {
+      /* the scan matched all of s, so it found no stop in it: on s + t it
+       * goes on into t (s is not empty: an empty match went to the queue) */
+      const uint16_t *q = w->t.p;
+      size_t n = w->t.len, i = 0;
+      if (c == AC_ALL) i = nul_len(q, n);
+      else if (c == AC_LEM)
+        while (i < n && q[i] != '<' && q[i]) i++;
+      else
+        while (i < n && q[i] != '<' && q[i] != '#' && q[i]) i++;
+      put(dst, w->s.p, w->s.len);
+      put(dst, q, i);
+      return;
+    }
     ubuf *t = tmp_get(R);
     if (!t) {
       nomem(R);
