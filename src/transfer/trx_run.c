@@ -64,6 +64,7 @@ typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chun
   uint32_t toff[2][3]; /* where that part starts */
   uint16_t tch[3];
   struct cpart *cp; /* interchunk: per attribute, chunk_span() of (s, t) at versions (ver[0], ver[1]) */
+  const ubuf *src; /* not made yet: the token it is made from at its first use (see word_use) */
 } tword;
 
 typedef struct run {
@@ -1479,6 +1480,7 @@ static int fresh_tokens(run *R, uint32_t *last, uint32_t *prev_last) {
 static tword *word_slot(run *R, size_t i) {
   if (i >= R->cap_wpool) return NULL;
   tword *w = &R->wpool[i];
+  w->src = NULL;
   for (int k = 0; k < 3; k++) w->ver[k] = ++R->gen;
   ubuf_reset(&w->s);
   ubuf_reset(&w->t);
@@ -1608,10 +1610,31 @@ static const trx_node *kid(const run *R, const trx_node *n, uint32_t i) { return
 
 static int eval(run *R, const trx_node *n, ubuf *dst);
 
+/* A word of transfer or interchunk is made from its token when it is
+ * first used (rules often read fewer words than were matched: the longest
+ * pattern tried decides how many tokens are held).  What it is made of
+ * does not change meanwhile: no token is read while a rule runs. */
+static PL_NOINLINE void word_make(run *R, tword *w) {
+  const ubuf *src = w->src;
+  w->src = NULL;
+  if (R->kind == TRX_INTERCHUNK) chunk_word(w, src->p, src->len);
+  else if (R->o->pre_bilingual) split_bilingual(src, &w->s, &w->t, &w->r, &w->wb);
+  else {
+    ubuf_copy(&w->s, src);
+    ubuf_copy(&w->t, src);
+  }
+}
+static PL_INLINE tword *word_use(run *R, tword *w) {
+  if (PL_UNLIKELY(w->src != NULL)) word_make(R, w);
+  return w;
+}
+
 static int check_index(run *R, int pos) {
   if (pos < 0) return 0;
   if (R->kind == TRX_POSTCHUNK ? pos > R->lword : pos >= R->lword) return 0;
-  return R->word && R->word[pos] != NULL;
+  if (!R->word || !R->word[pos]) return 0;
+  word_use(R, R->word[pos]);
+  return 1;
 }
 
 
@@ -1671,9 +1694,9 @@ static int eval_lu(run *R, const trx_node *n, ubuf *dst) {
     if (eval(R, kid(R, n, i), w)) return -1;
   R->in_lu = 0;
   if (R->kind == TRX_TRANSFER) {
-    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &R->word[0]->wb);
+    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &word_use(R, R->word[0])->wb);
   } else if (R->lword == 1 && R->word && R->word[1]) {
-    ubuf_copy(&R->out_wblank, &R->word[1]->wb);
+    ubuf_copy(&R->out_wblank, &word_use(R, R->word[1])->wb);
   }
   if (w->len) {
     if (R->kind == TRX_POSTCHUNK || at(w, 0) != '[' || at(w, 1) != '[') {
@@ -1707,9 +1730,9 @@ static int eval_mlu(run *R, const trx_node *n, ubuf *dst) {
   }
   if (R->kind == TRX_POSTCHUNK) R->in_lu = 0; /* transfer leaves it set */
   if (R->kind == TRX_TRANSFER) {
-    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &R->word[0]->wb);
+    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &word_use(R, R->word[0])->wb);
   } else if (R->lword == 1 && R->word && R->word[1]) {
-    ubuf_copy(&R->out_wblank, &R->word[1]->wb);
+    ubuf_copy(&R->out_wblank, &word_use(R, R->word[1])->wb);
   }
   if (value->len) {
     puts16(dst, &R->out_wblank);
@@ -2534,12 +2557,7 @@ static int apply_rule(run *R, int rule) {
         return -2;
       tword *w = word_slot(R, i);
       if (!w) return nomem(R), -2;
-      if (R->kind == TRX_INTERCHUNK) chunk_word(w, R->tmpword[i]->p, R->tmpword[i]->len);
-      else if (R->o->pre_bilingual) split_bilingual(R->tmpword[i], &w->s, &w->t, &w->r, &w->wb);
-      else {
-        ubuf_copy(&w->s, R->tmpword[i]);
-        ubuf_copy(&w->t, R->tmpword[i]);
-      }
+      w->src = R->tmpword[i]; /* made at its first use */
       R->word[i] = w;
     }
   }
