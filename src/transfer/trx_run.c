@@ -252,6 +252,28 @@ static PL_INLINE int same16(const uint16_t *a, const uint16_t *b, size_t n) {
 }
 static int eq16(const uint16_t *a, size_t na, const uint16_t *b, size_t nb) { return na == nb && same16(a, b, na); }
 
+/* out_u16, eight ASCII units at a time (packed to bytes); the rest, and
+ * growth, go through out_u16. */
+static PL_INLINE void out16(pl_out *o, const uint16_t *s, size_t n) {
+#if defined(__SSE2__)
+  bbuf *b = &o->b;
+  if (n >= 8 && n <= b->cap - b->len) {
+    char *d = b->p + b->len;
+    size_t i = 0;
+    const __m128i hi = _mm_set1_epi16((short)0xFF80), zero = _mm_setzero_si128();
+    for (; n - i >= 8; i += 8) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(v, hi), zero)) != 0xFFFF) break;
+      _mm_storel_epi64((__m128i *)(void *)(d + i), _mm_packus_epi16(v, v));
+    }
+    b->len += i;
+    s += i;
+    n -= i;
+  }
+#endif
+  out_u16(o, s, n);
+}
+
 /* Appends the ICU full-string case mapping of s (default locale) to dst;
  * `bi` is the word break iterator for titlecasing. */
 static void map_case(ubuf *dst, const uint16_t *s, size_t n, int how, UBreakIterator *bi) {
@@ -2250,7 +2272,7 @@ static int instr(run *R, const trx_node *n) {
     for (uint32_t i = 0; i < n->n_kids; i++) {
       ubuf_reset(v);
       if (eval(R, kid(R, n, i), v)) return -2;
-      out_u16(R->out, v->p, v->len);
+      out16(R->out, v->p, v->len);
     }
     tmp_put(R, 1);
     R->in_out = 0;
@@ -2274,7 +2296,7 @@ static int process_rule(run *R, uint32_t rule) {
   }
   for (; R->bq_len; R->bq_head++, R->bq_len--) {
     ubuf *b = &R->bq[R->bq_head];
-    if (!(b->len == 1 && b->p[0] == ' ')) out_u16(R->out, b->p, b->len);
+    if (!(b->len == 1 && b->p[0] == ' ')) out16(R->out, b->p, b->len);
   }
   R->bq_head = 0;
   return r;
@@ -2434,7 +2456,7 @@ static void unchunk(run *R, const ubuf *c) {
       putc16(o, s[i]);
     }
   }
-  out_u16(R->out, o->p, o->len);
+  out16(R->out, o->p, o->len);
   tmp_put(R, 1);
 }
 
@@ -2574,7 +2596,7 @@ static void default_output(run *R, const ubuf *w) {
   pl_out *out = R->out;
   if (R->kind == TRX_INTERCHUNK) {
     out_byte(out, '^');
-    out_u16(out, w->p, w->len);
+    out16(out, w->p, w->len);
     out_byte(out, '$');
     return;
   }
@@ -2602,16 +2624,16 @@ static void default_output(run *R, const ubuf *w) {
   if (tr->len) {
     if (!R->R->default_chunk) {
       if (at(tr, 0) != '[' || at(tr, 1) != '[') {
-        out_u16(out, wb->p, wb->len);
+        out16(out, wb->p, wb->len);
         out_byte(out, '^');
       }
-      out_u16(out, tr->p, tr->len);
+      out16(out, tr->p, tr->len);
       out_byte(out, '$');
     } else {
       out_str(out, tr->p[0] == '*' ? "^unknown<unknown>{" : "^default<default>{");
-      out_u16(out, wb->p, wb->len);
+      out16(out, wb->p, wb->len);
       out_byte(out, '^');
-      out_u16(out, tr->p, tr->len);
+      out16(out, tr->p, tr->len);
       out_str(out, "$}$");
     }
   }
@@ -2665,7 +2687,7 @@ static int segment(run *R) {
         ms_init(R);
       } else if (R->n_tb) {
         ubuf *b = R->tmpblank[0];
-        out_u16(R->out, b->p, b->len);
+        out16(R->out, b->p, b->len);
         R->n_tb = 0;
         prev_last = last;
         last = R->cur;
@@ -2700,7 +2722,7 @@ static int segment(run *R) {
         if (tb_push(R, &t->s)) return -1;
         R->ms_first = R->ms_last = 0;
       } else {
-        out_u16(R->out, t->s.p, t->s.len);
+        out16(R->out, t->s.p, t->s.len);
         if (R->kind == TRX_INTERCHUNK) R->n_tb = 0;
         return 0;
       }
