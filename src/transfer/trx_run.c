@@ -1352,8 +1352,8 @@ static void apply_word(run *R, const ubuf *w) {
   wmemo *M = R->wm;
   uint32_t n_in = ms_size(R);
   if (!n_in) return; /* nothing alive: nothing to step */
-  size_t klen = word_key_len(R, w->p, w->len);
-  if (!M || n_in > WM_MAX_NODES || klen > WM_MAX_KEY) {
+  size_t klen;
+  if (!M || n_in > WM_MAX_NODES || (klen = word_key_len(R, w->p, w->len)) > WM_MAX_KEY) {
     step_word(R, w);
     return;
   }
