@@ -125,6 +125,7 @@ typedef struct run {
   int32_t *attr_first; /* per attribute: trx_re_first() */
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   UBreakIterator *title_bi;
+  struct tmemo *title_memo; /* titlecasings of short strings, kept */
   size_t n_tmp, cap_tmp;
 } run;
 
@@ -320,13 +321,46 @@ static void upper(run *R, ubuf *d, const uint16_t *s, size_t n) {
 /* u_strToTitle with no iterator builds a word break iterator for the
  * default locale on every call; each run opens one (the same one ICU would
  * build) and keeps it. */
-static void title(run *R, ubuf *d, const uint16_t *s, size_t n) {
+#define TM_SLOTS 256
+#define TM_IN 24
+#define TM_OUT 48
+typedef struct tmemo {
+  uint8_t nin[TM_SLOTS], nout[TM_SLOTS]; /* nin 0: empty */
+  uint16_t in[TM_SLOTS][TM_IN], out[TM_SLOTS][TM_OUT];
+} tmemo;
+
+static void title_icu(run *R, ubuf *d, const uint16_t *s, size_t n) {
   if (!R->title_bi) {
     UErrorCode e2 = U_ZERO_ERROR;
     R->title_bi = ubrk_open(UBRK_WORD, NULL, NULL, 0, &e2);
     if (U_FAILURE(e2)) R->title_bi = NULL;
   }
   map_case(d, s, n, 2, R->title_bi);
+}
+
+/* u_strToTitle gives the same result for the same string (the default
+ * locale and the iterator do not change during a run), and the same chunk
+ * names and lemmas are titlecased again and again: short ones are kept in
+ * a small direct-mapped table. */
+static void title(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  tmemo *M = R->title_memo;
+  if (!n || n > TM_IN || (!M && !(M = R->title_memo = calloc(1, sizeof *M)))) {
+    title_icu(R, d, s, n);
+    return;
+  }
+  size_t j = (size_t)pl_hash(s, n * sizeof *s) & (TM_SLOTS - 1);
+  if (M->nin[j] == n && same16(M->in[j], s, n)) {
+    put(d, M->out[j], M->nout[j]);
+    return;
+  }
+  size_t at = d->len;
+  title_icu(R, d, s, n);
+  if (d->len - at <= TM_OUT && !d->failed) {
+    M->nin[j] = (uint8_t)n;
+    memcpy(M->in[j], s, n * sizeof *s);
+    M->nout[j] = (uint8_t)(d->len - at);
+    memcpy(M->out[j], d->p + at, (d->len - at) * sizeof *s);
+  }
 }
 
 static UChar32 cp_at(const uint16_t *s, size_t n, size_t i) {
@@ -2770,6 +2804,7 @@ static void run_free(run *R) {
   free(R->bq);
   ubuf_free(&R->out_wblank);
   if (R->title_bi) ubrk_close(R->title_bi);
+  free(R->title_memo);
   if (R->icu)
     for (uint32_t i = 0; i < R->R->n_attrs; i++)
       if (R->icu[i]) uregex_close(R->icu[i]);
