@@ -125,7 +125,7 @@ typedef struct run {
   int32_t *attr_first; /* per attribute: trx_re_first() */
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   UBreakIterator *title_bi;
-  struct tmemo *title_memo; /* titlecasings of short strings, kept */
+  struct tmemo *case_memo[3]; /* lower, upper and title casings of short strings, kept */
   size_t n_tmp, cap_tmp;
 } run;
 
@@ -312,15 +312,22 @@ static int ascii_map(run *R, ubuf *d, const uint16_t *s, size_t n, int up) {
   d->len += n;
   return 1;
 }
-static void lower(run *R, ubuf *d, const uint16_t *s, size_t n) {
-  if (!ascii_map(R, d, s, n, 0)) map_case(d, s, n, 0, NULL);
-}
-static void upper(run *R, ubuf *d, const uint16_t *s, size_t n) {
-  if (!ascii_map(R, d, s, n, 1)) map_case(d, s, n, 1, NULL);
-}
 /* u_strToTitle with no iterator builds a word break iterator for the
  * default locale on every call; each run opens one (the same one ICU would
  * build) and keeps it. */
+static void map_case_icu(run *R, ubuf *d, const uint16_t *s, size_t n, int how) {
+  if (how == 2 && !R->title_bi) {
+    UErrorCode e2 = U_ZERO_ERROR;
+    R->title_bi = ubrk_open(UBRK_WORD, NULL, NULL, 0, &e2);
+    if (U_FAILURE(e2)) R->title_bi = NULL;
+  }
+  map_case(d, s, n, how, how == 2 ? R->title_bi : NULL);
+}
+
+/* ICU's case mappings give the same result for the same string (the
+ * default locale and the iterator do not change during a run), and the
+ * same chunk names and lemmas are mapped again and again: short ones are
+ * kept in a small direct-mapped table per mapping (lower, upper, title). */
 #define TM_SLOTS 256
 #define TM_IN 24
 #define TM_OUT 48
@@ -329,23 +336,10 @@ typedef struct tmemo {
   uint16_t in[TM_SLOTS][TM_IN], out[TM_SLOTS][TM_OUT];
 } tmemo;
 
-static void title_icu(run *R, ubuf *d, const uint16_t *s, size_t n) {
-  if (!R->title_bi) {
-    UErrorCode e2 = U_ZERO_ERROR;
-    R->title_bi = ubrk_open(UBRK_WORD, NULL, NULL, 0, &e2);
-    if (U_FAILURE(e2)) R->title_bi = NULL;
-  }
-  map_case(d, s, n, 2, R->title_bi);
-}
-
-/* u_strToTitle gives the same result for the same string (the default
- * locale and the iterator do not change during a run), and the same chunk
- * names and lemmas are titlecased again and again: short ones are kept in
- * a small direct-mapped table. */
-static void title(run *R, ubuf *d, const uint16_t *s, size_t n) {
-  tmemo *M = R->title_memo;
-  if (!n || n > TM_IN || (!M && !(M = R->title_memo = calloc(1, sizeof *M)))) {
-    title_icu(R, d, s, n);
+static void map_case_kept(run *R, ubuf *d, const uint16_t *s, size_t n, int how) {
+  tmemo *M = R->case_memo[how];
+  if (!n || n > TM_IN || (!M && !(M = R->case_memo[how] = calloc(1, sizeof *M)))) {
+    map_case_icu(R, d, s, n, how);
     return;
   }
   size_t j = (size_t)pl_hash(s, n * sizeof *s) & (TM_SLOTS - 1);
@@ -354,7 +348,7 @@ static void title(run *R, ubuf *d, const uint16_t *s, size_t n) {
     return;
   }
   size_t at = d->len;
-  title_icu(R, d, s, n);
+  map_case_icu(R, d, s, n, how);
   if (d->len - at <= TM_OUT && !d->failed) {
     M->nin[j] = (uint8_t)n;
     memcpy(M->in[j], s, n * sizeof *s);
@@ -362,6 +356,14 @@ static void title(run *R, ubuf *d, const uint16_t *s, size_t n) {
     memcpy(M->out[j], d->p + at, (d->len - at) * sizeof *s);
   }
 }
+
+static void lower(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!ascii_map(R, d, s, n, 0)) map_case_kept(R, d, s, n, 0);
+}
+static void upper(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!ascii_map(R, d, s, n, 1)) map_case_kept(R, d, s, n, 1);
+}
+static void title(run *R, ubuf *d, const uint16_t *s, size_t n) { map_case_kept(R, d, s, n, 2); }
 
 static UChar32 cp_at(const uint16_t *s, size_t n, size_t i) {
   UChar32 c = s[i];
@@ -2804,7 +2806,7 @@ static void run_free(run *R) {
   free(R->bq);
   ubuf_free(&R->out_wblank);
   if (R->title_bi) ubrk_close(R->title_bi);
-  free(R->title_memo);
+  for (int i = 0; i < 3; i++) free(R->case_memo[i]);
   if (R->icu)
     for (uint32_t i = 0; i < R->R->n_attrs; i++)
       if (R->icu[i]) uregex_close(R->icu[i]);
