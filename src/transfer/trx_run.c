@@ -46,6 +46,8 @@ enum { TT_WORD, TT_BLANK, TT_EOF };
 typedef struct tok {
   int type;
   ubuf s;
+  uint32_t klen;  /* with khash: the word memo's key of the token, once found (klen + 1; 0 not yet) */
+  uint64_t khash;
 } tok;
 
 typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chunk, t = queue, wb) */
@@ -834,6 +836,7 @@ static tok *ring_open(run *R) {
   }
   tok *t = &R->ring[i];
   ubuf_reset(&t->s);
+  t->klen = 0;
   return t;
 }
 static tok *ring_commit(run *R, int type) {
@@ -1384,16 +1387,28 @@ static size_t word_key_len(const run *R, const uint16_t *s, size_t n) {
   return word_key_scalar(kind, s, n, i, inside);
 }
 
-static void apply_word(run *R, const ubuf *w) {
+/* A token's word through the patterns (its key is found once: tokens are
+ * stepped again when they are read back after a rule). */
+static void apply_word(run *R, tok *t) {
+  const ubuf *w = &t->s;
   wmemo *M = R->wm;
   uint32_t n_in = ms_size(R);
   if (!n_in) return; /* nothing alive: nothing to step */
-  size_t klen;
-  if (!M || n_in > WM_MAX_NODES || (klen = word_key_len(R, w->p, w->len)) > WM_MAX_KEY) {
+  if (!M || n_in > WM_MAX_NODES) {
     step_word(R, w);
     return;
   }
-  uint64_t h = pl_hash(w->p, klen * sizeof *w->p);
+  if (!t->klen) {
+    size_t k = word_key_len(R, w->p, w->len);
+    t->klen = k > WM_MAX_KEY ? UINT32_MAX : (uint32_t)k + 1;
+    if (k <= WM_MAX_KEY) t->khash = pl_hash(w->p, k * sizeof *w->p);
+  }
+  if (t->klen == UINT32_MAX) {
+    step_word(R, w);
+    return;
+  }
+  size_t klen = t->klen - 1;
+  uint64_t h = t->khash;
   for (uint32_t i = R->ms_first, k = 0; k < n_in; k++, i = (i + 1) & (MS_RING - 1))
     h = ((h ^ R->ms[i]) * 0x9E3779B97F4A7C15ull) ^ (h >> 29);
   if (!h) h = 1;
@@ -1509,7 +1524,7 @@ static int fresh_tokens(run *R, uint32_t *last, uint32_t *prev_last) {
     }
     in->pos = (size_t)(q + 1 - base);
     ring_commit(R, TT_WORD);
-    apply_word(R, &t->s);
+    apply_word(R, t);
     if (R->ms_first != R->ms_last) {
       out_bytes(R->out, bp, (size_t)(bq - bp));
       if (tw_push(R, &t->s)) return 0;
@@ -2746,7 +2761,7 @@ static int segment(run *R) {
     if (R->err) return -1;
     switch (t->type) {
     case TT_WORD:
-      apply_word(R, &t->s);
+      apply_word(R, t);
       if (tw_push(R, &t->s)) return -1;
       break;
     case TT_BLANK:
