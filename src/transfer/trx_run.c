@@ -1716,7 +1716,7 @@ static void note_wblank(run *R, tword *w) {
   else if (R->in_let_var) combine_wblanks(R, &R->var_wb[R->var_val], &w->wb);
 }
 
-static int eval_clip(run *R, const trx_node *n, ubuf *dst) {
+static PL_NOINLINE int eval_clip(run *R, const trx_node *n, ubuf *dst) {
   if (!check_index(R, n->pos)) return 0;
   tword *w = R->word[n->pos];
   if (R->kind == TRX_TRANSFER) {
@@ -1863,15 +1863,9 @@ static int eval_chunk(run *R, const trx_node *n, ubuf *dst) {
   return 0;
 }
 
-static int eval(run *R, const trx_node *n, ubuf *dst) {
-  if (R->err) return -1;
+/* The expressions eval() leaves to a function of their own. */
+static PL_NOINLINE int eval_other(run *R, const trx_node *n, ubuf *dst) {
   switch ((trx_op)n->op) {
-  case OP_CLIP:
-    return eval_clip(R, n, dst);
-  case OP_LIT:
-  case OP_LIT_TAG:
-    put(dst, trx_s(R->R, n->s), n->s.len);
-    return 0;
   case OP_VAR:
     if (R->kind == TRX_TRANSFER ? R->last_lword > 1 : R->kind == TRX_POSTCHUNK && R->lword > 1)
       combine_wblanks(R, &R->out_wblank, &R->var_wb[n->var]);
@@ -1933,6 +1927,18 @@ static int eval(run *R, const trx_node *n, ubuf *dst) {
     break;
   }
   return rt_error(R, n, "unexpected expression in a string context");
+}
+
+/* A string expression, appended to dst: literals here, clips and the rest
+ * in functions of their own (so that the common cases stay small). */
+static int eval(run *R, const trx_node *n, ubuf *dst) {
+  if (R->err) return -1;
+  if (n->op == OP_LIT || n->op == OP_LIT_TAG) {
+    put(dst, trx_s(R->R, n->s), n->s.len);
+    return 0;
+  }
+  if (n->op == OP_CLIP) return eval_clip(R, n, dst);
+  return eval_other(R, n, dst);
 }
 
 static int test(run *R, const trx_node *n);
