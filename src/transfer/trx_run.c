@@ -224,6 +224,19 @@ static size_t nul_len(const uint16_t *s, size_t n) { /* ICU sees the string up t
     if (!s[i]) return i;
   return n;
 }
+/* The index of the first c in s[0..n), or n. */
+static PL_INLINE size_t find16(const uint16_t *s, size_t n, uint16_t c) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i v = _mm_set1_epi16((short)c);
+  for (; n - i >= 8; i += 8) {
+    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), v));
+    if (mask) return i + (size_t)(__builtin_ctz(mask) / 2);
+  }
+#endif
+  while (i < n && s[i] != c) i++;
+  return i;
+}
 static uint16_t at(const ubuf *b, size_t i) { return i < b->len ? b->p[i] : 0; }
 /* 1 if a[0..n) == b[0..n): inline, since the strings compared are short
  * (tags, lemmas, keys) and a call to memcmp costs more than the compare. */
@@ -605,8 +618,7 @@ static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e
     uint16_t c = f ? (uint16_t)R->attr_first[attr] : '<';
     if (w->tever[f][k] != w->ver[k] || w->tepoch[f][k] != R->tags->epoch || (f && w->tch[k] != c)) {
       ubuf *u = wstr(w, k);
-      size_t n = nul_len(u->p, u->len), off = 0;
-      while (off < n && u->p[off] != c) off++;
+      size_t n = nul_len(u->p, u->len), off = find16(u->p, n, c);
       sent *en;
       if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, u->p + off, n - off))) return re_find(R, attr, u->p, n, b, e);
       w->tent[f][k] = en;
