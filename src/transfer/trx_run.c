@@ -1963,7 +1963,7 @@ typedef struct view {
 /* The value of a string expression without copying it where it already
  * exists (literals, variables, transfer clips); otherwise evaluated into
  * `scratch`.  Side effects are those of eval(). */
-static int eval_view(run *R, const trx_node *n, view *v, ubuf *scratch) {
+static int eval_view(run *R, const trx_node *n, view *v, ubuf **scratch) {
   switch ((trx_op)n->op) {
   case OP_LIT:
   case OP_LIT_TAG:
@@ -2016,10 +2016,11 @@ static int eval_view(run *R, const trx_node *n, view *v, ubuf *scratch) {
   default:
     break;
   }
-  ubuf_reset(scratch);
-  if (eval(R, n, scratch)) return -1;
-  v->p = scratch->p;
-  v->n = scratch->len;
+  if (!*scratch && !(*scratch = tmp_get(R))) return nomem(R); /* taken from the scratch stack when needed */
+  ubuf_reset(*scratch);
+  if (eval(R, n, *scratch)) return -1;
+  v->p = (*scratch)->p;
+  v->n = (*scratch)->len;
   return 0;
 }
 
@@ -2059,10 +2060,10 @@ static int eq_fold(const uint16_t *x, const uint16_t *y, size_t n) {
 }
 
 static int compare(run *R, const trx_node *n) {
-  ubuf *sa = tmp_get(R), *sb = tmp_get(R);
-  if (!sa || !sb) return nomem(R);
+  ubuf *sa = NULL, *sb = NULL; /* scratch, taken only if needed (all released at the end) */
   view a, b;
-  if (eval_view(R, kid(R, n, 0), &a, sa) || eval_view(R, kid(R, n, 1), &b, sb)) return -1;
+  if (eval_view(R, kid(R, n, 0), &a, &sa) || eval_view(R, kid(R, n, 1), &b, &sb)) return -1;
+  size_t held = (sa != NULL) + (sb != NULL);
   ubuf *la = NULL, *lb = NULL;
   if (n->caseless && R->ascii_lower) { /* ASCII on both sides: compared folding as they go */
     a.n = nul_len(a.p, a.n);
@@ -2086,7 +2087,7 @@ static int compare(run *R, const trx_node *n) {
       default:
         break;
       }
-      tmp_put(R, 2);
+      tmp_put(R, held);
       return r;
     }
   }
@@ -2113,7 +2114,7 @@ static int compare(run *R, const trx_node *n) {
   default:
     break;
   }
-  tmp_put(R, n->caseless ? 4 : 2);
+  tmp_put(R, held + (n->caseless ? 2 : 0));
   return r;
 }
 
@@ -2126,10 +2127,11 @@ static int cmp_pool(const trx_rules *T, trx_str s, const uint16_t *p, size_t n) 
 }
 
 static int list_test(run *R, const trx_node *n) {
-  ubuf *sv = tmp_get(R), *lv = tmp_get(R);
-  if (!sv || !lv) return nomem(R);
+  ubuf *sv = NULL, *lv = NULL;
   view v;
-  if (eval_view(R, kid(R, n, 0), &v, sv)) return -1;
+  if (eval_view(R, kid(R, n, 0), &v, &sv)) return -1;
+  if (!(lv = tmp_get(R))) return nomem(R);
+  size_t held = 1 + (sv != NULL);
   const trx_list *li = &R->R->list[kid(R, n, 1)->var];
   const trx_str *items = li->items;
   uint32_t cnt = li->n;
@@ -2156,7 +2158,7 @@ static int list_test(run *R, const trx_node *n) {
       r = eq16(p, m, trx_s(R->R, items[i]), m);
     }
   }
-  tmp_put(R, 2);
+  tmp_put(R, held);
   return r;
 }
 
