@@ -2047,10 +2047,13 @@ static void lower_view(run *R, view *v, ubuf *dst) {
   v->n = dst->len;
 }
 
-static int is_ascii(const uint16_t *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (p[i] >= 0x80) return 0;
-  return 1;
+/* Cuts *n at the first NUL of p; 1 if what is left is ASCII. */
+static int ascii_nul(const uint16_t *p, size_t *n) {
+  uint16_t any = 0;
+  size_t i = 0, m = *n;
+  for (; i < m && p[i]; i++) any |= p[i];
+  *n = i;
+  return any < 0x80;
 }
 static uint16_t fold_ascii(uint16_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 static int eq_fold(const uint16_t *x, const uint16_t *y, size_t n) {
@@ -2066,9 +2069,8 @@ static int compare(run *R, const trx_node *n) {
   size_t held = (sa != NULL) + (sb != NULL);
   ubuf *la = NULL, *lb = NULL;
   if (n->caseless && R->ascii_lower) { /* ASCII on both sides: compared folding as they go */
-    a.n = nul_len(a.p, a.n);
-    b.n = nul_len(b.p, b.n);
-    if (is_ascii(a.p, a.n) && is_ascii(b.p, b.n)) {
+    int aa = ascii_nul(a.p, &a.n), ab = ascii_nul(b.p, &b.n);
+    if (aa && ab) {
       int r = 0;
       switch ((trx_op)n->op) {
       case OP_EQUAL:
