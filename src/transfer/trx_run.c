@@ -1047,9 +1047,99 @@ eof:
   return ring_commit(R, TT_EOF);
 }
 
+/* The first byte at or after p (below e) that is NUL or one of set[0..4]
+ * (repeat one to use fewer), or e.  Bytes >= 0x80 do not stop it. */
+static PL_INLINE const uint8_t *scan_bytes(const uint8_t *p, const uint8_t *e, const char set[5]) {
+#if defined(__SSE2__)
+  const __m128i c0 = _mm_setzero_si128(), c1 = _mm_set1_epi8(set[0]), c2 = _mm_set1_epi8(set[1]),
+                c3 = _mm_set1_epi8(set[2]), c4 = _mm_set1_epi8(set[3]), c5 = _mm_set1_epi8(set[4]);
+  for (; e - p >= 16; p += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, c4), _mm_cmpeq_epi8(v, c5)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return p + __builtin_ctz(mask);
+  }
+#endif
+  for (; p < e; p++)
+    if (!*p || *p == (uint8_t)set[0] || *p == (uint8_t)set[1] || *p == (uint8_t)set[2] || *p == (uint8_t)set[3] ||
+        *p == (uint8_t)set[4])
+      break;
+  return p;
+}
+
+/* Appends the UTF-8 text [p, q) to b as UTF-16 (as u8in_get decodes it);
+ * the input chunk ends at e.  -1 on invalid UTF-8 or no memory. */
+static int put_utf8(ubuf *b, const uint8_t *p, const uint8_t *q, const uint8_t *e) {
+  while (p < q) {
+    const uint8_t *r = p;
+#if defined(__SSE2__)
+    for (; q - r >= 16; r += 16) {
+      unsigned mask = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)r));
+      if (mask) {
+        r += __builtin_ctz(mask);
+        goto found;
+      }
+    }
+#endif
+    while (r < q && *r < 0x80) r++;
+#if defined(__SSE2__)
+  found:
+#endif
+    if (r > p && put_ascii(b, p, (size_t)(r - p), e)) return -1;
+    if (r >= q) break;
+    int k = utf8_lead_len(*r);
+    int32_t cp;
+    if (q - r < k || (cp = utf8_decode(r, k)) < 0 || ubuf_put_cp(b, cp)) return -1;
+    p = r + k;
+  }
+  return 0;
+}
+
+/* The usual tokens of interchunk and postchunk in one go, straight from
+ * the input chunk: a blank up to '^' with no backslash, bracket or NUL in
+ * it, or a word up to its '$' (name, then "{...}" with no backslash or
+ * NUL, closed by "}$").  Anything else, or a token the chunk does not hold
+ * whole, is left to the general reader (-1, nothing consumed); otherwise
+ * the token's type, with the same text and state the general reader
+ * leaves. */
+static int fast_chunk_token(run *R, ubuf *b) {
+  pl_in *in = R->in.in;
+  const uint8_t *base = (const uint8_t *)in->p, *p = base + in->pos, *e = base + in->len, *q;
+  int type;
+  if (!R->inword) {
+    q = scan_bytes(p, e, "\\[^^");
+    if (q >= e || *q != '^') return -1;
+    type = TT_BLANK;
+  } else {
+    q = scan_bytes(p, e, "\\[{$^");
+    if (q >= e) return -1;
+    if (*q == '{') {
+      q = scan_bytes(q + 1, e, "\\}}}");
+      if (e - q < 2 || q[0] != '}' || q[1] != '$') return -1;
+      q++;
+    } else if (*q != '$') {
+      return -1;
+    }
+    type = TT_WORD;
+  }
+  if (put_utf8(b, p, q, e)) {
+    b->len = 0;
+    return -1;
+  }
+  in->pos = (size_t)(q + 1 - base);
+  R->inword = type == TT_BLANK;
+  return type;
+}
+
 static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
   if (R->cur != R->lastpos) return ring_next(R);
   ubuf *content = &ring_open(R)->s;
+  if (!R->in.n_back && !R->in.bad) {
+    int type = fast_chunk_token(R, content);
+    if (type >= 0) return ring_commit(R, type);
+  }
   for (;;) {
     copy_plain(R, content, SCAN_CHUNK);
     int32_t val = u8in_get(&R->in);
