@@ -178,6 +178,7 @@ static int rt_error(run *R, const trx_node *n, const char *what) {
 }
 
 static PL_INLINE void put(ubuf *b, const uint16_t *s, size_t n) {
+  if (!n) return; /* (b->p may be NULL then) */
   if (PL_LIKELY(n <= b->cap - b->len)) { /* room already: no call for short strings */
     uint16_t *d = b->p + b->len;
     b->len += n;
@@ -620,7 +621,8 @@ static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e
       ubuf *u = wstr(w, k);
       size_t n = nul_len(u->p, u->len), off = find16(u->p, n, c);
       sent *en;
-      if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, u->p + off, n - off))) return re_find(R, attr, u->p, n, b, e);
+      if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, off ? u->p + off : u->p, n - off))) /* (p may be NULL) */
+        return re_find(R, attr, u->p, n, b, e);
       w->tent[f][k] = en;
       w->toff[f][k] = (uint32_t)off;
       w->tever[f][k] = w->ver[k];
