@@ -1491,14 +1491,14 @@ static size_t word_key_len(const run *R, const uint16_t *s, size_t n) {
   return word_key_scalar(kind, s, n, i, inside);
 }
 
-/* A token's word through the patterns (its key is found once: tokens are
- * stepped again when they are read back after a rule). */
-static void apply_word(run *R, tok *t) {
+/* A token's word through the patterns, with the memo (its key is found
+ * once: tokens are stepped again when they are read back after a rule). */
+static PL_NOINLINE void apply_word_kept(run *R, tok *t) {
   const ubuf *w = &t->s;
   wmemo *M = R->wm;
   uint32_t n_in = ms_size(R);
   if (!n_in) return; /* nothing alive: nothing to step */
-  if (!M || n_in > WM_MAX_NODES) {
+  if (n_in > WM_MAX_NODES) {
     step_word(R, w);
     return;
   }
@@ -1551,6 +1551,11 @@ static void apply_word(run *R, tok *t) {
   M->slot[j].hash = h;
   M->slot[j].at = (uint32_t)(e - M->arena);
   M->used++;
+}
+
+static PL_INLINE void apply_word(run *R, tok *t) {
+  if (R->wm) apply_word_kept(R, t);
+  else step_word(R, &t->s);
 }
 
 /* ---- the fast path for fresh tokens ----
