@@ -1876,7 +1876,8 @@ static int eval_lu(run *R, const trx_node *n, ubuf *dst) {
     if (eval(R, kid(R, n, i), w)) return -1;
   R->in_lu = 0;
   if (R->kind == TRX_TRANSFER) {
-    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &word_use(R, R->word[0])->wb);
+    if (R->last_lword == 1 && R->word && R->word[0]) /* (NULL in a macro given a position past the words: Debian crashes) */
+      ubuf_copy(&R->out_wblank, &word_use(R, R->word[0])->wb);
   } else if (R->lword == 1 && R->word && R->word[1]) {
     ubuf_copy(&R->out_wblank, &word_use(R, R->word[1])->wb);
   }
@@ -1912,7 +1913,8 @@ static int eval_mlu(run *R, const trx_node *n, ubuf *dst) {
   }
   if (R->kind == TRX_POSTCHUNK) R->in_lu = 0; /* transfer leaves it set */
   if (R->kind == TRX_TRANSFER) {
-    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &word_use(R, R->word[0])->wb);
+    if (R->last_lword == 1 && R->word && R->word[0]) /* (NULL in a macro given a position past the words: Debian crashes) */
+      ubuf_copy(&R->out_wblank, &word_use(R, R->word[0])->wb);
   } else if (R->lword == 1 && R->word && R->word[1]) {
     ubuf_copy(&R->out_wblank, &word_use(R, R->word[1])->wb);
   }
