@@ -32,9 +32,13 @@ int trx_re_compile(trx_re **out, const uint16_t *pat, size_t len, pl_err *e, con
  * for the patterns the native matcher cannot run). */
 int trx_re_validate(const trx_re *re, pl_err *e, const char *name);
 void trx_re_free(trx_re *re);
-/* 1 if the pattern is one of the rule compiler's own (lem, lemh, whole,
- * tags...), which the matcher runs as a simple scan. */
+/* Which of the rule compiler's own patterns (lem, lemh, whole, tags...)
+ * the pattern is, which the matcher runs as a simple scan; TRX_B_NONE if
+ * none. */
+enum { TRX_B_NONE, TRX_B_LEM, TRX_B_LEMH, TRX_B_WHOLE, TRX_B_TAGS, TRX_B_CONTENT, TRX_B_CHNAME };
 int trx_re_builtin(const trx_re *re);
+/* 1 if every match is checked against ICU (PARLEY_RE_VERIFY). */
+int trx_re_verifying(const trx_re *re);
 /* The code unit every match starts with (an ASCII non-letter), or -1: a
  * match found in the string from its first such unit on is the match in
  * the whole string. */

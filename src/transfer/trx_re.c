@@ -62,7 +62,15 @@ struct trx_re {
 
 /* The attribute patterns the rule compiler writes into every file, with
  * scanners equivalent to the backtracking matcher on them. */
-enum { B_NONE, B_LEM, B_LEMH, B_WHOLE, B_TAGS, B_CONTENT, B_CHNAME };
+enum {
+  B_NONE = TRX_B_NONE,
+  B_LEM = TRX_B_LEM,
+  B_LEMH = TRX_B_LEMH,
+  B_WHOLE = TRX_B_WHOLE,
+  B_TAGS = TRX_B_TAGS,
+  B_CONTENT = TRX_B_CONTENT,
+  B_CHNAME = TRX_B_CHNAME
+};
 static const struct {
   const char *pat;
   int id;
@@ -513,7 +521,8 @@ static URegularExpression *icu_of(const trx_re *r, URegularExpression **slot) {
   return *slot;
 }
 
-int trx_re_builtin(const trx_re *r) { return r->native && r->builtin != B_NONE; }
+int trx_re_builtin(const trx_re *r) { return r->native ? r->builtin : B_NONE; }
+int trx_re_verifying(const trx_re *r) { return r->verify; }
 int32_t trx_re_first(const trx_re *r) { return r->native && !r->anchored ? r->first : -1; }
 
 void trx_re_free(trx_re *r) {

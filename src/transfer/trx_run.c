@@ -34,6 +34,7 @@
 #endif
 
 #include "../base/args.h"
+#include "../base/hash.h"
 #include "../base/u8in.h"
 #include "trx_int.h"
 
@@ -45,6 +46,8 @@ enum { TT_WORD, TT_BLANK, TT_EOF };
 typedef struct tok {
   int type;
   ubuf s;
+  uint32_t klen;  /* with khash: the word memo's key of the token, once found (klen + 1; 0 not yet) */
+  uint64_t khash;
 } tok;
 
 typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chunk, t = queue, wb) */
@@ -55,10 +58,15 @@ typedef struct tword { /* TransferWord (s, t, r, wb) or InterchunkWord (s = chun
   struct sent *ent[3]; /* the whole-string table entry of string k, valid while ever[k] == ver[k] */
   uint32_t ever[3];
   uint32_t epoch[3]; /* of the table when ent[k] was set */
-  struct sent *tent[3]; /* the tag-table entry of string k (from its first '<'), valid while tever[k] == ver[k] */
-  uint32_t tever[3];
-  uint32_t tepoch[3];
-  uint32_t toff[3]; /* where that part starts */
+  /* the tag-table entry of string k from its first '<' ([0][k]) or its
+   * first tch[k] ([1][k]), valid while tever[.][k] == ver[k] */
+  struct sent *tent[2][3];
+  uint32_t tever[2][3];
+  uint32_t tepoch[2][3];
+  uint32_t toff[2][3]; /* where that part starts */
+  uint16_t tch[3];
+  struct cpart *cp; /* interchunk: per attribute, chunk_span() of (s, t) at versions (ver[0], ver[1]) */
+  const ubuf *src; /* not made yet: the token it is made from at its first use (see word_use) */
 } tword;
 
 typedef struct run {
@@ -78,6 +86,7 @@ typedef struct run {
   /* MatchState */
   uint32_t ms[MS_RING];
   uint32_t ms_first, ms_last; /* ring positions, below MS_RING */
+  struct wmemo *wm; /* words through the patterns, remembered (see apply_word) */
 
   ubuf **tmpword, **tmpblank;
   size_t n_tw, cap_tw, n_tb, cap_tb;
@@ -115,8 +124,10 @@ typedef struct run {
   uint32_t gen; /* versions of word strings */
   struct stab *whole, *tags; /* tables of results by string (see below) */
   uint8_t *attr_class; /* per attribute: AC_* */
+  int32_t *attr_first; /* per attribute: trx_re_first() */
   int ascii_lower; /* the default locale lowercases ASCII as ASCII */
   UBreakIterator *title_bi;
+  struct tmemo *case_memo[3]; /* lower, upper and title casings of short strings, kept */
   size_t n_tmp, cap_tmp;
 } run;
 
@@ -167,11 +178,30 @@ static int rt_error(run *R, const trx_node *n, const char *what) {
 }
 
 static PL_INLINE void put(ubuf *b, const uint16_t *s, size_t n) {
+  if (!n) return; /* (b->p may be NULL then) */
   if (PL_LIKELY(n <= b->cap - b->len)) { /* room already: no call for short strings */
-    if (n >= 16) memcpy(b->p + b->len, s, n * sizeof *s);
-    else
-      for (size_t i = 0; i < n; i++) b->p[b->len + i] = s[i];
+    uint16_t *d = b->p + b->len;
     b->len += n;
+    if (n >= 4 && n <= 8) { /* two overlapping 8-byte moves, both read first */
+      uint64_t x, y;
+      memcpy(&x, s, 8);
+      memcpy(&y, s + n - 4, 8);
+      memcpy(d, &x, 8);
+      memcpy(d + n - 4, &y, 8);
+    } else if (n > 8 && n <= 16) { /* two overlapping 16-byte moves */
+#if defined(__SSE2__)
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+      __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 8));
+      _mm_storeu_si128((__m128i *)(void *)d, x);
+      _mm_storeu_si128((__m128i *)(void *)(d + n - 8), y);
+#else
+      memmove(d, s, n * sizeof *s);
+#endif
+    } else if (n > 16) {
+      memcpy(d, s, n * sizeof *s);
+    } else {
+      for (size_t i = 0; i < n; i++) d[i] = s[i];
+    }
     return;
   }
   ubuf_append(b, s, n);
@@ -195,9 +225,70 @@ static size_t nul_len(const uint16_t *s, size_t n) { /* ICU sees the string up t
     if (!s[i]) return i;
   return n;
 }
+/* The index of the first c in s[0..n), or n. */
+static PL_INLINE size_t find16(const uint16_t *s, size_t n, uint16_t c) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i v = _mm_set1_epi16((short)c);
+  for (; n - i >= 8; i += 8) {
+    unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), v));
+    if (mask) return i + (size_t)(__builtin_ctz(mask) / 2);
+  }
+#endif
+  while (i < n && s[i] != c) i++;
+  return i;
+}
 static uint16_t at(const ubuf *b, size_t i) { return i < b->len ? b->p[i] : 0; }
-static int eq16(const uint16_t *a, size_t na, const uint16_t *b, size_t nb) {
-  return na == nb && (!na || !memcmp(a, b, na * sizeof *a));
+/* 1 if a[0..n) == b[0..n): inline, since the strings compared are short
+ * (tags, lemmas, keys) and a call to memcmp costs more than the compare. */
+static PL_INLINE int same16(const uint16_t *a, const uint16_t *b, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 8) {
+    size_t i = 0;
+    for (; n - i > 8; i += 8) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(a + i));
+      __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi16(x, y)) != 0xFFFF) return 0;
+    }
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(a + n - 8)); /* the last 8, overlapping */
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + n - 8));
+    return _mm_movemask_epi8(_mm_cmpeq_epi16(x, y)) == 0xFFFF;
+  }
+#endif
+  if (n >= 4) {
+    uint64_t x, y, u, v;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    memcpy(&u, a + n - 4, 8);
+    memcpy(&v, b + n - 4, 8);
+    return x == y && u == v;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+static int eq16(const uint16_t *a, size_t na, const uint16_t *b, size_t nb) { return na == nb && same16(a, b, na); }
+
+/* out_u16, eight ASCII units at a time (packed to bytes); the rest, and
+ * growth, go through out_u16. */
+static PL_INLINE void out16(pl_out *o, const uint16_t *s, size_t n) {
+#if defined(__SSE2__)
+  bbuf *b = &o->b;
+  if (n >= 8 && n <= b->cap - b->len) {
+    char *d = b->p + b->len;
+    size_t i = 0;
+    const __m128i hi = _mm_set1_epi16((short)0xFF80), zero = _mm_setzero_si128();
+    for (; n - i >= 8; i += 8) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(v, hi), zero)) != 0xFFFF) break;
+      _mm_storel_epi64((__m128i *)(void *)(d + i), _mm_packus_epi16(v, v));
+    }
+    b->len += i;
+    s += i;
+    n -= i;
+  }
+#endif
+  out_u16(o, s, n);
 }
 
 /* Appends the ICU full-string case mapping of s (default locale) to dst;
@@ -237,23 +328,58 @@ static int ascii_map(run *R, ubuf *d, const uint16_t *s, size_t n, int up) {
   d->len += n;
   return 1;
 }
-static void lower(run *R, ubuf *d, const uint16_t *s, size_t n) {
-  if (!ascii_map(R, d, s, n, 0)) map_case(d, s, n, 0, NULL);
-}
-static void upper(run *R, ubuf *d, const uint16_t *s, size_t n) {
-  if (!ascii_map(R, d, s, n, 1)) map_case(d, s, n, 1, NULL);
-}
 /* u_strToTitle with no iterator builds a word break iterator for the
  * default locale on every call; each run opens one (the same one ICU would
  * build) and keeps it. */
-static void title(run *R, ubuf *d, const uint16_t *s, size_t n) {
-  if (!R->title_bi) {
+static void map_case_icu(run *R, ubuf *d, const uint16_t *s, size_t n, int how) {
+  if (how == 2 && !R->title_bi) {
     UErrorCode e2 = U_ZERO_ERROR;
     R->title_bi = ubrk_open(UBRK_WORD, NULL, NULL, 0, &e2);
     if (U_FAILURE(e2)) R->title_bi = NULL;
   }
-  map_case(d, s, n, 2, R->title_bi);
+  map_case(d, s, n, how, how == 2 ? R->title_bi : NULL);
 }
+
+/* ICU's case mappings give the same result for the same string (the
+ * default locale and the iterator do not change during a run), and the
+ * same chunk names and lemmas are mapped again and again: short ones are
+ * kept in a small direct-mapped table per mapping (lower, upper, title). */
+#define TM_SLOTS 256
+#define TM_IN 24
+#define TM_OUT 48
+typedef struct tmemo {
+  uint8_t nin[TM_SLOTS], nout[TM_SLOTS]; /* nin 0: empty */
+  uint16_t in[TM_SLOTS][TM_IN], out[TM_SLOTS][TM_OUT];
+} tmemo;
+
+static void map_case_kept(run *R, ubuf *d, const uint16_t *s, size_t n, int how) {
+  tmemo *M = R->case_memo[how];
+  if (!n || n > TM_IN || (!M && !(M = R->case_memo[how] = calloc(1, sizeof *M)))) {
+    map_case_icu(R, d, s, n, how);
+    return;
+  }
+  size_t j = (size_t)pl_hash(s, n * sizeof *s) & (TM_SLOTS - 1);
+  if (M->nin[j] == n && same16(M->in[j], s, n)) {
+    put(d, M->out[j], M->nout[j]);
+    return;
+  }
+  size_t at = d->len;
+  map_case_icu(R, d, s, n, how);
+  if (d->len - at <= TM_OUT && !d->failed) {
+    M->nin[j] = (uint8_t)n;
+    memcpy(M->in[j], s, n * sizeof *s);
+    M->nout[j] = (uint8_t)(d->len - at);
+    memcpy(M->out[j], d->p + at, (d->len - at) * sizeof *s);
+  }
+}
+
+static void lower(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!ascii_map(R, d, s, n, 0)) map_case_kept(R, d, s, n, 0);
+}
+static void upper(run *R, ubuf *d, const uint16_t *s, size_t n) {
+  if (!ascii_map(R, d, s, n, 1)) map_case_kept(R, d, s, n, 1);
+}
+static void title(run *R, ubuf *d, const uint16_t *s, size_t n) { map_case_kept(R, d, s, n, 2); }
 
 static UChar32 cp_at(const uint16_t *s, size_t n, size_t i) {
   UChar32 c = s[i];
@@ -346,14 +472,17 @@ static void re_match(run *R, int32_t attr, const uint16_t *s, size_t n, ubuf *ds
  * ("<n>", "<(?:det|prn)>"...) whose every match starts with '<': for them
  * the key is the string from its first '<' on, since the text before it
  * cannot change where or whether they match, and tag sequences are few
- * (AC_TAGS).  Other patterns key on the whole string (AC_WHOLE); the
+ * (AC_TAGS).  The same holds for any other unit every match starts with,
+ * such as the '#' of lemq (AC_FROM: most words have none, so one entry
+ * serves them all).  Other patterns key on the whole string (AC_WHOLE); the
  * patterns every file has (lem, tags, whole...) are simple scans, cheaper
- * than a lookup (AC_DIRECT).  A table is emptied when it fills up. */
+ * than a lookup (AC_DIRECT, and AC_LEM, AC_LEMH, AC_ALL scanned inline).
+ * A table is emptied when it fills up. */
 #define ST_CAP 32768 /* slots; at most half are used */
 #define UNKNOWN_SPAN 0xFFFFFFFEu
 #define NOT_FOUND 0xFFFFFFFFu
 
-enum { AC_NONE, AC_DIRECT, AC_TAGS, AC_WHOLE };
+enum { AC_NONE, AC_DIRECT, AC_TAGS, AC_WHOLE, AC_LEM, AC_LEMH, AC_ALL, AC_FROM };
 
 typedef struct stslot {
   uint32_t hash;
@@ -372,11 +501,7 @@ typedef struct stab {
   uint32_t epoch;        /* bumped when emptied */
 } stab;
 
-static uint32_t hash16(const uint16_t *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
-  return h;
-}
+static uint32_t hash16(const uint16_t *s, size_t n) { return (uint32_t)pl_hash(s, n * sizeof *s); }
 
 static void st_clear(stab *T) {
   for (size_t i = 0; i < T->cap; i++) {
@@ -416,7 +541,7 @@ static sent *st_get(run *R, stab *T, const uint16_t *s, size_t n) {
   for (size_t j = h & (T->cap - 1);; j = (j + 1) & (T->cap - 1)) {
     sent *e = T->slot[j].e;
     if (!e) break;
-    if (T->slot[j].hash == h && e->len == n && (!n || !memcmp(e->s, s, n * sizeof *s))) return e;
+    if (T->slot[j].hash == h && e->len == n && same16(e->s, s, n)) return e;
   }
   if (T->used >= T->cap / 2) {
     stslot *big = T->cap < T->max ? calloc(T->cap * 2, sizeof *big) : NULL;
@@ -472,21 +597,39 @@ static int re_find_w(run *R, int32_t attr, tword *w, int k, size_t *b, size_t *e
     ubuf *u = wstr(w, k);
     return re_find(R, attr, u->p, u->len, b, e);
   }
-  case AC_TAGS: {
-    if (w->tever[k] != w->ver[k] || w->tepoch[k] != R->tags->epoch) {
+  case AC_LEM: /* the rule compiler's lem, lemh and whole, scanned here (ICU sees the string up to a NUL) */
+  case AC_LEMH:
+  case AC_ALL: {
+    ubuf *u = wstr(w, k);
+    const uint16_t *p = u->p;
+    size_t n = u->len, i = 0;
+    if (R->attr_class[attr] == AC_ALL) i = nul_len(p, n);
+    else if (R->attr_class[attr] == AC_LEM)
+      while (i < n && p[i] != '<' && p[i]) i++;
+    else
+      while (i < n && p[i] != '<' && p[i] != '#' && p[i]) i++;
+    if (!i) return 0;
+    *b = 0;
+    *e = i;
+    return 1;
+  }
+  case AC_TAGS:
+  case AC_FROM: {
+    int f = R->attr_class[attr] == AC_FROM;
+    uint16_t c = f ? (uint16_t)R->attr_first[attr] : '<';
+    if (w->tever[f][k] != w->ver[k] || w->tepoch[f][k] != R->tags->epoch || (f && w->tch[k] != c)) {
       ubuf *u = wstr(w, k);
-      static const uint16_t none[1];
-      const uint16_t *p = u->p ? u->p : none; /* an empty string may have no storage */
-      size_t n = nul_len(p, u->len), off = 0;
-      while (off < n && p[off] != '<') off++;
+      size_t n = nul_len(u->p, u->len), off = find16(u->p, n, c);
       sent *en;
-      if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, p + off, n - off))) return re_find(R, attr, p, n, b, e);
-      w->tent[k] = en;
-      w->toff[k] = (uint32_t)off;
-      w->tever[k] = w->ver[k];
-      w->tepoch[k] = R->tags->epoch;
+      if (n - off >= 0xFFFF || !(en = st_get(R, R->tags, off ? u->p + off : u->p, n - off))) /* (p may be NULL) */
+        return re_find(R, attr, u->p, n, b, e);
+      w->tent[f][k] = en;
+      w->toff[f][k] = (uint32_t)off;
+      w->tever[f][k] = w->ver[k];
+      w->tepoch[f][k] = R->tags->epoch;
+      if (f) w->tch[k] = c;
     }
-    return st_span(R, attr, w->tent[k], w->toff[k], b, e);
+    return st_span(R, attr, w->tent[f][k], w->toff[f][k], b, e);
   }
   case AC_WHOLE: {
     if (w->ever[k] != w->ver[k] || w->epoch[k] != R->whole->epoch) {
@@ -529,14 +672,74 @@ static void re_replace_w(run *R, int32_t attr, tword *w, int k, const ubuf *v) {
   w->ver[k] = ++R->gen;
 }
 
-/* InterchunkWord::chunkPart */
+/* InterchunkWord::chunkPart, as where its value is: CP_NONE (empty),
+ * CP_S (s[b, e)), CP_T (t[b, e)) or CP_ST (the match in s + t, which
+ * chunk_part() computes). */
+enum { CP_NONE, CP_S, CP_T, CP_ST };
+
+typedef struct cpart {
+  uint32_t v0, v1, b, e;
+  int kind;
+} cpart;
+
+static int chunk_span_of(run *R, int32_t attr, tword *w, size_t *b, size_t *e) {
+  if (!re_find_w(R, attr, w, 0, b, e) || *b == *e) {
+    /* only a match of the whole queue counts: a pattern whose every match
+     * starts with some unit cannot give one unless the queue starts with it
+     * (the queue of a chunk starts with '{', tag patterns with '<') */
+    if (attr >= 0 && R->attr_first[attr] >= 0 && (!w->t.len || w->t.p[0] != R->attr_first[attr])) return CP_NONE;
+    if (re_find_w(R, attr, w, 1, b, e) && *e - *b == w->t.len) return CP_T;
+    return CP_NONE;
+  }
+  return *e - *b == w->s.len ? CP_ST : CP_S;
+}
+
+/* chunk_span_of(), kept per word and attribute while s and t are unchanged
+ * (a rule clips the same part of a word again and again). */
+static int chunk_span(run *R, int32_t attr, tword *w, size_t *b, size_t *e) {
+  if (attr < 0 || (uint32_t)attr >= R->R->n_attrs) return chunk_span_of(R, attr, w, b, e);
+  if (!w->cp && !(w->cp = calloc(R->R->n_attrs, sizeof *w->cp))) return chunk_span_of(R, attr, w, b, e);
+  cpart *c = &w->cp[attr];
+  if (c->v0 == w->ver[0] && c->v1 == w->ver[1]) {
+    *b = c->b;
+    *e = c->e;
+    return c->kind;
+  }
+  int k = chunk_span_of(R, attr, w, b, e);
+  if (k == CP_NONE) *b = *e = 0;
+  if (*e <= UINT32_MAX) {
+    c->v0 = w->ver[0];
+    c->v1 = w->ver[1];
+    c->b = (uint32_t)*b;
+    c->e = (uint32_t)*e;
+    c->kind = k;
+  }
+  return k;
+}
+
 static void chunk_part(run *R, int32_t attr, tword *w, ubuf *dst) {
   size_t b, e;
-  if (!re_find_w(R, attr, w, 0, &b, &e) || b == e) {
-    if (re_find_w(R, attr, w, 1, &b, &e) && e - b == w->t.len) put(dst, w->t.p + b, e - b);
+  int k = chunk_span(R, attr, w, &b, &e);
+  if (k == CP_T) {
+    put(dst, w->t.p + b, e - b);
     return;
   }
-  if (e - b == w->s.len) {
+  if (k == CP_ST) {
+    int c = R->attr_class[attr];
+    if (c == AC_ALL || c == AC_LEM || c == AC_LEMH) {
+      /* the scan matched all of s, so it found no stop in it: on s + t it
+       * goes on into t (s is not empty: an empty match went to the queue) */
+      const uint16_t *q = w->t.p;
+      size_t n = w->t.len, i = 0;
+      if (c == AC_ALL) i = nul_len(q, n);
+      else if (c == AC_LEM)
+        while (i < n && q[i] != '<' && q[i]) i++;
+      else
+        while (i < n && q[i] != '<' && q[i] != '#' && q[i]) i++;
+      put(dst, w->s.p, w->s.len);
+      put(dst, q, i);
+      return;
+    }
     ubuf *t = tmp_get(R);
     if (!t) {
       nomem(R);
@@ -548,7 +751,7 @@ static void chunk_part(run *R, int32_t attr, tword *w, ubuf *dst) {
     tmp_put(R, 1);
     return;
   }
-  put(dst, w->s.p + b, e - b);
+  if (k == CP_S) put(dst, w->s.p + b, e - b);
 }
 
 /* TransferBase::combineWblanks, into `first`. */
@@ -647,6 +850,7 @@ static tok *ring_open(run *R) {
   }
   tok *t = &R->ring[i];
   ubuf_reset(&t->s);
+  t->klen = 0;
   return t;
 }
 static tok *ring_commit(run *R, int type) {
@@ -845,9 +1049,99 @@ eof:
   return ring_commit(R, TT_EOF);
 }
 
+/* The first byte at or after p (below e) that is NUL or one of set[0..4]
+ * (repeat one to use fewer), or e.  Bytes >= 0x80 do not stop it. */
+static PL_INLINE const uint8_t *scan_bytes(const uint8_t *p, const uint8_t *e, const char set[5]) {
+#if defined(__SSE2__)
+  const __m128i c0 = _mm_setzero_si128(), c1 = _mm_set1_epi8(set[0]), c2 = _mm_set1_epi8(set[1]),
+                c3 = _mm_set1_epi8(set[2]), c4 = _mm_set1_epi8(set[3]), c5 = _mm_set1_epi8(set[4]);
+  for (; e - p >= 16; p += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c0), _mm_cmpeq_epi8(v, c1)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, c3)));
+    hit = _mm_or_si128(hit, _mm_or_si128(_mm_cmpeq_epi8(v, c4), _mm_cmpeq_epi8(v, c5)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return p + __builtin_ctz(mask);
+  }
+#endif
+  for (; p < e; p++)
+    if (!*p || *p == (uint8_t)set[0] || *p == (uint8_t)set[1] || *p == (uint8_t)set[2] || *p == (uint8_t)set[3] ||
+        *p == (uint8_t)set[4])
+      break;
+  return p;
+}
+
+/* Appends the UTF-8 text [p, q) to b as UTF-16 (as u8in_get decodes it);
+ * the input chunk ends at e.  -1 on invalid UTF-8 or no memory. */
+static int put_utf8(ubuf *b, const uint8_t *p, const uint8_t *q, const uint8_t *e) {
+  while (p < q) {
+    const uint8_t *r = p;
+#if defined(__SSE2__)
+    for (; q - r >= 16; r += 16) {
+      unsigned mask = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)r));
+      if (mask) {
+        r += __builtin_ctz(mask);
+        goto found;
+      }
+    }
+#endif
+    while (r < q && *r < 0x80) r++;
+#if defined(__SSE2__)
+  found:
+#endif
+    if (r > p && put_ascii(b, p, (size_t)(r - p), e)) return -1;
+    if (r >= q) break;
+    int k = utf8_lead_len(*r);
+    int32_t cp;
+    if (q - r < k || (cp = utf8_decode(r, k)) < 0 || ubuf_put_cp(b, cp)) return -1;
+    p = r + k;
+  }
+  return 0;
+}
+
+/* The usual tokens of interchunk and postchunk in one go, straight from
+ * the input chunk: a blank up to '^' with no backslash, bracket or NUL in
+ * it, or a word up to its '$' (name, then "{...}" with no backslash or
+ * NUL, closed by "}$").  Anything else, or a token the chunk does not hold
+ * whole, is left to the general reader (-1, nothing consumed); otherwise
+ * the token's type, with the same text and state the general reader
+ * leaves. */
+static int fast_chunk_token(run *R, ubuf *b) {
+  pl_in *in = R->in.in;
+  const uint8_t *base = (const uint8_t *)in->p, *p = base + in->pos, *e = base + in->len, *q;
+  int type;
+  if (!R->inword) {
+    q = scan_bytes(p, e, "\\[^^");
+    if (q >= e || *q != '^') return -1;
+    type = TT_BLANK;
+  } else {
+    q = scan_bytes(p, e, "\\[{$^");
+    if (q >= e) return -1;
+    if (*q == '{') {
+      q = scan_bytes(q + 1, e, "\\}}}");
+      if (e - q < 2 || q[0] != '}' || q[1] != '$') return -1;
+      q++;
+    } else if (*q != '$') {
+      return -1;
+    }
+    type = TT_WORD;
+  }
+  if (put_utf8(b, p, q, e)) {
+    b->len = 0;
+    return -1;
+  }
+  in->pos = (size_t)(q + 1 - base);
+  R->inword = type == TT_BLANK;
+  return type;
+}
+
 static tok *read_token_chunk(run *R) { /* interchunk and postchunk */
   if (R->cur != R->lastpos) return ring_next(R);
   ubuf *content = &ring_open(R)->s;
+  if (!R->in.n_back && !R->in.bad) {
+    int type = fast_chunk_token(R, content);
+    if (type >= 0) return ring_commit(R, type);
+  }
   for (;;) {
     copy_plain(R, content, SCAN_CHUNK);
     int32_t val = u8in_get(&R->in);
@@ -1020,7 +1314,7 @@ static void apply_rest(run *R, const ubuf *w, size_t i) {
 
 /* A word through the patterns (Transfer::applyWord & co.): '^', its
  * characters and tags, '$'. */
-static void apply_word(run *R, const ubuf *w) {
+static void step_word(run *R, const ubuf *w) {
   size_t i = 0;
   if (R->ms_last == ((R->ms_first + 1) & (MS_RING - 1)) && R->ms[R->ms_first] == R->R->initial) {
     R->ms_first = 0; /* from the initial node alone: its step on '^' is known */
@@ -1034,6 +1328,234 @@ static void apply_word(run *R, const ubuf *w) {
     if (R->ms_first == R->ms_last) return;
   }
   apply_rest(R, w, i);
+}
+
+/* ---- words through the patterns, remembered ----
+ * The nodes alive after a word depend only on the nodes alive before it
+ * (in their ring order, repeats included) and on the part of the word that
+ * step_word() reads, and the same few states meet the same words again and
+ * again (interchunk sees the same chunk names and tags all the time).  So
+ * the result is kept by (nodes before, that part of the word) in a table
+ * whose entries live in one arena; both are emptied when full.  The ring's
+ * positions play no part: every step reads and writes relative to them. */
+#define WM_SLOTS 65536u      /* at most; a power of two, at most half are used */
+#define WM_ARENA (1u << 20)  /* u32 units, at most */
+#define WM_MAX_NODES 64u
+#define WM_MAX_KEY 1024u
+#define WM_ENTRY_MAX (3 + 2 * WM_MAX_NODES + WM_MAX_KEY / 2)
+
+typedef struct wmslot {
+  uint64_t hash; /* 0: empty */
+  uint32_t at;   /* the entry's offset in the arena */
+} wmslot;
+
+/* Both start small and grow (a lookup in a big sparse table misses the
+ * cache), up to WM_SLOTS and WM_ARENA; then they are emptied. */
+typedef struct wmemo {
+  wmslot *slot;
+  uint32_t *arena; /* entries: n_in, n_out, key length, nodes in, nodes out, key (u16 pairs) */
+  size_t slots, max_slots, used, a_used, a_cap, a_max;
+} wmemo;
+
+static wmemo *wm_new(void) {
+  wmemo *M = calloc(1, sizeof *M);
+  if (!M) return NULL;
+  const char *v = getenv("PARLEY_TRX_TABLE"); /* small tables, for tests */
+  int small = v && atoi(v) >= 16;
+  M->slots = small ? 16 : 1024;
+  M->max_slots = small ? 16 : WM_SLOTS;
+  M->a_cap = small ? 4 * WM_ENTRY_MAX : 16384;
+  M->a_max = small ? M->a_cap : WM_ARENA;
+  M->slot = calloc(M->slots, sizeof *M->slot);
+  M->arena = malloc(M->a_cap * sizeof *M->arena);
+  if (!M->slot || !M->arena) {
+    free(M->slot);
+    free(M->arena);
+    free(M);
+    return NULL;
+  }
+  return M;
+}
+
+static void wm_free(wmemo *M) {
+  if (!M) return;
+  free(M->slot);
+  free(M->arena);
+  free(M);
+}
+
+/* Room for an entry of `need` units and one more slot: the arena and the
+ * slots grow, or everything is emptied. */
+static void wm_room(wmemo *M, size_t need) {
+  if (M->a_cap - M->a_used < need) {
+    size_t cap = M->a_cap * 2;
+    uint32_t *p = cap <= M->a_max ? realloc(M->arena, cap * sizeof *p) : NULL;
+    if (p) {
+      M->arena = p;
+      M->a_cap = cap;
+    } else {
+      memset(M->slot, 0, M->slots * sizeof *M->slot);
+      M->used = M->a_used = 0;
+    }
+  }
+  if (M->used >= M->slots / 2) {
+    size_t cap = M->slots * 2;
+    wmslot *big = cap <= M->max_slots ? calloc(cap, sizeof *big) : NULL;
+    if (big) {
+      for (size_t i = 0; i < M->slots; i++) {
+        if (!M->slot[i].hash) continue;
+        size_t j = (size_t)M->slot[i].hash & (cap - 1);
+        while (big[j].hash) j = (j + 1) & (cap - 1);
+        big[j] = M->slot[i];
+      }
+      free(M->slot);
+      M->slot = big;
+      M->slots = cap;
+    } else {
+      memset(M->slot, 0, M->slots * sizeof *M->slot);
+      M->used = M->a_used = 0;
+    }
+  }
+}
+
+/* How many units of word s[0..n) step_word() reads: up to and with the
+ * unit where it stops, or n (also when it looks for a '>' up to the end or
+ * reads past it after a final backslash).  From s[i], inside a tag if
+ * `inside`. */
+static size_t word_key_scalar(trx_kind kind, const uint16_t *s, size_t n, size_t i, int inside) {
+  if (inside) {
+    while (i < n && s[i] != '>') i++;
+    if (i >= n) return n;
+    i++;
+  }
+  for (; i < n; i++) {
+    uint16_t c = s[i];
+    if (c > '\\') {
+      if (c == '{' && kind != TRX_TRANSFER) return i + 1;
+    } else if (c == '\\') {
+      i++;
+    } else if (c == '<') {
+      if (kind == TRX_POSTCHUNK) return i + 1;
+      size_t j = i + 1;
+      while (j < n && s[j] != '>') j++;
+      if (j >= n) return n;
+      i = j;
+    } else if (kind == TRX_TRANSFER) {
+      if (c == '/') return i + 1;
+      if (c == '[' && i + 1 < n && s[i + 1] == '[') {
+        for (; i < n; i++) { /* as step_word skips a word-bound blank */
+          if (s[i] == '\\') i++;
+          else if (i >= 4 && s[i] == '^' && s[i - 1] == ']' && s[i - 2] == ']') break;
+        }
+      }
+    }
+  }
+  return n;
+}
+
+/* The same, eight units at a time: a unit is inside a tag when the last
+ * '<' before it comes after the last '>' before it.  Backslashes and '['
+ * outside tags go to the scalar loop. */
+static size_t word_key_len(const run *R, const uint16_t *s, size_t n) {
+  trx_kind kind = R->kind;
+  size_t i = 0;
+  int inside = 0;
+#if defined(__SSE2__)
+  const __m128i lt = _mm_set1_epi16('<'), gt = _mm_set1_epi16('>'), bs = _mm_set1_epi16('\\');
+  const __m128i x1 = _mm_set1_epi16(kind == TRX_TRANSFER ? '/' : '{');
+  const __m128i x2 = _mm_set1_epi16(kind == TRX_TRANSFER ? '[' : '{');
+  for (; n - i >= 8; i += 8) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    unsigned ml = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(v, lt));
+    unsigned mg = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(v, gt));
+    unsigned ms = (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi16(v, bs), _mm_or_si128(_mm_cmpeq_epi16(v, x1), _mm_cmpeq_epi16(v, x2))));
+    if (kind == TRX_POSTCHUNK) { /* '<' ends the word there: no tags */
+      ms |= ml;
+      ml = mg = 0;
+    }
+    while (ms) {
+      unsigned bit = (unsigned)__builtin_ctz(ms);
+      unsigned below = (ml | mg) & ((1u << bit) - 1);
+      int in = below ? (int)((ml >> (31 - __builtin_clz(below))) & 1) : inside;
+      if (!in) {
+        size_t p = i + bit / 2;
+        if (s[p] == '\\' || s[p] == '[') return word_key_scalar(kind, s, n, p, 0);
+        return p + 1;
+      }
+      ms &= ~(3u << bit);
+    }
+    if (ml | mg) inside = (int)((ml >> (31 - __builtin_clz(ml | mg))) & 1);
+  }
+#endif
+  return word_key_scalar(kind, s, n, i, inside);
+}
+
+/* A token's word through the patterns, with the memo (its key is found
+ * once: tokens are stepped again when they are read back after a rule). */
+static PL_NOINLINE void apply_word_kept(run *R, tok *t) {
+  const ubuf *w = &t->s;
+  wmemo *M = R->wm;
+  uint32_t n_in = ms_size(R);
+  if (!n_in) return; /* nothing alive: nothing to step */
+  if (n_in > WM_MAX_NODES) {
+    step_word(R, w);
+    return;
+  }
+  if (!t->klen) {
+    size_t k = word_key_len(R, w->p, w->len);
+    t->klen = k > WM_MAX_KEY ? UINT32_MAX : (uint32_t)k + 1;
+    if (k <= WM_MAX_KEY) t->khash = pl_hash(w->p, k * sizeof *w->p);
+  }
+  if (t->klen == UINT32_MAX) {
+    step_word(R, w);
+    return;
+  }
+  size_t klen = t->klen - 1;
+  uint64_t h = t->khash;
+  for (uint32_t i = R->ms_first, k = 0; k < n_in; k++, i = (i + 1) & (MS_RING - 1))
+    h = ((h ^ R->ms[i]) * 0x9E3779B97F4A7C15ull) ^ (h >> 29);
+  if (!h) h = 1;
+  size_t mask = M->slots - 1, j = (size_t)h & mask;
+  for (; M->slot[j].hash; j = (j + 1) & mask) {
+    if (M->slot[j].hash != h) continue;
+    const uint32_t *e = M->arena + M->slot[j].at;
+    if (e[0] != n_in || e[2] != klen) continue;
+    const uint32_t *in = e + 3, *out = in + n_in, *key = out + e[1];
+    uint32_t i = R->ms_first, k = 0;
+    for (; k < n_in && R->ms[i] == in[k]; k++) i = (i + 1) & (MS_RING - 1);
+    if (k < n_in || !same16((const uint16_t *)(const void *)key, w->p, klen)) continue;
+    memcpy(R->ms, out, e[1] * sizeof *out);
+    R->ms_first = 0;
+    R->ms_last = e[1];
+    return;
+  }
+  /* not known: step it, and keep the result */
+  wm_room(M, 3 + n_in + WM_MAX_NODES + (klen + 1) / 2);
+  uint32_t *e = M->arena + M->a_used;
+  e[0] = n_in;
+  for (uint32_t i = R->ms_first, k = 0; k < n_in; k++, i = (i + 1) & (MS_RING - 1)) e[3 + k] = R->ms[i];
+  step_word(R, w);
+  uint32_t n_out = ms_size(R);
+  if (n_out > WM_MAX_NODES) return;
+  e[1] = n_out;
+  e[2] = (uint32_t)klen;
+  uint32_t *out = e + 3 + n_in;
+  for (uint32_t i = R->ms_first, k = 0; k < n_out; k++, i = (i + 1) & (MS_RING - 1)) out[k] = R->ms[i];
+  uint32_t *key = out + n_out;
+  memcpy(key, w->p, klen * sizeof *w->p);
+  M->a_used += 3 + n_in + n_out + (klen + 1) / 2;
+  mask = M->slots - 1;
+  for (j = (size_t)h & mask; M->slot[j].hash; j = (j + 1) & mask) {
+  }
+  M->slot[j].hash = h;
+  M->slot[j].at = (uint32_t)(e - M->arena);
+  M->used++;
+}
+
+static PL_INLINE void apply_word(run *R, tok *t) {
+  if (R->wm) apply_word_kept(R, t);
+  else step_word(R, &t->s);
 }
 
 /* ---- the fast path for fresh tokens ----
@@ -1111,7 +1633,7 @@ static int fresh_tokens(run *R, uint32_t *last, uint32_t *prev_last) {
     }
     in->pos = (size_t)(q + 1 - base);
     ring_commit(R, TT_WORD);
-    apply_word(R, &t->s);
+    apply_word(R, t);
     if (R->ms_first != R->ms_last) {
       out_bytes(R->out, bp, (size_t)(bq - bp));
       if (tw_push(R, &t->s)) return 0;
@@ -1134,17 +1656,13 @@ static int fresh_tokens(run *R, uint32_t *last, uint32_t *prev_last) {
 
 /* ---- words ---- */
 
+/* Word i of the rule being applied, emptied; word_array() has made room
+ * for all of them (growing the pool moves the words, so it is never done
+ * while R->word points into it). */
 static tword *word_slot(run *R, size_t i) {
-  if (i >= R->cap_wpool) {
-    size_t cap = R->cap_wpool ? R->cap_wpool * 2 : 64;
-    while (cap <= i) cap *= 2;
-    tword *p = pl_realloc_array(R->wpool, cap, sizeof *p);
-    if (!p) return NULL;
-    memset(p + R->cap_wpool, 0, (cap - R->cap_wpool) * sizeof *p);
-    R->wpool = p;
-    R->cap_wpool = cap;
-  }
+  if (i >= R->cap_wpool) return NULL;
   tword *w = &R->wpool[i];
+  w->src = NULL;
   for (int k = 0; k < 3; k++) w->ver[k] = ++R->gen;
   ubuf_reset(&w->s);
   ubuf_reset(&w->t);
@@ -1153,7 +1671,17 @@ static tword *word_slot(run *R, size_t i) {
   return w;
 }
 
+/* Room for n words: the array of pointers and the pool they point into. */
 static int word_array(run *R, size_t n) {
+  if (n > R->cap_wpool) {
+    size_t cap = R->cap_wpool ? R->cap_wpool * 2 : 64;
+    while (cap < n) cap *= 2;
+    tword *p = pl_realloc_array(R->wpool, cap, sizeof *p);
+    if (!p) return nomem(R);
+    memset(p + R->cap_wpool, 0, (cap - R->cap_wpool) * sizeof *p);
+    R->wpool = p;
+    R->cap_wpool = cap;
+  }
   if (n > R->cap_wordarr) {
     size_t cap = R->cap_wordarr ? R->cap_wordarr : 64;
     while (cap < n) cap *= 2;
@@ -1264,10 +1792,31 @@ static const trx_node *kid(const run *R, const trx_node *n, uint32_t i) { return
 
 static int eval(run *R, const trx_node *n, ubuf *dst);
 
+/* A word of transfer or interchunk is made from its token when it is
+ * first used (rules often read fewer words than were matched: the longest
+ * pattern tried decides how many tokens are held).  What it is made of
+ * does not change meanwhile: no token is read while a rule runs. */
+static PL_NOINLINE void word_make(run *R, tword *w) {
+  const ubuf *src = w->src;
+  w->src = NULL;
+  if (R->kind == TRX_INTERCHUNK) chunk_word(w, src->p, src->len);
+  else if (R->o->pre_bilingual) split_bilingual(src, &w->s, &w->t, &w->r, &w->wb);
+  else {
+    ubuf_copy(&w->s, src);
+    ubuf_copy(&w->t, src);
+  }
+}
+static PL_INLINE tword *word_use(run *R, tword *w) {
+  if (PL_UNLIKELY(w->src != NULL)) word_make(R, w);
+  return w;
+}
+
 static int check_index(run *R, int pos) {
   if (pos < 0) return 0;
   if (R->kind == TRX_POSTCHUNK ? pos > R->lword : pos >= R->lword) return 0;
-  return R->word && R->word[pos] != NULL;
+  if (!R->word || !R->word[pos]) return 0;
+  word_use(R, R->word[pos]);
+  return 1;
 }
 
 
@@ -1276,7 +1825,7 @@ static void note_wblank(run *R, tword *w) {
   else if (R->in_let_var) combine_wblanks(R, &R->var_wb[R->var_val], &w->wb);
 }
 
-static int eval_clip(run *R, const trx_node *n, ubuf *dst) {
+static PL_NOINLINE int eval_clip(run *R, const trx_node *n, ubuf *dst) {
   if (!check_index(R, n->pos)) return 0;
   tword *w = R->word[n->pos];
   if (R->kind == TRX_TRANSFER) {
@@ -1327,9 +1876,10 @@ static int eval_lu(run *R, const trx_node *n, ubuf *dst) {
     if (eval(R, kid(R, n, i), w)) return -1;
   R->in_lu = 0;
   if (R->kind == TRX_TRANSFER) {
-    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &R->word[0]->wb);
+    if (R->last_lword == 1 && R->word && R->word[0]) /* (NULL in a macro given a position past the words: Debian crashes) */
+      ubuf_copy(&R->out_wblank, &word_use(R, R->word[0])->wb);
   } else if (R->lword == 1 && R->word && R->word[1]) {
-    ubuf_copy(&R->out_wblank, &R->word[1]->wb);
+    ubuf_copy(&R->out_wblank, &word_use(R, R->word[1])->wb);
   }
   if (w->len) {
     if (R->kind == TRX_POSTCHUNK || at(w, 0) != '[' || at(w, 1) != '[') {
@@ -1363,9 +1913,10 @@ static int eval_mlu(run *R, const trx_node *n, ubuf *dst) {
   }
   if (R->kind == TRX_POSTCHUNK) R->in_lu = 0; /* transfer leaves it set */
   if (R->kind == TRX_TRANSFER) {
-    if (R->last_lword == 1 && R->word) ubuf_copy(&R->out_wblank, &R->word[0]->wb);
+    if (R->last_lword == 1 && R->word && R->word[0]) /* (NULL in a macro given a position past the words: Debian crashes) */
+      ubuf_copy(&R->out_wblank, &word_use(R, R->word[0])->wb);
   } else if (R->lword == 1 && R->word && R->word[1]) {
-    ubuf_copy(&R->out_wblank, &R->word[1]->wb);
+    ubuf_copy(&R->out_wblank, &word_use(R, R->word[1])->wb);
   }
   if (value->len) {
     puts16(dst, &R->out_wblank);
@@ -1423,15 +1974,9 @@ static int eval_chunk(run *R, const trx_node *n, ubuf *dst) {
   return 0;
 }
 
-static int eval(run *R, const trx_node *n, ubuf *dst) {
-  if (R->err) return -1;
+/* The expressions eval() leaves to a function of their own. */
+static PL_NOINLINE int eval_other(run *R, const trx_node *n, ubuf *dst) {
   switch ((trx_op)n->op) {
-  case OP_CLIP:
-    return eval_clip(R, n, dst);
-  case OP_LIT:
-  case OP_LIT_TAG:
-    put(dst, trx_s(R->R, n->s), n->s.len);
-    return 0;
   case OP_VAR:
     if (R->kind == TRX_TRANSFER ? R->last_lword > 1 : R->kind == TRX_POSTCHUNK && R->lword > 1)
       combine_wblanks(R, &R->out_wblank, &R->var_wb[n->var]);
@@ -1495,6 +2040,18 @@ static int eval(run *R, const trx_node *n, ubuf *dst) {
   return rt_error(R, n, "unexpected expression in a string context");
 }
 
+/* A string expression, appended to dst: literals here, clips and the rest
+ * in functions of their own (so that the common cases stay small). */
+static int eval(run *R, const trx_node *n, ubuf *dst) {
+  if (R->err) return -1;
+  if (n->op == OP_LIT || n->op == OP_LIT_TAG) {
+    put(dst, trx_s(R->R, n->s), n->s.len);
+    return 0;
+  }
+  if (n->op == OP_CLIP) return eval_clip(R, n, dst);
+  return eval_other(R, n, dst);
+}
+
 static int test(run *R, const trx_node *n);
 
 typedef struct view {
@@ -1505,7 +2062,7 @@ typedef struct view {
 /* The value of a string expression without copying it where it already
  * exists (literals, variables, transfer clips); otherwise evaluated into
  * `scratch`.  Side effects are those of eval(). */
-static int eval_view(run *R, const trx_node *n, view *v, ubuf *scratch) {
+static int eval_view(run *R, const trx_node *n, view *v, ubuf **scratch) {
   switch ((trx_op)n->op) {
   case OP_LIT:
   case OP_LIT_TAG:
@@ -1533,14 +2090,36 @@ static int eval_view(run *R, const trx_node *n, view *v, ubuf *scratch) {
       }
       return 0;
     }
+    if (R->kind == TRX_INTERCHUNK) { /* the part where it is, unless it is made of s + t */
+      v->p = NULL;
+      v->n = 0;
+      if (!check_index(R, n->pos)) return 0;
+      tword *w = R->word[n->pos];
+      size_t b, e;
+      int k = chunk_span(R, n->attr, w, &b, &e);
+      if (k == CP_NONE) return 0;
+      if (k != CP_ST) {
+        const uint16_t *p = (k == CP_S ? w->s.p : w->t.p) + b;
+        size_t len = e - b;
+        if (n->attr >= 0 && R->content_attr[n->attr]) { /* as eval_clip: without the braces */
+          if (len < 2) return 0;
+          p++;
+          len -= 2;
+        }
+        v->p = p;
+        v->n = len;
+        return 0;
+      }
+    }
     break;
   default:
     break;
   }
-  ubuf_reset(scratch);
-  if (eval(R, n, scratch)) return -1;
-  v->p = scratch->p;
-  v->n = scratch->len;
+  if (!*scratch && !(*scratch = tmp_get(R))) return nomem(R); /* taken from the scratch stack when needed */
+  ubuf_reset(*scratch);
+  if (eval(R, n, *scratch)) return -1;
+  v->p = (*scratch)->p;
+  v->n = (*scratch)->len;
   return 0;
 }
 
@@ -1567,10 +2146,13 @@ static void lower_view(run *R, view *v, ubuf *dst) {
   v->n = dst->len;
 }
 
-static int is_ascii(const uint16_t *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (p[i] >= 0x80) return 0;
-  return 1;
+/* Cuts *n at the first NUL of p; 1 if what is left is ASCII. */
+static int ascii_nul(const uint16_t *p, size_t *n) {
+  uint16_t any = 0;
+  size_t i = 0, m = *n;
+  for (; i < m && p[i]; i++) any |= p[i];
+  *n = i;
+  return any < 0x80;
 }
 static uint16_t fold_ascii(uint16_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 static int eq_fold(const uint16_t *x, const uint16_t *y, size_t n) {
@@ -1580,15 +2162,14 @@ static int eq_fold(const uint16_t *x, const uint16_t *y, size_t n) {
 }
 
 static int compare(run *R, const trx_node *n) {
-  ubuf *sa = tmp_get(R), *sb = tmp_get(R);
-  if (!sa || !sb) return nomem(R);
+  ubuf *sa = NULL, *sb = NULL; /* scratch, taken only if needed (all released at the end) */
   view a, b;
-  if (eval_view(R, kid(R, n, 0), &a, sa) || eval_view(R, kid(R, n, 1), &b, sb)) return -1;
+  if (eval_view(R, kid(R, n, 0), &a, &sa) || eval_view(R, kid(R, n, 1), &b, &sb)) return -1;
+  size_t held = (sa != NULL) + (sb != NULL);
   ubuf *la = NULL, *lb = NULL;
   if (n->caseless && R->ascii_lower) { /* ASCII on both sides: compared folding as they go */
-    a.n = nul_len(a.p, a.n);
-    b.n = nul_len(b.p, b.n);
-    if (is_ascii(a.p, a.n) && is_ascii(b.p, b.n)) {
+    int aa = ascii_nul(a.p, &a.n), ab = ascii_nul(b.p, &b.n);
+    if (aa && ab) {
       int r = 0;
       switch ((trx_op)n->op) {
       case OP_EQUAL:
@@ -1607,7 +2188,7 @@ static int compare(run *R, const trx_node *n) {
       default:
         break;
       }
-      tmp_put(R, 2);
+      tmp_put(R, held);
       return r;
     }
   }
@@ -1629,12 +2210,12 @@ static int compare(run *R, const trx_node *n) {
     break;
   case OP_CONTAINS:
     if (!b.n) r = 1;
-    for (size_t i = 0; !r && i + b.n <= a.n; i++) r = !memcmp(a.p + i, b.p, b.n * sizeof *b.p);
+    for (size_t i = 0; !r && i + b.n <= a.n; i++) r = same16(a.p + i, b.p, b.n);
     break;
   default:
     break;
   }
-  tmp_put(R, n->caseless ? 4 : 2);
+  tmp_put(R, held + (n->caseless ? 2 : 0));
   return r;
 }
 
@@ -1647,10 +2228,11 @@ static int cmp_pool(const trx_rules *T, trx_str s, const uint16_t *p, size_t n) 
 }
 
 static int list_test(run *R, const trx_node *n) {
-  ubuf *sv = tmp_get(R), *lv = tmp_get(R);
-  if (!sv || !lv) return nomem(R);
+  ubuf *sv = NULL, *lv = NULL;
   view v;
-  if (eval_view(R, kid(R, n, 0), &v, sv)) return -1;
+  if (eval_view(R, kid(R, n, 0), &v, &sv)) return -1;
+  if (!(lv = tmp_get(R))) return nomem(R);
+  size_t held = 1 + (sv != NULL);
   const trx_list *li = &R->R->list[kid(R, n, 1)->var];
   const trx_str *items = li->items;
   uint32_t cnt = li->n;
@@ -1677,7 +2259,7 @@ static int list_test(run *R, const trx_node *n) {
       r = eq16(p, m, trx_s(R->R, items[i]), m);
     }
   }
-  tmp_put(R, 2);
+  tmp_put(R, held);
   return r;
 }
 
@@ -1862,7 +2444,7 @@ static int instr(run *R, const trx_node *n) {
     for (uint32_t i = 0; i < n->n_kids; i++) {
       ubuf_reset(v);
       if (eval(R, kid(R, n, i), v)) return -2;
-      out_u16(R->out, v->p, v->len);
+      out16(R->out, v->p, v->len);
     }
     tmp_put(R, 1);
     R->in_out = 0;
@@ -1886,7 +2468,7 @@ static int process_rule(run *R, uint32_t rule) {
   }
   for (; R->bq_len; R->bq_head++, R->bq_len--) {
     ubuf *b = &R->bq[R->bq_head];
-    if (!(b->len == 1 && b->p[0] == ' ')) out_u16(R->out, b->p, b->len);
+    if (!(b->len == 1 && b->p[0] == ' ')) out16(R->out, b->p, b->len);
   }
   R->bq_head = 0;
   return r;
@@ -2046,7 +2628,7 @@ static void unchunk(run *R, const ubuf *c) {
       putc16(o, s[i]);
     }
   }
-  out_u16(R->out, o->p, o->len);
+  out16(R->out, o->p, o->len);
   tmp_put(R, 1);
 }
 
@@ -2169,12 +2751,7 @@ static int apply_rule(run *R, int rule) {
         return -2;
       tword *w = word_slot(R, i);
       if (!w) return nomem(R), -2;
-      if (R->kind == TRX_INTERCHUNK) chunk_word(w, R->tmpword[i]->p, R->tmpword[i]->len);
-      else if (R->o->pre_bilingual) split_bilingual(R->tmpword[i], &w->s, &w->t, &w->r, &w->wb);
-      else {
-        ubuf_copy(&w->s, R->tmpword[i]);
-        ubuf_copy(&w->t, R->tmpword[i]);
-      }
+      w->src = R->tmpword[i]; /* made at its first use */
       R->word[i] = w;
     }
   }
@@ -2191,7 +2768,7 @@ static void default_output(run *R, const ubuf *w) {
   pl_out *out = R->out;
   if (R->kind == TRX_INTERCHUNK) {
     out_byte(out, '^');
-    out_u16(out, w->p, w->len);
+    out16(out, w->p, w->len);
     out_byte(out, '$');
     return;
   }
@@ -2219,16 +2796,16 @@ static void default_output(run *R, const ubuf *w) {
   if (tr->len) {
     if (!R->R->default_chunk) {
       if (at(tr, 0) != '[' || at(tr, 1) != '[') {
-        out_u16(out, wb->p, wb->len);
+        out16(out, wb->p, wb->len);
         out_byte(out, '^');
       }
-      out_u16(out, tr->p, tr->len);
+      out16(out, tr->p, tr->len);
       out_byte(out, '$');
     } else {
       out_str(out, tr->p[0] == '*' ? "^unknown<unknown>{" : "^default<default>{");
-      out_u16(out, wb->p, wb->len);
+      out16(out, wb->p, wb->len);
       out_byte(out, '^');
-      out_u16(out, tr->p, tr->len);
+      out16(out, tr->p, tr->len);
       out_str(out, "$}$");
     }
   }
@@ -2282,7 +2859,7 @@ static int segment(run *R) {
         ms_init(R);
       } else if (R->n_tb) {
         ubuf *b = R->tmpblank[0];
-        out_u16(R->out, b->p, b->len);
+        out16(R->out, b->p, b->len);
         R->n_tb = 0;
         prev_last = last;
         last = R->cur;
@@ -2305,7 +2882,7 @@ static int segment(run *R) {
     if (R->err) return -1;
     switch (t->type) {
     case TT_WORD:
-      apply_word(R, &t->s);
+      apply_word(R, t);
       if (tw_push(R, &t->s)) return -1;
       break;
     case TT_BLANK:
@@ -2317,7 +2894,7 @@ static int segment(run *R) {
         if (tb_push(R, &t->s)) return -1;
         R->ms_first = R->ms_last = 0;
       } else {
-        out_u16(R->out, t->s.p, t->s.len);
+        out16(R->out, t->s.p, t->s.len);
         if (R->kind == TRX_INTERCHUNK) R->n_tb = 0;
         return 0;
       }
@@ -2339,11 +2916,14 @@ static void run_free(run *R) {
     ubuf_free(&R->wpool[i].t);
     ubuf_free(&R->wpool[i].r);
     ubuf_free(&R->wpool[i].wb);
+    free(R->wpool[i].cp);
   }
   free(R->wpool);
   st_free(R->whole);
   st_free(R->tags);
+  wm_free(R->wm);
   free(R->attr_class);
+  free(R->attr_first);
   free(R->wordarr);
   for (size_t i = 0; i < R->cap_split; i++)
     if (R->split[i]) {
@@ -2362,6 +2942,7 @@ static void run_free(run *R) {
   free(R->bq);
   ubuf_free(&R->out_wblank);
   if (R->title_bi) ubrk_close(R->title_bi);
+  for (int i = 0; i < 3; i++) free(R->case_memo[i]);
   if (R->icu)
     for (uint32_t i = 0; i < R->R->n_attrs; i++)
       if (R->icu[i]) uregex_close(R->icu[i]);
@@ -2403,13 +2984,17 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
   R->ring = malloc(TOK_RING * sizeof *R->ring);
   R->icu = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->icu);
   R->attr_class = calloc(T->n_attrs ? T->n_attrs : 1, 1);
+  R->attr_first = calloc(T->n_attrs ? T->n_attrs : 1, sizeof *R->attr_first);
   R->whole = st_new();
   R->tags = st_new();
+  /* transfer sees too many distinct words: its table outgrows the cache
+   * and costs more than it saves (measured on eng-spa) */
+  if (T->kind != TRX_TRANSFER) R->wm = wm_new(); /* without it, words are simply stepped */
   R->lemma_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->content_attr = calloc(T->n_attrs ? T->n_attrs : 1, 1);
   R->banned = calloc((size_t)T->n_rules + 1, 1);
   R->banned_list = calloc((size_t)T->n_rules + 1, sizeof *R->banned_list);
-  if (!R->ring || !R->var || !R->var_wb || !R->icu || !R->attr_class || !R->whole || !R->tags || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
+  if (!R->ring || !R->var || !R->var_wb || !R->icu || !R->attr_class || !R->attr_first || !R->whole || !R->tags || !R->lemma_attr || !R->content_attr || !R->banned || !R->banned_list) {
     rc = pl_err_set(e, PL_ENOMEM, -1, "transfer: out of memory");
     goto out;
   }
@@ -2418,7 +3003,12 @@ int trx_run(const trx_rules *T, const trx_opts *o, pl_in *in, pl_out *out, pl_er
         name_is(T, T->attr_name[i], "lem") || name_is(T, T->attr_name[i], "lemh") || name_is(T, T->attr_name[i], "whole");
     R->content_attr[i] = name_is(T, T->attr_name[i], "content");
     const trx_re *re = T->attr_re[i];
-    R->attr_class[i] = !re ? AC_NONE : trx_re_builtin(re) ? AC_DIRECT : trx_re_first(re) == '<' ? AC_TAGS : AC_WHOLE;
+    R->attr_first[i] = re ? trx_re_first(re) : -1;
+    int bi = re ? trx_re_builtin(re) : TRX_B_NONE;
+    int32_t first = re ? trx_re_first(re) : -1;
+    R->attr_class[i] = !re ? AC_NONE : bi ? AC_DIRECT : first == '<' ? AC_TAGS : first >= 0 ? AC_FROM : AC_WHOLE;
+    if (bi && !trx_re_verifying(re))
+      R->attr_class[i] = bi == TRX_B_LEM ? AC_LEM : bi == TRX_B_LEMH ? AC_LEMH : bi == TRX_B_WHOLE ? AC_ALL : AC_DIRECT;
   }
   {
     const char *loc = uloc_getDefault();
