@@ -208,5 +208,28 @@ if [ -s "$T/fill.deb" ] && cmp -s "$T/fill.deb" "$T/fill.par"; then
   echo "ok   analysis cache filled, emptied and refilled: same as lt-proc"; pass=$((pass+1))
 else echo "FAIL analysis cache at its limits: output differs from lt-proc"; fail=$((fail+1)); fi
 
+# transfer-lu-null (DIVERGENCES.md): a macro called with a position past the
+# rule's words that outputs <lu> of it makes Debian's apertium-transfer
+# crash; parley leaves that unit empty and keeps the rest of the text.
+if command -v apertium-preprocess-transfer >/dev/null; then
+  REPO=$(cd "$(dirname "$0")/.." && pwd)
+  apertium-preprocess-transfer "$REPO/tests/data/lu-past-rule.t1x" "$T/lu.bin" >/dev/null 2>&1
+  printf '^house<n><sg>/casa<n><f><sg>$ ^.<sent>/.<sent>$\n' > "$T/lu-in"
+  apertium-transfer -b "$REPO/tests/data/lu-past-rule.t1x" "$T/lu.bin" < "$T/lu-in" > /dev/null 2>&1; drc=$?
+  out=$("$P" stage apertium-transfer -b "$REPO/tests/data/lu-past-rule.t1x" "$T/lu.bin" < "$T/lu-in" 2>&1); prc=$?
+  if [ "$drc" -ge 128 ] && [ "$prc" = 0 ] && [ "$out" = ' ^.<sent>$' ]; then
+    echo "ok   transfer-lu-null: Debian crashes ($drc), parley keeps the rest"; pass=$((pass+1))
+  else echo "FAIL transfer-lu-null: Debian rc $drc, parley rc $prc: '$out'"; fail=$((fail+1)); fi
+  # a chunk of 80 words (postchunk's word pool grows under a rule): same bytes as Debian
+  D=/usr/share/apertium/apertium-eng-spa
+  big="$REPO/tests/regress/fuzz_trx_stream/postchunk-80-word-chunk"
+  a=$(apertium-postchunk $D/apertium-eng-spa.eng-spa.t3x $D/eng-spa.t3x.bin < "$big")
+  b=$("$P" stage apertium-postchunk $D/apertium-eng-spa.eng-spa.t3x $D/eng-spa.t3x.bin < "$big")
+  if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "ok   postchunk: an 80-word chunk as Debian"; pass=$((pass+1))
+  else echo "FAIL postchunk, 80-word chunk: differs from Debian"; fail=$((fail+1)); fi
+else
+  echo "FAIL transfer-lu-null: apertium-preprocess-transfer is missing"; fail=$((fail+1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
