@@ -40,10 +40,15 @@ IMPLEMENTED = {"lt-proc", "apertium-destxt", "apertium-retxt",
                "apertium-postchunk"}
 
 
-def cpu_run(argv, infile, outfile):
+# parley's on-disk caches of compiled data (transfer rules, transducer
+# images) turned off: every data file is parsed and compiled in each run.
+NO_CACHES = dict(os.environ, PARLEY_NO_RULE_CACHE="1", PARLEY_NO_FST_CACHE="1")
+
+
+def cpu_run(argv, infile, outfile, env=None):
     """Runs argv with stdin/stdout files; returns (cpu seconds, peak KiB)."""
     with open(infile, "rb") as fi, open(outfile, "wb") as fo:
-        p = subprocess.Popen(argv, stdin=fi, stdout=fo, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(argv, stdin=fi, stdout=fo, stderr=subprocess.DEVNULL, env=env)
         _, status, ru = os.wait4(p.pid, 0)
         p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
@@ -61,10 +66,10 @@ def peak_rss(argv, infile):
         return int(t.read().split()[-1])
 
 
-def best(argv, infile, outfile, runs):
+def best(argv, infile, outfile, runs, env=None):
     times = []
     for _ in range(runs):
-        t, _ = cpu_run(argv, infile, outfile)
+        t, _ = cpu_run(argv, infile, outfile, env)
         times.append(t)
     return min(times), peak_rss(argv, infile)
 
@@ -92,6 +97,8 @@ def pipeline_rows(parley, pair, corpus, runs, tmp):
     td, _ = best(["apertium", pair], src, out_d, runs)
     tp, mp = best([parley, "translate", "--strict", pair], src, out_p, runs)
     same = open(out_d, "rb").read() == open(out_p, "rb").read()
+    tc, _ = best([parley, "translate", "--strict", pair], src, out_p + ".cold", runs, NO_CACHES)
+    same = same and open(out_d, "rb").read() == open(out_p + ".cold", "rb").read()
     # Debian's memory: each program of the pipeline on its own input
     mode = subprocess.run(["apertium-wblank-mode", "/usr/share/apertium/modes/%s.mode" % pair],
                           stdout=subprocess.PIPE, check=True).stdout.decode()
@@ -106,7 +113,7 @@ def pipeline_rows(parley, pair, corpus, runs, tmp):
     # one word
     sd = min(wall_cpu(["apertium", pair], b"hello\n") for _ in range(max(runs, 5)))
     sp = min(wall_cpu([parley, "translate", "--strict", pair], b"hello\n") for _ in range(max(runs, 5)))
-    return (pair, words, td, tp, md, mp, sd, sp, same)
+    return (pair, words, td, tp, tc, md, mp, sd, sp, same)
 
 
 def main():
@@ -166,14 +173,16 @@ def main():
         lines.append("Whole translation, `apertium PAIR FILE` (all of its processes) against "
                      "`parley translate --strict PAIR FILE`:")
         lines.append("")
-        lines.append("| pair | words | Debian CPU s | parley CPU s | speed-up | one word, Debian | "
-                     "one word, parley | Debian peak RSS (sum of its processes) | parley peak RSS | same bytes |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
-        for pair, w, td, tp, md, mp, sd, sp, same in prow:
-            lines.append("| %s | %d | %.3f | %.3f | **%.1fx** | %.0f ms wall, %.0f ms CPU | %.0f ms wall, %.0f ms CPU | "
-                         "%.1f MiB | %.1f MiB | %s |" % (
-                             pair, w, td, tp, td / tp if tp else 0, sd[0] * 1000, sd[1] * 1000, sp[0] * 1000,
-                             sp[1] * 1000, md / 1024, mp / 1024, "yes" if same else "NO"))
+        lines.append("| pair | words | Debian CPU s | parley CPU s | speed-up | parley CPU s, no caches | speed-up "
+                     "| one word, Debian | one word, parley | Debian peak RSS (sum of its processes) "
+                     "| parley peak RSS | same bytes |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
+        for pair, w, td, tp, tc, md, mp, sd, sp, same in prow:
+            lines.append("| %s | %d | %.3f | %.3f | **%.1fx** | %.3f | %.1fx | %.0f ms wall, %.0f ms CPU "
+                         "| %.0f ms wall, %.0f ms CPU | %.1f MiB | %.1f MiB | %s |" % (
+                             pair, w, td, tp, td / tp if tp else 0, tc, td / tc if tc else 0, sd[0] * 1000,
+                             sd[1] * 1000, sp[0] * 1000, sp[1] * 1000, md / 1024, mp / 1024,
+                             "yes" if same else "NO"))
             pipeline_same.append(same)
         lines.append("")
         lines.append("Each stage on its own:")
@@ -237,7 +246,13 @@ def main():
                     "%s, %d cores, %s.  CPU time is user + system of the process, best of %d runs; "
                     "each program reads the same intermediate stream (Debian's eng-spa pipeline "
                     "up to that stage) from a file and writes to a file.  Start-up (loading the "
-                    "data file) is included.  Peak RSS is GNU time's %%M for the program alone.\n\n" % (
+                    "data file) is included.  parley keeps compiled forms of the data in "
+                    "~/.cache/parley (transfer rules; transducer images), made by its first run "
+                    "and checked in full by every later one; the best of the runs uses them.  "
+                    "\"No caches\" is the same translation with both turned off "
+                    "(PARLEY_NO_RULE_CACHE=1 PARLEY_NO_FST_CACHE=1): every data file parsed "
+                    "and every rule file compiled in each run.  Peak RSS is GNU time's %%M for "
+                    "the program alone.\n\n" % (
                         datetime.date.today().isoformat(), cpu, os.cpu_count(),
                         platform.platform(), a.runs))
             f.write(table + "\n" + keep)

@@ -8,6 +8,7 @@
 
 #define AC_MAX_SNAPS (16u << 20) /* int32 words */
 #define AC_MAX_ARENA (64u << 20)
+#define AC_SMALL_DTABS 32 /* direct tables of a small cache (a short text's widest nodes) */
 
 /* The arrays are allocated at their largest size up front when that
  * succeeds: large blocks are mapped lazily, so untouched pages cost nothing,
@@ -62,21 +63,25 @@ static void set_root(acache *c, int fmask) {
   c->n_ents = 0;
 }
 
-int ac_init(acache *c, int root_fmask) {
+int ac_init(acache *c, int root_fmask, int big) {
   memset(c, 0, sizeof *c);
-  c->ent = ac_alloc_max((size_t)AC_MAX_ENTS * sizeof *c->ent);
-  c->esnap = ac_alloc_max((size_t)AC_MAX_ENTS * sizeof *c->esnap);
-  if (c->ent && c->esnap) {
-    c->ent_cap = AC_MAX_ENTS;
-  } else {
-    free(c->ent);
-    free(c->esnap);
-    c->ent = NULL;
-    c->esnap = NULL;
+  if (big) {
+    c->ent = ac_alloc_max((size_t)AC_MAX_ENTS * sizeof *c->ent);
+    c->esnap = ac_alloc_max((size_t)AC_MAX_ENTS * sizeof *c->esnap);
+    if (c->ent && c->esnap) {
+      c->ent_cap = AC_MAX_ENTS;
+    } else {
+      free(c->ent);
+      free(c->esnap);
+      c->ent = NULL;
+      c->esnap = NULL;
+    }
+    if ((c->snaps = ac_alloc_max((size_t)AC_MAX_SNAPS * sizeof *c->snaps))) c->snaps_cap = AC_MAX_SNAPS;
+    if ((c->dtabs = ac_alloc_max((size_t)AC_MAX_DTABS * 256 * sizeof *c->dtabs))) c->max_dtabs = AC_MAX_DTABS;
+    if ((c->arena.p = ac_alloc_max(AC_MAX_ARENA))) c->arena.cap = AC_MAX_ARENA;
+  } else if ((c->dtabs = malloc((size_t)AC_SMALL_DTABS * 256 * sizeof *c->dtabs))) {
+    c->max_dtabs = AC_SMALL_DTABS;
   }
-  if ((c->snaps = ac_alloc_max((size_t)AC_MAX_SNAPS * sizeof *c->snaps))) c->snaps_cap = AC_MAX_SNAPS;
-  if ((c->dtabs = ac_alloc_max((size_t)AC_MAX_DTABS * 256 * sizeof *c->dtabs))) c->max_dtabs = AC_MAX_DTABS;
-  if ((c->arena.p = ac_alloc_max(AC_MAX_ARENA))) c->arena.cap = AC_MAX_ARENA;
   if (grow_ents(c, 16384)) {
     ac_free(c);
     return -1;

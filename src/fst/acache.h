@@ -81,7 +81,10 @@ typedef struct acache {
   uint32_t n_snaps, snaps_cap;
 } acache;
 
-int ac_init(acache *c, int root_fmask);
+/* big: allocate every array at its largest size up front (long inputs:
+ * no copying growth, huge pages); else start small and grow (a short text
+ * should not pay for zeroing huge pages it hardly uses). */
+int ac_init(acache *c, int root_fmask, int big);
 /* A block of n bytes for an array that is allocated at its largest size
  * (mapped lazily, aligned for transparent huge pages when large). */
 void *ac_alloc_max(size_t n);

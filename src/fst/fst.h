@@ -212,6 +212,7 @@ typedef struct fst_opts {
   int decompose;        /* -e */
   int surface_bil;      /* -o */
   int no_default_ignore;/* -I */
+  size_t size_hint;     /* bytes of input expected (0: unknown, e.g. a stream): sizes the analysis cache */
   const char *files[3]; /* transducer, input (NULL: stdin), output (NULL: stdout) */
 } fst_opts;
 

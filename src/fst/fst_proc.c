@@ -1342,6 +1342,12 @@ static int32_t find_tag_ascii(const fst *f, const char *s) {
   return fst_tag_find(f, b, n);
 }
 
+/* Long or unknown inputs get the analysis cache at its largest size up
+ * front; short texts (a server request, a sentence) a small one that grows:
+ * allocating and faulting in huge pages costs about a millisecond. */
+#define AC_BIG_INPUT ((size_t)256 << 10)
+static int ac_big(const fst_opts *o) { return o->size_hint == 0 || o->size_hint >= AC_BIG_INPUT; }
+
 int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *e) {
   *out = NULL;
   struct fst_proc *p = calloc(1, sizeof *p);
@@ -1403,8 +1409,8 @@ int fst_proc_create(fst_proc **out, const fst *f, const fst_opts *opts, pl_err *
     p->space_alone = !fst_is_letter(f, ' ');
   }
   if (opts->mode == FST_MODE_ANALYSIS && !opts->decompose && getenv("PARLEY_NO_CACHE") == NULL)
-    p->ac_on = ac_init(&p->ac, st_final_mask(&p->E, &p->initial)) == 0;
-  if (p->ac_on && !p->E.pool.w && p->E.pool.n <= p->E.pool.cap) {
+    p->ac_on = ac_init(&p->ac, st_final_mask(&p->E, &p->initial), ac_big(opts)) == 0;
+  if (p->ac_on && ac_big(opts) && !p->E.pool.w && p->E.pool.n <= p->E.pool.cap) {
     /* the output pool lives as long as the cache: give it its largest
      * size up front too (AC_POOL_MAX and the longest token past it) */
     uint32_t cap = 2 * AC_POOL_MAX;

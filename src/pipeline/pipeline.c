@@ -296,7 +296,9 @@ static int open_step(step *s, words *w, pl_err *e) {
     if (s->fo.files[1]) return pl_err_set(e, PL_EUNSUPPORTED, -1, "mode: lt-proc with an input file is not supported");
     if ((rc = fst_load_file(&s->f, s->fo.files[0], e))) return rc;
     fst_proc *p = NULL; /* check now that the transducer suits the mode */
-    rc = fst_proc_create(&p, s->f, &s->fo, e);
+    fst_opts check = s->fo;
+    check.size_hint = 1; /* a small cache: it is freed at once */
+    rc = fst_proc_create(&p, s->f, &check, e);
     fst_proc_free(p);
     return rc;
   }
@@ -369,7 +371,9 @@ static int run_step(const step *s, pl_in *in, pl_out *out, news_run *nr, pl_err 
   switch (s->kind) {
   case ST_LTPROC: {
     fst_proc *p = NULL;
-    int rc = fst_proc_create(&p, s->f, &s->fo, e);
+    fst_opts o = s->fo;
+    o.size_hint = in->len ? in->len : 1; /* the whole text is in memory */
+    int rc = fst_proc_create(&p, s->f, &o, e);
     if (!rc) rc = fst_proc_run(p, in, out, e);
     fst_proc_free(p);
     return rc;
@@ -389,7 +393,9 @@ static int run_step(const step *s, pl_in *in, pl_out *out, news_run *nr, pl_err 
   case ST_NAMES: {
     fst_proc *ap = NULL;
     news_run *r = nr;
-    if (s->analyser && !fst_proc_create(&ap, s->analyser->f, &s->analyser->fo, e)) {
+    fst_opts ao = s->analyser ? s->analyser->fo : (fst_opts){0};
+    ao.size_hint = 1; /* it analyses single words */
+    if (s->analyser && !fst_proc_create(&ap, s->analyser->f, &ao, e)) {
       r->analyse = analyse_cb;
       r->analyse_ctx = ap;
     }
