@@ -64,4 +64,28 @@ static inline int rd_magic(rd *r, const char *m4) {
   return 0;
 }
 
+/* For parley's own cache files (written and read on the same machine):
+ * a u32 in host byte order, and an array of `count` records of `size`
+ * bytes starting at the next multiple of `align` from the base (NULL, with
+ * the error set, if it does not fit). */
+static inline uint32_t rd_u32_host(rd *r) {
+  uint32_t v = 0;
+  if (r->err || rd_left(r) < 4) {
+    r->err = 1;
+    return 0;
+  }
+  memcpy(&v, r->base + r->pos, 4);
+  r->pos += 4;
+  return v;
+}
+static inline const void *rd_array(rd *r, uint64_t count, size_t size, size_t align) {
+  size_t pos = (r->pos + align - 1) / align * align;
+  if (r->err || pos > r->len || count > (r->len - pos) / size) {
+    r->err = 1;
+    return NULL;
+  }
+  r->pos = pos + (size_t)(count * size);
+  return r->base + pos;
+}
+
 #endif

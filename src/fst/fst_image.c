@@ -37,6 +37,7 @@
 
 #include "../base/cachefile.h"
 #include "../base/hash.h"
+#include "../base/rd.h"
 #include "fst_int.h"
 
 static const char MAGIC[8] = {'P', 'L', 'F', 'S', 'T', 'I', '0', '1'};
@@ -136,24 +137,6 @@ void fst_image_store(const fst *f, const char *bin, size_t bin_len) {
 }
 
 /* ---- reading ---- */
-
-typedef struct cr {
-  const char *p;
-  size_t n, pos;
-  int bad;
-} cr;
-
-/* The next array of `count` records of `size` bytes, at an 8-byte
- * boundary; NULL with c->bad set if it does not fit. */
-static const void *rarr(cr *c, uint64_t count, size_t size) {
-  size_t pos = (c->pos + 7) & ~(size_t)7;
-  if (c->bad || pos > c->n || count > (c->n - pos) / size) {
-    c->bad = 1;
-    return NULL;
-  }
-  c->pos = pos + (size_t)(count * size);
-  return c->p + pos;
-}
 
 /* A symbol is a code point up to U+10FFFF, 0, or one of the n_tags tags
  * (-1 .. -n_tags): one unsigned comparison (n_tags is far below 2^31). */
@@ -261,14 +244,16 @@ int fst_image_load(fst **out, const char *bin, size_t bin_len) {
   }
   f->image = m;
   f->image_len = len;
-  cr c = {m, len, 0, 0};
+  rd c;
+  rd_init(&c, m, len);
   uint64_t k, sum;
   uint32_t h[N_HDR];
-  memcpy(&k, c.p + 8, 8);
-  memcpy(&sum, c.p + 16, 8);
-  memcpy(h, c.p + 24, sizeof h);
+  const char *p = m;
+  memcpy(&k, p + 8, 8);
+  memcpy(&sum, p + 16, 8);
+  memcpy(h, p + 24, sizeof h);
   c.pos = 24 + sizeof h;
-  if (memcmp(c.p, MAGIC, 8) || k != key || len % 8 || sum != image_sum(c.p + 24, len - 24) || h[0] != BOM ||
+  if (memcmp(p, MAGIC, 8) || k != key || len % 8 || sum != image_sum(p + 24, len - 24) || h[0] != BOM ||
       h[1] != SIZES || h[11] > 1)
     goto bad;
   f->n_letters = h[2];
@@ -282,20 +267,20 @@ int fst_image_load(fst **out, const char *bin, size_t bin_len) {
   f->n_dense = h[10];
   f->weighted = (int)h[11];
   if (f->n_nodes > FST_MAX_NODES || f->n_dense > FST_DENSE_MAX_NODES) goto bad;
-  f->letters = (int32_t *)rarr(&c, f->n_letters, sizeof *f->letters);
-  const uint32_t *tag_off = rarr(&c, (uint64_t)f->n_tags + 1, sizeof *tag_off);
-  const uint16_t *tags = rarr(&c, tag_units, sizeof *tags);
-  f->pair = (int32_t(*)[2])rarr(&c, f->n_pairs, sizeof *f->pair);
-  const uint32_t *secs = rarr(&c, (uint64_t)f->n_sections * 7, sizeof *secs);
-  const uint16_t *names = rarr(&c, name_units, sizeof *names);
-  f->node = (fst_node *)rarr(&c, (uint64_t)f->n_nodes + 1, sizeof *f->node);
-  f->arc = (fst_arc *)rarr(&c, f->n_arcs, sizeof *f->arc);
-  f->dense = (fst_range *)rarr(&c, (uint64_t)f->n_dense * FST_DENSE_SYMS, sizeof *f->dense);
+  f->letters = (int32_t *)rd_array(&c, f->n_letters, sizeof *f->letters, 8);
+  const uint32_t *tag_off = rd_array(&c, (uint64_t)f->n_tags + 1, sizeof *tag_off, 8);
+  const uint16_t *tags = rd_array(&c, tag_units, sizeof *tags, 8);
+  f->pair = (int32_t(*)[2])rd_array(&c, f->n_pairs, sizeof *f->pair, 8);
+  const uint32_t *secs = rd_array(&c, (uint64_t)f->n_sections * 7, sizeof *secs, 8);
+  const uint16_t *names = rd_array(&c, name_units, sizeof *names, 8);
+  f->node = (fst_node *)rd_array(&c, (uint64_t)f->n_nodes + 1, sizeof *f->node, 8);
+  f->arc = (fst_arc *)rd_array(&c, f->n_arcs, sizeof *f->arc, 8);
+  f->dense = (fst_range *)rd_array(&c, (uint64_t)f->n_dense * FST_DENSE_SYMS, sizeof *f->dense, 8);
   if (f->weighted) {
-    f->arc_w = (double *)rarr(&c, f->n_arcs, sizeof *f->arc_w);
-    f->final_w = (double *)rarr(&c, f->n_nodes, sizeof *f->final_w);
+    f->arc_w = (double *)rd_array(&c, f->n_arcs, sizeof *f->arc_w, 8);
+    f->final_w = (double *)rd_array(&c, f->n_nodes, sizeof *f->final_w, 8);
   }
-  if (c.bad || ((c.pos + 7) & ~(size_t)7) != c.n) goto bad;
+  if (c.err || ((c.pos + 7) & ~(size_t)7) != c.len) goto bad;
   /* the tables made here: tag names and section records */
   f->tag = malloc((f->n_tags ? f->n_tags : 1) * sizeof *f->tag);
   f->tag_len = malloc((f->n_tags ? f->n_tags : 1) * sizeof *f->tag_len);

@@ -29,6 +29,7 @@
 
 #include "../base/cachefile.h"
 #include "../base/hash.h"
+#include "../base/rd.h"
 #include "trx_int.h"
 
 static const char MAGIC[8] = {'P', 'L', 'T', 'R', 'X', 'C', '0', '3'};
@@ -104,50 +105,33 @@ void trx_cache_store(const trx_rules *t, uint64_t key) {
 
 /* ---- reading ---- */
 
-typedef struct cr {
-  const char *p;
-  size_t n, pos;
-  int bad;
-} cr;
-
-static uint32_t r32(cr *c) {
-  uint32_t v = 0;
-  if (c->pos + 4 > c->n) {
-    c->bad = 1;
-    return 0;
-  }
-  memcpy(&v, c->p + c->pos, 4);
-  c->pos += 4;
-  return v;
-}
-
 /* A count followed by at least `each` bytes per element. */
-static uint32_t rcount(cr *c, size_t each) {
-  uint32_t v = r32(c);
-  if (!c->bad && each && v > (c->n - c->pos) / each) c->bad = 1;
-  return c->bad ? 0 : v;
+static uint32_t rcount(rd *c, size_t each) {
+  uint32_t v = rd_u32_host(c);
+  if (!c->err && each && v > rd_left(c) / each) c->err = 1;
+  return c->err ? 0 : v;
 }
 
 /* A count, then that many u32: a new array (never empty), or NULL with
- * c->bad set. */
-static uint32_t *r32s(cr *c, uint32_t *n) {
+ * c->err set. */
+static uint32_t *r32s(rd *c, uint32_t *n) {
   *n = rcount(c, 4);
-  if (c->bad) return NULL;
+  if (c->err) return NULL;
   uint32_t *a = malloc((*n ? *n : 1) * sizeof *a);
   if (!a) {
-    c->bad = 1;
+    c->err = 1;
     return NULL;
   }
-  if (*n) memcpy(a, c->p + c->pos, *n * sizeof *a);
+  if (*n) memcpy(a, c->base + c->pos, *n * sizeof *a);
   c->pos += *n * sizeof *a;
   return a;
 }
 
-static trx_str rstr(cr *c, size_t pool_len) {
+static trx_str rstr(rd *c, size_t pool_len) {
   trx_str s;
-  s.off = r32(c);
-  s.len = r32(c);
-  if ((uint64_t)s.off + s.len > pool_len) c->bad = 1;
+  s.off = rd_u32_host(c);
+  s.len = rd_u32_host(c);
+  if ((uint64_t)s.off + s.len > pool_len) c->err = 1;
   return s;
 }
 
@@ -203,16 +187,17 @@ int trx_cache_load(trx_rules *t, uint64_t key) {
     bbuf_free(&f);
     return -1;
   }
-  cr c = {f.p, f.len, 0, 0};
+  rd c;
+  rd_init(&c, f.p, f.len);
   trx_rules n = {0}; /* the parts read here, moved into t at the end */
   if (f.len < 16 || memcmp(f.p, MAGIC, 8)) goto bad;
   uint64_t k;
   memcpy(&k, f.p + 8, 8);
   c.pos = 16;
-  if (k != key || r32(&c) != (uint32_t)t->kind) goto bad;
-  n.default_chunk = (int)r32(&c);
+  if (k != key || rd_u32_host(&c) != (uint32_t)t->kind) goto bad;
+  n.default_chunk = (int)rd_u32_host(&c);
   n.pool_len = rcount(&c, 2);
-  if (c.bad || n.pool_len < t->pool_len) goto bad;
+  if (c.err || n.pool_len < t->pool_len) goto bad;
   n.pool = malloc((n.pool_len + 1) * sizeof *n.pool);
   if (!n.pool) goto bad;
   memcpy(n.pool, f.p + c.pos, n.pool_len * sizeof *n.pool);
@@ -220,7 +205,7 @@ int trx_cache_load(trx_rules *t, uint64_t key) {
   c.pos += n.pool_len * sizeof *n.pool;
   if (memcmp(n.pool, t->pool, t->pool_len * sizeof *t->pool)) goto bad; /* the .bin part must agree */
   n.n_vars = rcount(&c, 16);
-  if (c.bad || n.n_vars < t->n_vars) goto bad;
+  if (c.err || n.n_vars < t->n_vars) goto bad;
   n.var_name = calloc(n.n_vars ? n.n_vars : 1, sizeof *n.var_name);
   n.var_default = calloc(n.n_vars ? n.n_vars : 1, sizeof *n.var_default);
   if (!n.var_name || !n.var_default) goto bad;
@@ -229,11 +214,11 @@ int trx_cache_load(trx_rules *t, uint64_t key) {
     n.var_default[i] = rstr(&c, n.pool_len);
   }
   n.n_lists = rcount(&c, 16);
-  if (c.bad || n.n_lists < t->n_lists) goto bad;
+  if (c.err || n.n_lists < t->n_lists) goto bad;
   n.list_name = calloc(n.n_lists ? n.n_lists : 1, sizeof *n.list_name);
   n.list = calloc(n.n_lists ? n.n_lists : 1, sizeof *n.list);
   if (!n.list_name || !n.list) goto bad;
-  for (uint32_t i = 0; i < n.n_lists && !c.bad; i++) {
+  for (uint32_t i = 0; i < n.n_lists && !c.err; i++) {
     n.list_name[i] = rstr(&c, n.pool_len);
     trx_list *li = &n.list[i];
     li->n = rcount(&c, 8);
@@ -246,33 +231,33 @@ int trx_cache_load(trx_rules *t, uint64_t key) {
     for (uint32_t j = 0; j < li->n_low; j++) li->low[j] = rstr(&c, n.pool_len);
   }
   n.n_node = rcount(&c, 56);
-  if (c.bad) goto bad;
+  if (c.err) goto bad;
   n.node = calloc(n.n_node ? n.n_node : 1, sizeof *n.node);
   if (!n.node) goto bad;
   for (uint32_t i = 0; i < n.n_node; i++) {
     trx_node *d = &n.node[i];
-    d->op = (uint8_t)r32(&c);
-    d->side = (uint8_t)r32(&c);
-    d->queue = (uint8_t)r32(&c);
-    uint32_t fl = r32(&c);
+    d->op = (uint8_t)rd_u32_host(&c);
+    d->side = (uint8_t)rd_u32_host(&c);
+    d->queue = (uint8_t)rd_u32_host(&c);
+    uint32_t fl = rd_u32_host(&c);
     d->caseless = fl & 1;
     d->shifting = (fl >> 1) & 1;
     d->linkto = (fl >> 2) & 1;
-    d->pos = (int32_t)r32(&c);
-    d->attr = (int32_t)r32(&c);
-    d->var = (int32_t)r32(&c);
-    d->var2 = (int32_t)r32(&c);
-    d->npar = (int32_t)r32(&c);
+    d->pos = (int32_t)rd_u32_host(&c);
+    d->attr = (int32_t)rd_u32_host(&c);
+    d->var = (int32_t)rd_u32_host(&c);
+    d->var2 = (int32_t)rd_u32_host(&c);
+    d->npar = (int32_t)rd_u32_host(&c);
     d->s = rstr(&c, n.pool_len);
-    d->kids = r32(&c);
-    d->n_kids = r32(&c);
-    d->line = r32(&c);
+    d->kids = rd_u32_host(&c);
+    d->n_kids = rd_u32_host(&c);
+    d->line = rd_u32_host(&c);
   }
   uint32_t n_lines;
   if (!(n.kid = r32s(&c, &n.n_kid)) || !(n.rule = r32s(&c, &n.n_rules)) || !(n.rule_line = r32s(&c, &n_lines)) ||
       n_lines != n.n_rules || !(n.macro = r32s(&c, &n.n_macros)))
     goto bad;
-  if (c.bad || c.pos != c.n) goto bad;
+  if (c.err || c.pos != c.len) goto bad;
   /* what the interpreter relies on */
   n.kind = t->kind;
   n.n_attrs = t->n_attrs;
