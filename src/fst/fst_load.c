@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/hash.h"
 #include "../base/rd.h"
 #include "fst_int.h"
 
@@ -99,8 +100,7 @@ static int read_str(loader *L, uint16_t **out, uint32_t *out_len) {
 }
 
 static uint32_t hash_u16(const uint16_t *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  uint32_t h = (uint32_t)pl_hash(s, n * sizeof *s);
   return h ? h : 1;
 }
 

@@ -28,13 +28,10 @@
 #include <string.h>
 
 #include "../base/rd.h"
+#include "../base/hash.h"
 #include "lrx_int.h"
 
-static uint32_t hash_u16(const uint16_t *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
-  return h;
-}
+static uint32_t hash_u16(const uint16_t *s, size_t n) { return (uint32_t)pl_hash(s, n * sizeof *s); }
 
 static int same_name(const fst_section *s, const uint16_t *p, size_t n) {
   return s->name_len == n && (n == 0 || !memcmp(s->name, p, n * sizeof *p));

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "../base/rd.h"
+#include "../base/hash.h"
 #include "hmm_int.h"
 
 typedef struct ld {
@@ -91,17 +92,8 @@ static int sets_equal(const int32_t *a, uint32_t na, const int32_t *b, uint32_t 
 }
 
 /* Hashes of a tag name (UTF-16 units) and of a tag set, a unit at a time. */
-static uint32_t hash_u16(const uint16_t *s, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
-  return h ^ (h >> 15);
-}
-
-static uint32_t hash_i32(const int32_t *t, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (uint32_t)t[i]) * 16777619u;
-  return h ^ (h >> 15);
-}
+static uint32_t hash_u16(const uint16_t *s, size_t n) { return (uint32_t)pl_hash(s, n * sizeof *s); }
+static uint32_t hash_i32(const int32_t *t, size_t n) { return (uint32_t)pl_hash(t, n * sizeof *t); }
 
 /* Linear scans, used while the tables are being built. */
 static int class_scan(const hmm_model *m, const int32_t *t, uint32_t n) {
