@@ -117,7 +117,7 @@ def translate(parley, opts, pair, lines, sep="blank"):
                  as a paragraph break; no leaking.  The output must have the
                  empty lines in the same places, or we fail.
     """
-    cmd = [parley, "translate", *opts, pair]
+    cmd = [parley, "translate", *opts, *(["--lines"] if sep == "each" else []), pair]
     joiner = "\n\n" if sep == "blank" else "\n"
     data = (joiner.join(lines) + "\n").encode("utf-8")
     t0 = time.monotonic()
@@ -235,7 +235,7 @@ def main():
                     help="comma-separated modes out of: " + ", ".join(m for m, _ in MODES))
     ap.add_argument("--write", metavar="FILE", help="also write the table to FILE")
     ap.add_argument("--lost", action="store_true", help="list the names each mode loses")
-    ap.add_argument("--sep", choices=["blank", "line"], default="blank",
+    ap.add_argument("--sep", choices=["each", "blank", "line"], default="blank",
                     help="segment separator on stdin: an empty line between "
                          "segments (default; no words move between segments) "
                          "or just a newline")

@@ -213,6 +213,8 @@ typedef struct fst_opts {
   int surface_bil;      /* -o */
   int no_default_ignore;/* -I */
   size_t size_hint;     /* bytes of input expected (0: unknown, e.g. a stream): sizes the analysis cache */
+  int keep_initials;    /* -p, not lt-proc's: a word's capital initial that a rule's output writes in lower
+                           case stays a capital ("~y Idaho" -> "e Idaho", lt-proc gives "e idaho"); news mode */
   const char *files[3]; /* transducer, input (NULL: stdin), output (NULL: stdout) */
 } fst_opts;
 

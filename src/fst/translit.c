@@ -53,6 +53,23 @@ static void push_word_char(struct fst_proc *p, symvec *w, int32_t c) {
   else i32vec_push(w, c);
 }
 
+/* fst_opts.keep_initials: the replacement `m` of word[sp..mp) and the span
+ * agree from their ends, letter for letter but for case, back to the first
+ * difference; in that common tail a letter that starts a word in both and
+ * is a capital in the span becomes a capital in `m` ("~y Idaho": "y I" ->
+ * "e i" -> "e I"). */
+static void keep_initials(symvec *m, const symvec *word, size_t sp, size_t mp) {
+  if (mp > word->n || sp > mp) return;
+  size_t i = 1;
+  for (; i <= m->n && i <= mp - sp; i++) {
+    int32_t a = m->p[m->n - i], b = word->p[mp - i];
+    if (a != b && (a < 0 || b < 0 || uc_tolower(a) != uc_tolower(b))) break;
+    int a_start = m->n - i == 0 || m->p[m->n - i - 1] == ' ';
+    int b_start = mp - i == 0 || word->p[mp - i - 1] == ' ' || word->p[mp - i - 1] == '~';
+    if (a != b && a_start && b_start && uc_isupper(b)) m->p[m->n - i] = b;
+  }
+}
+
 /* FSTProcessor::readTransliterationWord */
 static int read_translit_word(struct fst_proc *p) {
   if (u8in_eof(&p->r) || u8in_peek(&p->r) == 0) return 0;
@@ -293,6 +310,7 @@ int proc_transliteration(struct fst_proc *p) {
         symvec *w0 = sd_at(&p->tq, 0);
         i32vec_set(&word, w0->p, w0->n);
         sd_pop_front(&p->tq);
+        if (p->o.keep_initials) keep_initials(&match, &word, start_pos, match_pos);
         size_t i = 0;
         for (; i < match.n && i < match_pos - start_pos; i++)
           if (match_pos < i + 1 || match_pos - i - 1 >= word.n || match.p[match.n - i - 1] != word.p[match_pos - i - 1])

@@ -62,6 +62,7 @@ typedef struct tokn {
   size_t from;     /* unit: 1 + the unit whose analysis it takes (same_everywhere), or 0 */
   int initial;     /* unit: at a sentence start or in a headline */
   int past;        /* unit: a participle after a name, written as the past tense (check_past) */
+  size_t brand;    /* unit: 1 + the unit of the "'s" that belongs to its name ("McDonald's"), or 0 */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -327,6 +328,36 @@ static int listed_with_person(const char *p, const tokn *t, size_t nt, size_t k,
   return 0;
 }
 
+/* The common nouns that head the names of institutions, events, eras and
+ * places of a kind ("Supreme Court", "Baltic Sea", "Lake Onega", "Museo
+ * del Prado"): news in the other language translates such names, whose
+ * other words the dictionaries translate too. */
+static int generic_head(const char *s, size_t n) {
+  static const char *const w[] = {
+      /* English */
+      "Court", "Office", "Committee", "Commission", "Council", "Center", "Centre", "Association", "Service",
+      "Services", "Sea", "Ocean", "Lake", "River", "Mountains", "Island", "Islands", "Hemisphere",
+      "University", "School", "College", "Institute", "Department", "Ministry", "Agency", "Corps", "Games",
+      "Olympics", "Site", "List", "Orchestra", "Consulate", "Embassy", "Hospital", "Museum", "Library",
+      "Cathedral", "Church", "Palace", "Government", "Parliament", "Assembly", "Congress", "Senate", "Party",
+      "Union", "Federation", "Organization", "Organisation", "Foundation", "Army", "Navy", "Republic", "Kingdom",
+      "Empire", "Desert", "Valley", "Canal", "Coast", "Peninsula", "Gulf", "Strait", "Channel", "Region",
+      "Province", "Dynasty", "Age", "Ages", "War", "Civilization", "Civilisation", "Revolution", "Day", "Prize", "Cup",
+      "Championship", "Championships", "Heritage", "Subcommittee", "Board", "Authority", "Police", "Force",
+      "Forces", "Reserve", "Station", "Airport", "Zone", "Area", "Reserve", "Conference", "Summit", "Treaty",
+      "Agreement", "Accord", "Accords", "Convention", "Declaration", "Act", "Law", "Bill", "Constitution",
+      /* Spanish */
+      "Museo", "Teatro", "Banco", "Tribunal", "Ministerio", "Comisión", "Consejo", "Comité", "Universidad",
+      "Instituto", "Partido", "Gobierno", "Congreso", "Senado", "Parlamento", "Mar", "Océano", "Río", "Lago",
+      "Isla", "Islas", "Sierra", "Monte", "Palacio", "Catedral", "Iglesia", "Hospital", "Parque", "Estación",
+      "Aeropuerto", "Fundación", "Asociación", "Federación", "Organización", "Unión", "Agencia", "Servicio",
+      "Departamento", "Escuela", "Colegio", "Centro", "Oficina", "Juegos", "Copa", "Premio", "Guerra",
+      "Revolución", "Dinastía", "Edad", "Día", "Reino", "República", "Imperio", "Ejército", "Policía", "Guardia", "Junta",
+      "Audiencia", "Cortes", "Asamblea", "Ayuntamiento", "Diputación", "Consejería", "Conferencia", "Cumbre",
+      "Tratado", "Acuerdo", "Ley", NULL};
+  return in_list(w, s, n);
+}
+
 /* Capitals also mark institutions ("the State", "the Supreme Court") and
  * adjectives of names ("Republican strategy"), which translate.  So a run
  * of capitalised common words is kept next to a person's name ("Donald
@@ -351,6 +382,11 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
                  (before && is_honorific(p + before->sb, surf_end(before) - before->sb)) ||
                  listed_with_person(p, t, nt, members[0], -1) || listed_with_person(p, t, nt, members[m - 1], 1);
     int keep = person || (before && is_title(p + before->sb, surf_end(before) - before->sb));
+    /* a run of capitalised common words ("Human Rights Watch", "Shark Tank"), or one next to a
+     * name ("Deutsche Bank", "Lockwood Gardens"), is a name of its own: 2 */
+    int nbr = (before && before->cap && !before->initial && (before->kind == 1 || is_unknown(p, before))) ||
+              (after && after->cap && (after->kind == 1 || is_unknown(p, after)));
+    if (!keep && (m >= 2 || (nbr && !first_tag(p, &t[k], "adj")))) keep = 2;
     if (!keep && m == 1) {
       const tokn *u = &t[k];
       int attributive = first_tag(p, u, "adj") && after &&
@@ -367,7 +403,12 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
       while ((b = neighbour(p, t, nt, (size_t)(a - t), -1)) && b->cap && (b->kind <= 1 || is_unknown(p, b)) &&
              !is_title(p + b->sb, surf_end(b) - b->sb))
         a = b;
-      if ((b && !b->cap && has_tag(p, b, "det")) ||
+      if (keep == 2) { /* but an institution's, place's or event's name translates */
+        const tokn *z = &t[members[m - 1]], *c;
+        while ((c = neighbour(p, t, nt, (size_t)(z - t), 1)) && c->cap && (c->kind <= 1 || is_unknown(p, c))) z = c;
+        if (generic_head(p + a->sb, surf_end(a) - a->sb) || generic_head(p + z->sb, surf_end(z) - z->sb)) keep = 0;
+      }
+      if ((b && !b->cap && has_tag(p, b, "det") && keep != 2) ||
           (!person && (linked(p, t, nt, members[0], -1) || linked(p, t, nt, members[m - 1], 1))))
         keep = 0;
     }
@@ -609,6 +650,30 @@ static void listed_starts(const char *p, tokn *t, size_t nt) {
   }
 }
 
+/* "'s" read as "is" right after a name, with punctuation, 'and'/'or', a
+ * preposition or the end of the line after it, and a preposition, comma,
+ * 'and'/'or' or determiner before the name, is part of the name: "at
+ * McDonald's, Wendy's and Burger King", "works at McDonald's in Ohio"
+ * (Apertium gives "McDonald es"), but "said Trump's in town". */
+static void brands(const char *p, tokn *t, size_t nt) {
+  for (size_t k = 2; k < nt; k++) {
+    tokn *s = &t[k];
+    if (!s->lu || surf_end(s) - s->sb != 2 || memcmp(p + s->sb, "'s", 2) || !first_tag(p, s, "vbser")) continue;
+    if (t[k - 1].lu || t[k - 1].e - t[k - 1].b > 1 || (t[k - 1].e > t[k - 1].b && p[t[k - 1].b] != ' ')) continue;
+    tokn *u = &t[k - 2];
+    if (!u->lu || !u->cap || !(u->kind == 1 || u->protect || is_unknown(p, u)) || u->from) continue;
+    const tokn *a = k + 1 < nt ? &t[k + 1] : NULL;
+    if (a && !a->lu && !a->newline) a = neighbour(p, t, nt, k, 1);
+    if (a && a->lu && a->kind != 3 && !first_tag(p, a, "cm") && !first_tag(p, a, "cnjcoo") &&
+        !first_tag(p, a, "pr") && !first_tag(p, a, "rpar") && !first_tag(p, a, "rquot"))
+      continue;
+    const tokn *b = neighbour(p, t, nt, k - 2, -1); /* "at McDonald's", "Wendy's and", not "Trump's in town" */
+    if (!b || !(first_tag(p, b, "pr") || first_tag(p, b, "cm") || first_tag(p, b, "cnjcoo") || has_tag(p, b, "det")))
+      continue;
+    u->brand = k + 1;
+  }
+}
+
 /* Is t[k] a participle right after a name ("Amir Khan said": say<vblex><pp>),
  * a word of ASCII letters? */
 static int past_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
@@ -790,6 +855,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   if (!rc) in_context(p, t, nt, &lower);
   if (!rc) same_everywhere(p, t, nt, &lower);
   if (!rc) listed_starts(p, t, nt);
+  if (!rc) brands(p, t, nt);
   kv_free(&lower);
   if (!rc && run && run->analyse) rc = check_past(run, p, t, nt, e);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
@@ -844,7 +910,19 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     }
     out_byte(out, '^');
     size_t span;
-    if (u->from) { /* the analysis of the same word elsewhere in the text */
+    if (u->brand) { /* the name and its "'s" as written, as one name */
+      const tokn *v = &t[u->brand - 1];
+      out_bytes(out, p + u->sb, surf_end(u) - u->sb);
+      out_bytes(out, p + v->sb, surf_end(v) - v->sb);
+      if (run) {
+        bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
+        bbuf_append(&run->names, p + v->sb, surf_end(v) - v->sb);
+        bbuf_putc(&run->names, 0);
+      }
+      out_name_tags(out, gendered);
+      k = u->brand - 1;
+      u = &t[k];
+    } else if (u->from) { /* the analysis of the same word elsewhere in the text */
       const tokn *v = &t[u->from - 1];
       out_bytes(out, p + v->b, v->e - v->b);
       if (run) {

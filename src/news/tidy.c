@@ -8,6 +8,9 @@
  *     When the source has no run of two spaces anywhere, runs in the
  *     output are made single.  A source that has them (aligned text,
  *     typewriter habits) keeps every space as Apertium gives it.
+ *   - Spaces at a line start or after an opening quote or bracket, which
+ *     a dropped subject pronoun leaves (" Se moverá"), go when the source
+ *     has none there.
  *   - Paragraph starts: a paragraph whose source begins with a capital
  *     letter begins with one in the translation too ("He documented..." ->
  *     "se documentó..." -> "Se documentó...").  Paragraphs are lines,
@@ -59,6 +62,27 @@ static long first_letter(const char *s, size_t n, size_t i, int32_t *cp) {
   return -1;
 }
 
+/* The length of the opening quote or bracket that ends s[0..n), or 0. */
+static size_t opener_before(const char *s, size_t n) {
+  static const char *const op[] = {"(", "[", "\"", "\xe2\x80\x9c", "\xe2\x80\x98", "\xc2\xab", "\xc2\xbf", "\xc2\xa1", NULL};
+  for (int i = 0; op[i]; i++) {
+    size_t l = strlen(op[i]);
+    if (n >= l && !memcmp(s + n - l, op[i], l)) {
+      if (op[i][0] == '"' && n > l && s[n - l - 1] != ' ' && s[n - l - 1] != '\n') return 0; /* a closing '"' */
+      return l;
+    }
+  }
+  return 0;
+}
+
+/* Does the source have a space at a line start, or after an opening quote
+ * or bracket? */
+static int spaces_after_openers(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == ' ' && (i == 0 || s[i - 1] == '\n' || opener_before(s, i))) return 1;
+  return 0;
+}
+
 int news_tidy(const char *src, size_t sn, bbuf *out, size_t start) {
   char *o = out->p ? out->p + start : NULL;
   size_t on = out->len - start;
@@ -67,6 +91,13 @@ int news_tidy(const char *src, size_t sn, bbuf *out, size_t start) {
     size_t w = 0;
     for (size_t r = 0; r < on; r++)
       if (!(o[r] == ' ' && w && o[w - 1] == ' ')) o[w++] = o[r];
+    out->len = start + w;
+    on = w;
+  }
+  if (!spaces_after_openers(src, sn)) { /* a dropped pronoun's blank: " Se moverá", "“ Se moverá" */
+    size_t w = 0;
+    for (size_t r = 0; r < on; r++)
+      if (!(o[r] == ' ' && (w == 0 || o[w - 1] == '\n' || opener_before(o, w)))) o[w++] = o[r];
     out->len = start + w;
     on = w;
   }

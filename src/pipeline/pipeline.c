@@ -550,6 +550,8 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
   }
   if (!rc && !(p->steps = calloc(n > 0 ? (size_t)n : 1, sizeof *p->steps))) rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc) rc = open_steps(p, cmds, n, e);
+  for (size_t k = 0; !rc && news && k < p->n; k++) /* news: "e Idaho", not lt-proc's "e idaho" */
+    if (p->steps[k].kind == ST_LTPROC && p->steps[k].fo.mode == FST_MODE_POSTGEN) p->steps[k].fo.keep_initials = 1;
   for (size_t k = 0; !rc && k < p->n; k++) /* the name stage asks the analyser */
     if (p->steps[k].kind == ST_NAMES)
       for (size_t a = 0; a < k; a++)

@@ -20,7 +20,8 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: parley translate [--strict] [-u] [--glossary FILE] [--unknown] [-d DIR] [-f txt|json|html] PAIR [IN [OUT]]\n"
+          "usage: parley translate [--strict] [-u] [--glossary FILE] [--unknown] [--lines] [-d DIR] [-f txt|json|html]\n"
+          "                        PAIR [IN [OUT]]\n"
           "       parley pairs [-d DIR]\n"
           "       parley serve [--host 127.0.0.1] [--port 5000] [-d DIR] [--pairs eng-spa,spa-eng|all]\n"
           "                    [--threads N] [--max-bytes N] [--max-queue N] [--timeout SECONDS]\n"
@@ -35,7 +36,9 @@ static void usage(FILE *f) {
           "             a news article object and returns it translated; -f html an\n"
           "             HTML page (text, alt/title/meta descriptions translated, all\n"
           "             markup kept byte for byte); --unknown\n"
-          "             lists the unknown words (byte offset, word) on stderr\n"
+          "             lists the unknown words (byte offset, word) on stderr;\n"
+          "             --lines translates each line as a text of its own (a list of\n"
+          "             headlines or segments: nothing moves from one line to the next)\n"
           "  pairs      list the installed pairs and whether parley runs them\n"
           "  serve      HTTP server: LibreTranslate (/translate, /languages) and APy\n"
           "             (/translate?langpair=, /listPairs) APIs and a page at /\n"
@@ -70,10 +73,73 @@ static char *slurp(const char *path, size_t *len) {
   return b;
 }
 
+/* Appends s[0..n) to the malloc'd buffer *b of length *bl; -1 when out of memory. */
+static int append(char **b, size_t *bl, size_t *cap, const char *s, size_t n) {
+  if (*bl + n + 1 > *cap) {
+    size_t c = *cap ? *cap : 4096;
+    while (c < *bl + n + 1) c *= 2;
+    char *q = realloc(*b, c);
+    if (!q) return -1;
+    *b = q;
+    *cap = c;
+  }
+  memcpy(*b + *bl, s, n);
+  *bl += n;
+  (*b)[*bl] = 0;
+  return 0;
+}
+
+/* --lines: each line of `in` translated as a text of its own, with its line
+ * break; the unknown words' offsets are offsets into the whole input. */
+static int translate_lines(const parley_engine *g, const char *in, size_t n, const parley_request *req, char **out,
+                           size_t *on, parley_error *err) {
+  char *b = NULL, *ub = NULL, *unk = NULL;
+  size_t bl = 0, cap = 0, ul = 0, ucap = 0;
+  parley_request r = {req->glossary, req->unknown ? &unk : NULL};
+  int rc = 0;
+  for (size_t at = 0; !rc && at < n;) {
+    const char *nl = memchr(in + at, '\n', n - at);
+    size_t len = nl ? (size_t)(nl - (in + at)) : n - at;
+    char *o = NULL;
+    size_t ol = 0;
+    rc = parley_translate_ex(g, in + at, len, &r, &o, &ol, err);
+    if (!rc && (append(&b, &bl, &cap, o, ol) || (nl && append(&b, &bl, &cap, "\n", 1)))) rc = -1;
+    for (const char *u = unk; !rc && u && *u;) { /* "offset<TAB>word<LF>" lines, offset in this line */
+      const char *e = strchr(u, '\n');
+      size_t l = e ? (size_t)(e - u) + 1 : strlen(u);
+      char num[32];
+      long long off = strtoll(u, NULL, 10);
+      const char *tab = memchr(u, '\t', l);
+      snprintf(num, sizeof num, "%lld", off >= 0 ? off + (long long)at : -1LL);
+      if (!tab || append(&ub, &ul, &ucap, num, strlen(num)) || append(&ub, &ul, &ucap, tab, l - (size_t)(tab - u)))
+        rc = tab ? -1 : 0;
+      u += l;
+    }
+    parley_free(o);
+    parley_free(unk);
+    unk = NULL;
+    at += len + (nl != NULL);
+  }
+  if (rc == -1) {
+    err->code = PARLEY_ENOMEM;
+    snprintf(err->message, sizeof err->message, "out of memory");
+  }
+  if (rc || (!b && append(&b, &bl, &cap, "", 0))) {
+    free(b);
+    free(ub);
+    return rc ? rc : PARLEY_ENOMEM;
+  }
+  *out = b;
+  *on = bl;
+  if (req->unknown) *req->unknown = ub ? ub : calloc(1, 1);
+  else free(ub);
+  return 0;
+}
+
 static int cmd_translate(int argc, char **argv) {
   parley_options o = {NULL, 0, 0};
   const char *pos[3] = {NULL, NULL, NULL}, *glossary = NULL;
-  int json = 0, html = 0, unknown = 0;
+  int json = 0, html = 0, unknown = 0, lines = 0;
   int np = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -82,6 +148,7 @@ static int cmd_translate(int argc, char **argv) {
     else if (!strcmp(a, "-d") && i + 1 < argc) o.datadir = argv[++i];
     else if (!strcmp(a, "--glossary") && i + 1 < argc) glossary = argv[++i];
     else if (!strcmp(a, "--unknown")) unknown = 1;
+    else if (!strcmp(a, "--lines")) lines = 1;
     else if (!strcmp(a, "-f") && i + 1 < argc) {
       const char *f = argv[++i];
       if (!strcmp(f, "json")) json = 1;
@@ -101,6 +168,10 @@ static int cmd_translate(int argc, char **argv) {
   }
   if (np < 1) {
     usage(stderr);
+    return 2;
+  }
+  if (lines && (json || html)) {
+    fprintf(stderr, "parley: translate: --lines is for plain text, not -f json or html\n");
     return 2;
   }
   parley_error err;
@@ -127,9 +198,10 @@ static int cmd_translate(int argc, char **argv) {
   parley_request req = {gl, unknown ? &unk : NULL};
   char *out = NULL;
   size_t on = 0;
-  int rc = json   ? parley_translate_json(g, in, n, &req, &out, &on, &err)
-           : html ? parley_translate_html(g, in, n, &req, &out, &on, &err)
-                  : parley_translate_ex(g, in, n, &req, &out, &on, &err);
+  int rc = json    ? parley_translate_json(g, in, n, &req, &out, &on, &err)
+           : html  ? parley_translate_html(g, in, n, &req, &out, &on, &err)
+           : lines ? translate_lines(g, in, n, &req, &out, &on, &err)
+                   : parley_translate_ex(g, in, n, &req, &out, &on, &err);
   free(in);
   parley_glossary_free(gl);
   parley_close(g);
