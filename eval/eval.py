@@ -116,6 +116,9 @@ def translate(parley, opts, pair, lines, sep="blank"):
     sep="blank": segments separated by an empty line, which Apertium treats
                  as a paragraph break; no leaking.  The output must have the
                  empty lines in the same places, or we fail.
+    sep="each":  `translate --lines`: each segment a text of its own, so news
+                 mode's evidence from the rest of a text (the same word in
+                 lower case, the same name elsewhere) is the segment's only.
     """
     cmd = [parley, "translate", *opts, *(["--lines"] if sep == "each" else []), pair]
     joiner = "\n\n" if sep == "blank" else "\n"
@@ -237,8 +240,10 @@ def main():
     ap.add_argument("--lost", action="store_true", help="list the names each mode loses")
     ap.add_argument("--sep", choices=["each", "blank", "line"], default="blank",
                     help="segment separator on stdin: an empty line between "
-                         "segments (default; no words move between segments) "
-                         "or just a newline")
+                         "segments (default; no words move between segments, "
+                         "the whole set is one text for news mode), just a "
+                         "newline, or 'each': `translate --lines`, every "
+                         "segment a text of its own")
     ap.add_argument("--no-copy", action="store_true",
                     help="run PARLEY in place (default: run a private copy)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)

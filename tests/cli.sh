@@ -121,6 +121,31 @@ contains "news: a sentence start joined to a name by 'and'"   "Gap y Target"   -
 printf 'The JAS 39C Gripen crashed onto a runway.\n' > "$T/in"
 contains "news: a participle after a name is the past tense"  "Gripen chocó"   -- "$P" translate eng-spa
 contains "strict: the tagger's participle"                    "Gripen chocado" -- "$P" translate --strict -u eng-spa
+printf 'He appeared on Shark Tank and testified before the Supreme Court.\n' > "$T/in"
+contains "news: a run of capitalised common words is a name"  "Shark Tank"     -- "$P" translate eng-spa
+contains "news: an institution's name translates"              "Corte Suprema"  -- "$P" translate eng-spa
+printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
+contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
+contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa
+contains "strict: Apertium's 'McDonald es'"                   "McDonald es"    -- "$P" translate --strict -u eng-spa
+printf 'It will cross Nevada and Idaho.\n' > "$T/in"
+contains "news: y -> e keeps the next name's capital"         "Nevada e Idaho" -- "$P" translate eng-spa
+contains "strict: lt-proc -p lowers it"                       "Nevada e idaho" -- "$P" translate --strict eng-spa
+lacks    "news: no space left by a dropped pronoun"            '^ '             -- "$P" translate eng-spa
+printf '28-year-old Vidal had joined the club.\n' > "$T/in"
+contains "news: words a transfer rule glued are spaced"       "Vidal de 28 años" -- "$P" translate eng-spa
+contains "strict: Apertium's glued words"                     "Vidalde28años"  -- "$P" translate --strict eng-spa
+printf 'The Meteor-1A rocket.\n' > "$T/in"
+lacks    "news: a word the text cuts at a digit stays joined"  '1 Un'           -- "$P" translate eng-spa
+printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
+"$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
+if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&
+   [ "$(tail -c 1 "$T/out" | od -An -c | tr -d ' ')" != '\n' ]; then
+  echo "ok   translate --lines: a line each, offsets into the whole input"; pass=$((pass+1))
+else
+  echo "FAIL translate --lines: $(cat "$T/out") / $(cat "$T/err")"; fail=$((fail+1))
+fi
+expect "translate --lines is for plain text" 2 "plain text"      -- "$P" translate --lines -f json eng-spa
 printf 'footbridge\tpasarela\nApple\nBank of England\tBanco de Inglaterra\n# a comment\n' > "$T/gl.tsv"
 printf 'They will build a new footbridge. Apple and the Bank of England agree.\n' > "$T/in"
 contains "glossary: a term translated"       "pasarela"         -- "$P" translate --glossary "$T/gl.tsv" eng-spa

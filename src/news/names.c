@@ -21,9 +21,15 @@
  *   - closed-class words ("I", determiners, prepositions, pronouns,
  *     conjunctions), one-letter words and multiwords are left alone;
  *   - titles (President, Senator, Dr...) are translated, not kept;
- *   - in_context() then keeps person-like runs and drops institutions and
- *     places ("the Ross Sea", "Museum of Israel") and words the same text
- *     also writes in lower case ("Earth" next to "earth");
+ *   - in_context() then keeps person-like runs, runs of two capitalised
+ *     common words or more ("Shark Tank", "Human Rights Watch") and a
+ *     common word next to a name ("Deutsche Bank"), but drops runs headed
+ *     by the noun of an institution, place or event ("the Supreme Court",
+ *     "the Ross Sea", "Lake Onega", "Teatro Real": generic_head), runs
+ *     joined by "of" ("Museum of Israel") and words the same text also
+ *     writes in lower case ("Earth" next to "earth");
+ *   - brands(): "'s" read as "is" after a name in a list or after a
+ *     preposition is the name's ("at McDonald's, Wendy's and ...");
  *   - same_everywhere() carries a name to the sentence starts and headlines
  *     of the same text;
  *   - capitalised words no dictionary knows, camel-case words ("LinkedIn")

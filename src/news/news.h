@@ -56,6 +56,10 @@ int news_translate_json(const pl_pipeline *p, const char *json, size_t len, cons
 /* Replaces the placeholders ("Pgl<k>x", any case) in the translated text. */
 int news_unplace(const news_run *r, const char *in, size_t n, bbuf *out);
 
+/* spaces.c: a space between two units of a transfer stage's output that
+ * its rules wrote with no blank between ("Vidalde28años"). */
+int news_spaces(pl_in *in, pl_out *out, pl_err *e);
+
 /* tidy.c: the translation of the plain text src, out->p[start..], made fit
  * to publish: runs of spaces made single when the source has none, and
  * paragraphs that start with a capital in the source start with one. */

@@ -38,7 +38,7 @@
 #include "pipeline.h"
 
 typedef enum {
-  ST_LTPROC, ST_TAGGER, ST_PRETRANSFER, ST_LRX, ST_TRANSFER, ST_WB_ATTACH, ST_WB_DETACH, ST_NAMES
+  ST_LTPROC, ST_TAGGER, ST_PRETRANSFER, ST_LRX, ST_TRANSFER, ST_WB_ATTACH, ST_WB_DETACH, ST_NAMES, ST_SPACES
 } step_kind;
 
 typedef struct step {
@@ -276,7 +276,7 @@ static const arg_opt z_only[] = {{'z', "null-flush", 0}};
 
 /* The program a mode stage runs if parley has it, else NULL. */
 static const char *known(const char *prog) {
-  static const char *const names[] = {"lt-proc", "apertium-tagger", "apertium-pretransfer", "lrx-proc", "parley-names",
+  static const char *const names[] = {"lt-proc", "apertium-tagger", "apertium-pretransfer", "lrx-proc", "parley-names", "parley-spaces",
                                       "apertium-transfer", "apertium-interchunk", "apertium-postchunk",
                                       "apertium-wblank-attach", "apertium-wblank-detach", NULL};
   for (int i = 0; names[i]; i++)
@@ -335,8 +335,12 @@ static int open_step(step *s, words *w, pl_err *e) {
     s->to = (trx_opts){k == TRX_TRANSFER && r.seen['b'] > 0, r.seen['z'] > 0};
     return trx_load(&s->tr, k, r.files[0], r.files[1], e);
   }
-  if (!strcmp(prog, "parley-names")) { /* news mode's own stage */
+  if (!strcmp(prog, "parley-names")) { /* news mode's own stages */
     s->kind = ST_NAMES;
+    return PL_OK;
+  }
+  if (!strcmp(prog, "parley-spaces")) {
+    s->kind = ST_SPACES;
     return PL_OK;
   }
   if (!strcmp(prog, "apertium-wblank-attach") || !strcmp(prog, "apertium-wblank-detach")) {
@@ -390,6 +394,8 @@ static int run_step(const step *s, pl_in *in, pl_out *out, news_run *nr, pl_err 
     return fmt_wblank_attach(in, out, s->z, e);
   case ST_WB_DETACH:
     return fmt_wblank_detach(in, out, s->z, e);
+  case ST_SPACES:
+    return news_spaces(in, out, e);
   case ST_NAMES: {
     fst_proc *ap = NULL;
     news_run *r = nr;
@@ -470,6 +476,29 @@ static int insert_names(words **cmds, int *n, pl_err *e) {
   return rc ? pl_err_set(e, PL_ENOMEM, -1, "out of memory") : PL_OK;
 }
 
+/* News mode: parley-spaces (news/spaces.c) right after the last transfer
+ * stage, where the generator would read. */
+static int insert_spaces(words **cmds, int *n, pl_err *e) {
+  int at = -1;
+  for (int k = 0; k < *n; k++) {
+    const char *b = base_name((*cmds)[k].w[0]);
+    if (!strcmp(b, "apertium-transfer") || !strcmp(b, "apertium-interchunk") || !strcmp(b, "apertium-postchunk"))
+      at = k;
+  }
+  if (at < 0) return PL_OK;
+  words *c = pl_realloc_array(*cmds, (size_t)*n + 1, sizeof *c);
+  if (!c) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  *cmds = c;
+  memmove(c + at + 2, c + at + 1, (size_t)(*n - at - 1) * sizeof *c);
+  memset(&c[at + 1], 0, sizeof c[at + 1]);
+  (*n)++;
+  bbuf w = {0};
+  bbuf_puts(&w, "parley-spaces");
+  int rc = words_add(&c[at + 1], &w);
+  bbuf_free(&w);
+  return rc ? pl_err_set(e, PL_ENOMEM, -1, "out of memory") : PL_OK;
+}
+
 static void free_commands(words *cmds, int n) {
   for (int k = 0; k < n && cmds; k++) words_free(&cmds[k]);
   free(cmds);
@@ -539,6 +568,7 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
   int rc = read_commands(o ? o->datadir : NULL, pair, (o && !o->unknown_marks) || news ? "-n" : "-g", &text, &cmds,
                          &n, e);
   if (!rc && news) rc = insert_names(&cmds, &n, e);
+  if (!rc && news) rc = insert_spaces(&cmds, &n, e);
   if (!rc) {
     for (int k = 0; k < n; k++) { /* name the first missing program before loading anything */
       if (!known(base_name(cmds[k].w[0]))) {

@@ -1,0 +1,140 @@
+/*
+ * spaces.c - news mode: a space between words that Apertium's transfer
+ * rules glue together.
+ *
+ * Some rules of the Apertium pairs write two lexical units with no blank
+ * between them: eng-spa's "28-year-old Vidal" rule gives
+ * ^Vidal<np>$^de<pr>$^28<num>$^año<n>$ and so "Vidalde28años"; others give
+ * "quecrían", "meayudan", "vuelode8,733".  Units that follow each other
+ * with no blank also come from the text itself, where a word is cut at a
+ * digit ("1A" -> ^1<num>$^A<...>$, "3D").  The analyser cuts a run of
+ * letters only at a space or a symbol, so between two units whose lemmas
+ * meet letter to letter the blank was lost, and a space goes there.  Where
+ * a digit meets a lower-case word of two letters or more ("de" + "28",
+ * "28" + "año") the blank was lost too; a capital or a single letter there
+ * ("1A", "3D", "A1GP") is the text's own and stays joined.
+ *
+ * The stage runs over the stream between the last transfer stage and the
+ * generator: ^lemma<tags>$ units, blanks, bracketed superblanks.
+ */
+#include <string.h>
+
+#include <unicode/uchar.h>
+
+#include "../base/base.h"
+#include "news.h"
+
+/* The lemma of the unit at s[b..e) (after '^', before '$'): its last
+ * '+'-joined part ("dar<vblex>+lo<prn>": "lo") when last != 0, else its
+ * first part, without a leading mark ('*', '@', '#', '~'). */
+static void lemma(const char *s, size_t b, size_t e, int last, size_t *lb, size_t *le) {
+  size_t start = b, end = e;
+  int tag = 0;
+  for (size_t i = b; i < e; i++) {
+    if (s[i] == '\\') {
+      i++;
+      continue;
+    }
+    if (s[i] == '<') tag = 1;
+    else if (s[i] == '>') tag = 0;
+    else if (s[i] == '+' && !tag) {
+      if (!last) {
+        end = i;
+        break;
+      }
+      start = i + 1;
+    }
+  }
+  size_t t = start; /* the lemma ends at its first tag */
+  while (t < end && s[t] != '<') t += s[t] == '\\' ? 2 : 1;
+  if (t > end) t = end;
+  while (start < t && (s[start] == '*' || s[start] == '@' || s[start] == '#' || s[start] == '~')) start++;
+  *lb = start;
+  *le = t;
+}
+
+/* The code point at s[i..n), its length in *k; -1 if not UTF-8. */
+static int32_t cp_at(const char *s, size_t i, size_t n, int *k) {
+  *k = utf8_lead_len((unsigned char)s[i]);
+  if (*k < 1 || (size_t)*k > n - i) {
+    *k = 1;
+    return -1;
+  }
+  return utf8_decode((const unsigned char *)s + i, *k);
+}
+
+/* The last code point of s[b..e), or -1. */
+static int32_t last_cp(const char *s, size_t b, size_t e) {
+  if (e <= b) return -1;
+  size_t i = e - 1;
+  while (i > b && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+  int k;
+  return cp_at(s, i, e, &k);
+}
+
+static size_t letters(const char *s, size_t b, size_t e) {
+  size_t n = 0;
+  for (size_t i = b; i < e;) {
+    int k;
+    int32_t c = cp_at(s, i, e, &k);
+    n += c > 0 && u_isalpha(c);
+    i += (size_t)k;
+  }
+  return n;
+}
+
+/* Did a rule lose the blank between the units s[ab..ae) and s[bb..be)? */
+static int lost_blank(const char *s, size_t ab, size_t ae, size_t bb, size_t be) {
+  size_t alb, ale, blb, ble;
+  lemma(s, ab, ae, 1, &alb, &ale);
+  lemma(s, bb, be, 0, &blb, &ble);
+  if (ale <= alb || ble <= blb) return 0;
+  int k;
+  int32_t a = last_cp(s, alb, ale), b = cp_at(s, blb, ble, &k);
+  if (a < 0 || b < 0) return 0;
+  if (u_isalpha(a) && u_isalpha(b)) return 1;
+  if (u_islower(a) && u_isdigit(b)) return letters(s, alb, ale) >= 2;
+  if (u_isdigit(a) && u_islower(b)) return letters(s, blb, ble) >= 2;
+  return 0;
+}
+
+int news_spaces(pl_in *in, pl_out *out, pl_err *e) {
+  bbuf all = {0};
+  for (int c; (c = pl_in_getb(in)) >= 0;) bbuf_putc(&all, c);
+  if (all.failed) {
+    bbuf_free(&all);
+    return pl_err_set(e, PL_ENOMEM, -1, "news: out of memory");
+  }
+  const char *s = all.p ? all.p : "";
+  size_t n = all.len, prev_b = 0, prev_e = 0;
+  int have_prev = 0; /* the unit that ended right before i */
+  for (size_t i = 0; i < n;) {
+    if (s[i] == '^') {
+      size_t j = i + 1;
+      while (j < n && s[j] != '$') j += s[j] == '\\' ? 2 : 1;
+      if (j > n) j = n;
+      if (have_prev && lost_blank(s, prev_b, prev_e, i + 1, j)) out_byte(out, ' ');
+      out_bytes(out, s + i, (j < n ? j + 1 : n) - i);
+      prev_b = i + 1;
+      prev_e = j;
+      have_prev = j < n;
+      i = j < n ? j + 1 : n;
+      continue;
+    }
+    have_prev = 0;
+    if (s[i] == '[') { /* a superblank, as it stands */
+      size_t j = i + 1;
+      while (j < n && s[j] != ']') j += s[j] == '\\' ? 2 : 1;
+      if (j > n) j = n;
+      out_bytes(out, s + i, (j < n ? j + 1 : n) - i);
+      i = j < n ? j + 1 : n;
+      continue;
+    }
+    size_t k = s[i] == '\\' && i + 1 < n ? 2 : 1;
+    out_bytes(out, s + i, k);
+    i += k;
+    pl_out_maybe_spill(out);
+  }
+  bbuf_free(&all);
+  return out->b.failed ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
+}
