@@ -135,8 +135,11 @@ lacks    "news: no space left by a dropped pronoun"            '^ '             
 printf '28-year-old Vidal had joined the club.\n' > "$T/in"
 contains "news: words a transfer rule glued are spaced"       "Vidal de 28 años" -- "$P" translate eng-spa
 contains "strict: Apertium's glued words"                     "Vidalde28años"  -- "$P" translate --strict eng-spa
-printf 'The Meteor-1A rocket.\n' > "$T/in"
+printf 'He drove the Rolls-Royce to the Meteor-1A launch and the Franco-German talks.\n' > "$T/in"
 lacks    "news: a word the text cuts at a digit stays joined"  '1 Un'           -- "$P" translate eng-spa
+contains "news: capitalised words joined by hyphens are a name" "Rolls-Royce"  -- "$P" translate eng-spa
+contains "news: ... with digits too"                          "Meteor-1A"      -- "$P" translate eng-spa
+lacks    "news: ... but not with an adjective"                 'Franco-German'  -- "$P" translate eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

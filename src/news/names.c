@@ -624,6 +624,37 @@ static size_t name_span(const char *p, const tokn *t, size_t nt, size_t k, const
   return has_v || j > k ? j : (size_t)-1;
 }
 
+/* A capitalised word joined by hyphens, with no blank, to other capitalised
+ * words, digits or single letters, inside a sentence ("Rolls-Royce", "the
+ * Minneapolis Star-Tribune", "Meteor-1A"), is one name when a part is a
+ * word no dictionary knows or has a digit; not when a part is an adjective
+ * ("Franco-German talks" translate).  The index of its last unit, or
+ * (size_t)-1. */
+static size_t hyphen_name(const char *p, const tokn *t, size_t nt, size_t k) {
+  const tokn *u = &t[k];
+  if (!u->lu || !u->cap || u->initial || first_tag(p, u, "adj") || u->from) return (size_t)-1;
+  size_t j = k;
+  int hyphens = 0, strong = is_unknown(p, u);
+  while (j + 1 < nt && t[j + 1].lu) {
+    const tokn *v = &t[j + 1];
+    size_t sn = surf_end(v) - v->sb;
+    if (first_tag(p, v, "guio") && sn == 1 && p[v->sb] == '-') {
+      if (j + 2 >= nt || !t[j + 2].lu) break; /* a hyphen at the end: not part of the name */
+      hyphens++;
+    } else if (first_tag(p, v, "num")) {
+      strong = 1;
+    } else {
+      if (!v->cap || first_tag(p, v, "adj") || first_tag(p, v, "sent") || first_tag(p, v, "cm") ||
+          first_tag(p, v, "apos") || first_tag(p, v, "rpar") || first_tag(p, v, "rquot"))
+        break;
+      strong |= is_unknown(p, v);
+    }
+    j++;
+  }
+  while (j > k && first_tag(p, &t[j], "guio")) j--;
+  return hyphens && strong && j > k ? j : (size_t)-1;
+}
+
 /* Is unit u a common noun with a gender (^casa<n><f><sg>$)?  Then the
  * source language's names have one too (Spanish ^Sánchez<np><cog><mf><sg>$,
  * English ^Byrne<np><cog><sg>$), and the transfer rules expect it. */
@@ -935,6 +966,15 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
         bbuf_putc(&run->names, 0);
       }
+    } else if ((span = hyphen_name(p, t, nt, k)) != (size_t)-1) { /* "Rolls-Royce": the parts as written */
+      for (size_t j = k; j <= span; j++) {
+        out_bytes(out, p + t[j].sb, surf_end(&t[j]) - t[j].sb);
+        if (run) bbuf_append(&run->names, p + t[j].sb, surf_end(&t[j]) - t[j].sb);
+      }
+      if (run) bbuf_putc(&run->names, 0);
+      out_name_tags(out, gendered);
+      k = span;
+      u = &t[k];
     } else if ((span = name_span(p, t, nt, k, run)) != (size_t)-1) { /* the words as written, as one name */
       for (size_t j = k; j <= span; j += 2) {
         const tokn *v = &t[j];
