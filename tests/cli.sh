@@ -124,6 +124,10 @@ contains "strict: the tagger's participle"                    "Gripen chocado" -
 printf 'He appeared on Shark Tank and testified before the Supreme Court.\n' > "$T/in"
 contains "news: a run of capitalised common words is a name"  "Shark Tank"     -- "$P" translate eng-spa
 contains "news: an institution's name translates"              "Corte Suprema"  -- "$P" translate eng-spa
+printf 'The probe fell to Earth. Hinduism spread.\n' > "$T/in"
+contains "news: words capitalised by convention translate (Earth)" "a Tierra" -- "$P" translate eng-spa
+printf 'Scientists at the Obanazawa Post Office and the South Pole.\n' > "$T/in"
+lacks    "news: an institution's run translates (Office)"      'Post Office'    -- "$P" translate eng-spa
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

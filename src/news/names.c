@@ -276,6 +276,23 @@ static int linked(const char *p, const tokn *t, size_t nt, size_t k, int d) {
   return o && o->cap && !o->initial && (o->kind <= 1 || is_unknown(p, o));
 }
 
+/* Common nouns that English or Spanish capitalise by convention and that
+ * the other language translates: the one Earth, Moon and Sun, God, and
+ * religions and doctrines ("Hinduism", "Islam", "Communism",
+ * "Catolicismo"). */
+static int by_convention(const char *s, size_t n) {
+  static const char *const w[] = {"Earth", "Moon", "Sun", "God", "Heaven", "Hell", "Islam", "Bible", "Koran",
+                                  "Quran", "Tierra", "Luna", "Sol", "Dios", "Cielo", "Infierno", "Biblia", "Corán",
+                                  NULL};
+  if (in_list(w, s, n)) return 1;
+  static const char *const suf[] = {"ism", "isms", "ismo", "ismos", NULL};
+  for (int i = 0; suf[i]; i++) {
+    size_t l = strlen(suf[i]);
+    if (n > l + 2 && !memcmp(s + n - l, suf[i], l)) return 1;
+  }
+  return 0;
+}
+
 /* A capitalised common word that may be a name: two letters or more, not a
  * title, not a multiword the dictionary translates as a whole ("Prime
  * Minister", "in front of", "del"). */
@@ -283,6 +300,7 @@ static int candidate(const char *p, const tokn *u) {
   if (!u->lu || u->kind != 0 || !u->cap) return 0;
   size_t se = surf_end(u);
   return n_cps(p + u->b, u->lem_e - u->b) >= 2 && !is_title(p + u->sb, se - u->sb) &&
+         !by_convention(p + u->sb, se - u->sb) &&
          !memchr(p + u->b, '#', u->lem_e - u->b) && !memchr(p + u->b, '+', u->lem_e - u->b) &&
          !memchr(p + u->sb, ' ', se - u->sb);
 }
@@ -348,7 +366,7 @@ static int generic_head(const char *s, size_t n) {
       "Cathedral", "Church", "Palace", "Government", "Parliament", "Assembly", "Congress", "Senate", "Party",
       "Union", "Federation", "Organization", "Organisation", "Foundation", "Army", "Navy", "Republic", "Kingdom",
       "Empire", "Desert", "Valley", "Canal", "Coast", "Peninsula", "Gulf", "Strait", "Channel", "Region",
-      "Province", "Dynasty", "Age", "Ages", "War", "Civilization", "Civilisation", "Revolution", "Day", "Prize", "Cup",
+      "Province", "Dynasty", "Pole", "Year", "House", "Age", "Ages", "War", "Civilization", "Civilisation", "Revolution", "Day", "Prize", "Cup",
       "Championship", "Championships", "Heritage", "Subcommittee", "Board", "Authority", "Police", "Force",
       "Forces", "Reserve", "Station", "Airport", "Zone", "Area", "Reserve", "Conference", "Summit", "Treaty",
       "Agreement", "Accord", "Accords", "Convention", "Declaration", "Act", "Law", "Bill", "Constitution",
@@ -358,7 +376,7 @@ static int generic_head(const char *s, size_t n) {
       "Isla", "Islas", "Sierra", "Monte", "Palacio", "Catedral", "Iglesia", "Hospital", "Parque", "Estación",
       "Aeropuerto", "Fundación", "Asociación", "Federación", "Organización", "Unión", "Agencia", "Servicio",
       "Departamento", "Escuela", "Colegio", "Centro", "Oficina", "Juegos", "Copa", "Premio", "Guerra",
-      "Revolución", "Dinastía", "Edad", "Día", "Reino", "República", "Imperio", "Ejército", "Policía", "Guardia", "Junta",
+      "Revolución", "Dinastía", "Polo", "Año", "Casa", "Edad", "Día", "Reino", "República", "Imperio", "Ejército", "Policía", "Guardia", "Junta",
       "Audiencia", "Cortes", "Asamblea", "Ayuntamiento", "Diputación", "Consejería", "Conferencia", "Cumbre",
       "Tratado", "Acuerdo", "Ley", NULL};
   return in_list(w, s, n);
