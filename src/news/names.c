@@ -438,7 +438,7 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
     }
     for (size_t i = 0; i < m; i++) {
       tokn *u = &t[members[i]];
-      u->protect = keep && (person || !used_lower(lower, p + u->sb, surf_end(u) - u->sb, &w));
+      u->protect = keep && (person || keep == 2 || !used_lower(lower, p + u->sb, surf_end(u) - u->sb, &w));
     }
     k = members[m - 1];
   }

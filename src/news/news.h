@@ -60,6 +60,11 @@ int news_unplace(const news_run *r, const char *in, size_t n, bbuf *out);
  * its rules wrote with no blank between ("Vidalde28años"). */
 int news_spaces(pl_in *in, pl_out *out, pl_err *e);
 
+/* dates.c: dates and weekdays in the Spanish translation out->p[start..]
+ * written the Spanish way ("encima julio 4, 1990" -> "el 4 de julio de
+ * 1990", "encima martes" -> "el martes", "Marcha 20" -> "20 de marzo"). */
+int news_dates_spa(bbuf *out, size_t start);
+
 /* tidy.c: the translation of the plain text src, out->p[start..], made fit
  * to publish: runs of spaces made single when the source has none, and
  * paragraphs that start with a capital in the source start with one. */
