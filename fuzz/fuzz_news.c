@@ -2,7 +2,8 @@
  * fuzz_news.c - libFuzzer target for news mode's parsers: the first byte
  * chooses what the rest is: a glossary file, a tagged stream for the name
  * stage (with a small glossary), or a JSON article translated by eng-spa
- * (loaded once).  Never a crash, never a hang.
+ * (loaded once); 0xF0: a transfer stream for the spaces stage, 0xF1/0xF2:
+ * a translation for the Spanish/English date rewriting and the tidy step.  Never a crash, never a hang.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +21,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *s = (const char *)data + 1;
   size_t n = size - 1;
   pl_err e;
+  if (data[0] >= 0xF0 && data[0] <= 0xF2) { /* news/spaces.c's stream, dates.c and tidy.c's text */
+    if (data[0] == 0xF0) {
+      pl_in in;
+      pl_out out;
+      pl_in_init_mem(&in, s, n);
+      pl_out_init_mem(&out);
+      news_spaces(&in, &out, &e);
+      pl_out_fini(&out);
+    } else {
+      bbuf out = {0};
+      bbuf_puts(&out, "prefix ");
+      bbuf_append(&out, s, n);
+      if (data[0] == 0xF1) news_dates_spa(&out, 7);
+      else news_dates_eng(&out, 7);
+      news_tidy(s, n, &out, 7);
+      bbuf_free(&out);
+    }
+    return 0;
+  }
   if (data[0] % 3 == 0) {
     news_glossary *g = NULL;
     if (!news_glossary_parse(&g, s, n, "fuzz", &e)) {

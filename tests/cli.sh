@@ -128,6 +128,15 @@ printf 'The probe fell to Earth. Hinduism spread.\n' > "$T/in"
 contains "news: words capitalised by convention translate (Earth)" "a Tierra" -- "$P" translate eng-spa
 printf 'Scientists at the Obanazawa Post Office and the South Pole.\n' > "$T/in"
 lacks    "news: an institution's run translates (Office)"      'Post Office'    -- "$P" translate eng-spa
+printf 'She was born on July 4, 1990, in Ohio. He spoke on Tuesday. They met in March 2012. The march 20 people joined.\n' > "$T/in"
+contains "news: an American date the Spanish way"            "el 4 de julio de 1990" -- "$P" translate eng-spa
+contains "news: 'on' before a weekday is 'el'"                "el martes"      -- "$P" translate eng-spa
+contains "news: March before a year is 'marzo'"               "marzo de 2012"  -- "$P" translate eng-spa
+contains "news: a lower-case march stays a march"             "marcha 20"      -- "$P" translate eng-spa
+contains "strict: Apertium's own dates"                       "encima julio 4, 1990" -- "$P" translate --strict eng-spa
+printf 'El lunes, el tribunal fall\xc3\xb3. Desde el martes no hay agua.\n' > "$T/in"
+contains "news: 'el lunes' is 'on Monday'"                    "On Monday,"     -- "$P" translate spa-eng
+contains "news: no article after a preposition"               "From Tuesday"   -- "$P" translate spa-eng
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

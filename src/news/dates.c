@@ -11,7 +11,8 @@
  *   - "[encima] julio 4[, 1990]" -> "[el] 4 de julio[ de 1990]";
  *   - "julio 1990" -> "julio de 1990";
  *   - "Marcha" before a day or a year is the month ("marzo").
- * A capital at the start of a replaced span stays a capital.
+ * A capital at the start of a replaced span stays a capital.  Spanish into
+ * English: "the Monday" -> "on Monday" (news_dates_eng).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,54 @@ int news_dates_spa(bbuf *out, size_t start) {
   }
   bbuf_append(out, s + at, n - at);
   free(w);
+  bbuf_free(&src);
+  return out->failed ? PL_ENOMEM : PL_OK;
+}
+
+/* English from Spanish: "el lunes" comes out as "the Monday".  After a
+ * preposition the article goes ("desde el lunes" -> "from Monday"),
+ * elsewhere it is "on" ("El lunes, el tribunal..." -> "On Monday, the
+ * court..."). */
+int news_dates_eng(bbuf *out, size_t start) {
+  static const char *const wd[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", NULL};
+  static const char *const prep[] = {"from", "until", "since", "for", "by", "to", "of", "in", "at", "before", "after",
+                                     "between", "and", "or", "on", "next", "last", "this", "every", NULL};
+  if (out->len <= start) return PL_OK;
+  size_t n = out->len - start;
+  bbuf src = {0};
+  bbuf_append(&src, out->p + start, n);
+  if (src.failed) return PL_ENOMEM;
+  const char *s = src.p;
+  out->len = start;
+  size_t at = 0, pb = 0, pe = 0; /* the word before, s[pb..pe) */
+  for (size_t i = 0; i < n;) {
+    if (!is_letter_byte((unsigned char)s[i])) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && is_letter_byte((unsigned char)s[j])) j++;
+    word a = {i, j, 0};
+    if ((eq(s, &a, "the") || eq(s, &a, "The")) && j + 1 < n && s[j] == ' ') {
+      size_t k = j + 1, e = k;
+      while (e < n && is_letter_byte((unsigned char)s[e])) e++;
+      word d = {k, e, 0};
+      int is_day = 0;
+      for (int x = 0; wd[x] && !is_day; x++) is_day = eq(s, &d, wd[x]);
+      if (is_day) {
+        word p = {pb, pe, 0};
+        int after_prep = 0;
+        for (int x = 0; prep[x] && !after_prep; x++) after_prep = pe > pb && pe + 1 == i && eq_ci1(s, &p, prep[x]);
+        bbuf_append(out, s + at, i - at);
+        if (!after_prep) bbuf_puts(out, s[i] == 'T' ? "On " : "on ");
+        at = k;
+      }
+    }
+    pb = i;
+    pe = j;
+    i = j;
+  }
+  bbuf_append(out, s + at, n - at);
   bbuf_free(&src);
   return out->failed ? PL_ENOMEM : PL_OK;
 }

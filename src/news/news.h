@@ -64,6 +64,9 @@ int news_spaces(pl_in *in, pl_out *out, pl_err *e);
  * written the Spanish way ("encima julio 4, 1990" -> "el 4 de julio de
  * 1990", "encima martes" -> "el martes", "Marcha 20" -> "20 de marzo"). */
 int news_dates_spa(bbuf *out, size_t start);
+/* The same for English from Spanish: "the Monday" -> "on Monday", "from
+ * the Monday" -> "from Monday". */
+int news_dates_eng(bbuf *out, size_t start);
 
 /* tidy.c: the translation of the plain text src, out->p[start..], made fit
  * to publish: runs of spaces made single when the source has none, and

@@ -65,6 +65,7 @@ struct pl_pipeline {
   int profile; /* PARLEY_PROFILE set at open: each run prints its stages' CPU times to stderr */
   int news;    /* news mode: plain text gets news_tidy */
   int en_es;   /* English into Spanish: news mode writes dates the Spanish way (news_dates_spa) */
+  int es_en;   /* and the other way (news_dates_eng) */
 };
 
 /* ---- the mode text ---- */
@@ -567,6 +568,7 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
   int news = o && o->news;
   p->news = news;
   p->en_es = !strcmp(pair, "eng-spa") || !strcmp(pair, "en-es");
+  p->es_en = !strcmp(pair, "spa-eng") || !strcmp(pair, "es-en");
   int rc = read_commands(o ? o->datadir : NULL, pair, (o && !o->unknown_marks) || news ? "-n" : "-g", &text, &cmds,
                          &n, e);
   if (!rc && news) rc = insert_names(&cmds, &n, e);
@@ -692,7 +694,8 @@ static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_
   if (!rc && formatted) rc = pass_timed(p, "apertium-retxt", retxt_fn, &p->fmt, &cur, &spare, e);
   if (!rc && (nr.n ? news_unplace(&nr, cur.p ? cur.p : "", cur.len, out) : bbuf_append(out, cur.p, cur.len)))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  if (!rc && p->news && p->en_es && news_dates_spa(out, start)) rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  if (!rc && p->news && ((p->en_es && news_dates_spa(out, start)) || (p->es_en && news_dates_eng(out, start))))
+    rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && p->news && formatted) rc = news_tidy(in, len, out, start);
   if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
