@@ -137,6 +137,11 @@ contains "strict: Apertium's own dates"                       "encima julio 4, 1
 printf 'El lunes, el tribunal fall\xc3\xb3. Desde el martes no hay agua.\n' > "$T/in"
 contains "news: 'el lunes' is 'on Monday'"                    "On Monday,"     -- "$P" translate spa-eng
 contains "news: no article after a preposition"               "From Tuesday"   -- "$P" translate spa-eng
+printf 'The husband, who was born in Buffalo, left when it rained. Only he knows.\n' > "$T/in"
+contains "news: relative 'who' is 'quien', not 'quién'"     "marido, quien naci" -- "$P" translate eng-spa
+contains "news: 'when' in a statement is 'cuando'"           "cuando llovi"   -- "$P" translate eng-spa
+contains "news: 'solo' without the accent"                    "Solo sabe"      -- "$P" translate eng-spa
+contains "strict: Apertium's 'quién'"                         "quién naci"     -- "$P" translate --strict eng-spa
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

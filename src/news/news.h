@@ -68,6 +68,10 @@ int news_dates_spa(bbuf *out, size_t start);
  * the Monday" -> "from Monday". */
 int news_dates_eng(bbuf *out, size_t start);
 
+/* spanish.c: "sólo" -> "solo", and "cuándo", "quién(es)" outside a
+ * question -> "cuando", "quien(es)", in out->p[start..]. */
+int news_spelling_spa(bbuf *out, size_t start);
+
 /* tidy.c: the translation of the plain text src, out->p[start..], made fit
  * to publish: runs of spaces made single when the source has none, and
  * paragraphs that start with a capital in the source start with one. */
