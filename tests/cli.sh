@@ -142,6 +142,10 @@ contains "news: relative 'who' is 'quien', not 'quién'"     "marido, quien naci
 contains "news: 'when' in a statement is 'cuando'"           "cuando llovi"   -- "$P" translate eng-spa
 contains "news: 'solo' without the accent"                    "Solo sabe"      -- "$P" translate eng-spa
 contains "strict: Apertium's 'quién'"                         "quién naci"     -- "$P" translate --strict eng-spa
+printf 'He likes reading books. She moved to Reading last year.\n' > "$T/in"
+contains "news: a word the text has in lower case nearby translates" "a Leer" -- "$P" translate eng-spa
+{ echo "He likes reading books."; for i in $(seq 40); do echo "The sky is blue."; done; echo "She moved to Reading."; } > "$T/in"
+contains "news: ... but not from 40 lines away"              "a Reading"      -- "$P" translate eng-spa
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

@@ -69,6 +69,7 @@ typedef struct tokn {
   int initial;     /* unit: at a sentence start or in a headline */
   int past;        /* unit: a participle after a name, written as the past tense (check_past) */
   size_t brand;    /* unit: 1 + the unit of the "'s" that belongs to its name ("McDonald's"), or 0 */
+  size_t line;     /* the number of line breaks before it */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -320,12 +321,40 @@ static void lower_word(const char *s, size_t n, bbuf *w) {
   }
 }
 
-/* Does the text have the word s[0..n) in lower case?  lower: the surfaces
- * of its lower-case units. */
-static int used_lower(const kvcache *lower, const char *s, size_t n, bbuf *w) {
-  size_t vl;
+/* Evidence from lower case is local: a text may hold many articles (a
+ * page of news, a feed), and "street" in one says nothing of "Macbeth
+ * Street" in another.  The lines of a text fall into blocks of LOWER_LINES;
+ * a word counts as written in lower case near a line when it is, in the
+ * line's block or one next to it. */
+#ifndef LOWER_LINES
+#define LOWER_LINES 16
+#endif
+
+/* The key of a lower-case word (w[0..len)) in block b: the word, 0x01, b. */
+static void block_key(bbuf *w, size_t len, size_t b) {
+  w->len = len;
+  bbuf_putc(w, 1);
+  for (int i = 0; i < 4; i++) bbuf_putc(w, (int)((b >> (8 * i)) & 0xFF));
+}
+
+static void put_lower(kvcache *lower, const char *s, size_t n, size_t line, bbuf *w) {
+  w->len = 0;
+  bbuf_append(w, s, n);
+  block_key(w, n, line / LOWER_LINES);
+  if (!w->failed) kv_put(lower, kv_hash(w->p, w->len), w->p, w->len, "", 0);
+}
+
+/* Does the text have the word s[0..n) in lower case near line `line`?
+ * lower: the surfaces of its lower-case units, by block. */
+static int used_lower(const kvcache *lower, const char *s, size_t n, size_t line, bbuf *w) {
+  size_t vl, b = line / LOWER_LINES;
   lower_word(s, n, w);
-  return !w->failed && kv_get(lower, kv_hash(w->p, w->len), w->p, w->len, &vl);
+  size_t len = w->len;
+  for (size_t d = b ? b - 1 : 0; d <= b + 1; d++) {
+    block_key(w, len, d);
+    if (!w->failed && kv_get(lower, kv_hash(w->p, w->len), w->p, w->len, &vl)) return 1;
+  }
+  return 0;
 }
 
 static int is_verb(const char *p, const tokn *u) {
@@ -438,7 +467,7 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
     }
     for (size_t i = 0; i < m; i++) {
       tokn *u = &t[members[i]];
-      u->protect = keep && (person || keep == 2 || !used_lower(lower, p + u->sb, surf_end(u) - u->sb, &w));
+      u->protect = keep && (person || keep == 2 || !used_lower(lower, p + u->sb, surf_end(u) - u->sb, u->line, &w));
     }
     k = members[m - 1];
   }
@@ -470,7 +499,7 @@ static void same_everywhere(const char *p, tokn *t, size_t nt, const kvcache *lo
     const char *val = kv_get(&names, kv_hash(p + u->sb, sn), p + u->sb, sn, &vl);
     if (!val || vl != sizeof v) continue;
     memcpy(&v, val, sizeof v);
-    if (used_lower(lower, p + u->sb, sn, &w)) continue;
+    if (used_lower(lower, p + u->sb, sn, u->line, &w)) continue;
     u->protect = 1;
     if (v < nt && t[v].kind == 1) u->from = v + 1;
   }
@@ -797,7 +826,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   tokn *t = NULL;
   size_t nt = 0, cap = 0;
   const char *p = all.p;
-  size_t n = all.len, i = 0;
+  size_t n = all.len, i = 0, line = 0;
   int rc = all.failed ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
   while (!rc && i < n) {
     if (nt == cap) {
@@ -812,6 +841,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     tokn *k = &t[nt++];
     memset(k, 0, sizeof *k);
     k->b = i;
+    k->line = line;
     if (p[i] == '^') { /* a unit ^surface/analysis$, up to its unescaped '$' */
       size_t j = i + 1;
       k->sb = k->b = j;
@@ -850,7 +880,10 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         if (p[j] == '\\') j++;
         else if (p[j] == '[') br = 1;
         else if (p[j] == ']') br = 0;
-        else if (p[j] == '\n') k->newline = 1;
+        else if (p[j] == '\n') {
+          k->newline = 1;
+          line++;
+        }
         j++;
       }
       if (j > n) j = n;
@@ -901,12 +934,12 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     a = z < nt ? z + 1 : nt;
   }
   if (!rc && run && run->analyse) rc = check_lower(run, p, t, nt, e);
-  kvcache lower = {0}; /* the words the text has in lower case */
+  kvcache lower = {0}; /* the words the text has in lower case, by block of lines */
+  bbuf key = {0};
   for (size_t k = 0; !rc && k < nt; k++)
-    if (t[k].lu && !t[k].cap) {
-      size_t sn = surf_end(&t[k]) - t[k].sb;
-      kv_put(&lower, kv_hash(p + t[k].sb, sn), p + t[k].sb, sn, "", 0);
-    }
+    if (t[k].lu && !t[k].cap) put_lower(&lower, p + t[k].sb, surf_end(&t[k]) - t[k].sb, t[k].line, &key);
+  if (key.failed) rc = pl_err_set(e, PL_ENOMEM, -1, "news: out of memory");
+  bbuf_free(&key);
   if (!rc) in_context(p, t, nt, &lower);
   if (!rc) same_everywhere(p, t, nt, &lower);
   if (!rc) listed_starts(p, t, nt);
