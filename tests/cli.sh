@@ -146,6 +146,15 @@ printf 'He likes reading books. She moved to Reading last year.\n' > "$T/in"
 contains "news: a word the text has in lower case nearby translates" "a Leer" -- "$P" translate eng-spa
 { echo "He likes reading books."; for i in $(seq 40); do echo "The sky is blue."; done; echo "She moved to Reading."; } > "$T/in"
 contains "news: ... but not from 40 lines away"              "a Reading"      -- "$P" translate eng-spa
+printf 'Matt Damon said no. Jordan Henderson joined a club. Harry Styles and Little Mix topped the charts. Roman Catholic priests met.\n' > "$T/in"
+contains "news: an adjective before a person's name (Matt Damon)" "Matt Damon"  -- "$P" translate eng-spa
+contains "news: a place that is also a first name, before a surname" "Jordan Henderson" -- "$P" translate eng-spa
+contains "news: a capitalised determiner starts a name"       "Little Mix"     -- "$P" translate eng-spa
+lacks    "news: an adjective is no first name (Roman)"         'Roman Catholic' -- "$P" translate eng-spa
+printf 'Marco Rubio visit\xc3\xb3 Puerto Rico con M\xc3\xa1s Madrid. Navegaron por el Mar Negro.\n' > "$T/in"
+contains "news: a first name the analyser knows, and a surname" "Marco Rubio"  -- "$P" translate spa-eng
+contains "news: a capitalised 'Más' starts a name"            "Más Madrid"     -- "$P" translate spa-eng
+contains "news: 'Mar' heads a sea's name, not a first name"   "Black Sea"      -- "$P" translate spa-eng
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

@@ -28,6 +28,12 @@
  *     "the Ross Sea", "Lake Onega", "Teatro Real": generic_head), runs
  *     joined by "of" ("Museum of Israel") and words the same text also
  *     writes in lower case ("Earth" next to "earth");
+ *   - a capitalised determiner inside a sentence starts a name like an
+ *     article does ("Little Mix", "Más Madrid");
+ *   - first_names(): a word the analyser also knows as a first name
+ *     (<np><ant>), before a capitalised word, is a person's first name
+ *     ("Marco Rubio", "Jordan Henderson"), even at a sentence start; not
+ *     an adjective ("Roman Catholic") or an institution's head ("Mar");
  *   - brands(): "'s" read as "is" after a name in a list or after a
  *     preposition is the name's ("at McDonald's, Wendy's and ...");
  *   - same_everywhere() carries a name to the sentence starts and headlines
@@ -68,6 +74,7 @@ typedef struct tokn {
   size_t from;     /* unit: 1 + the unit whose analysis it takes (same_everywhere), or 0 */
   int initial;     /* unit: at a sentence start or in a headline */
   int past;        /* unit: a participle after a name, written as the past tense (check_past) */
+  int first_name;  /* unit: the analyser also knows it as a first name, and a name follows (first_names) */
   size_t brand;    /* unit: 1 + the unit of the "'s" that belongs to its name ("McDonald's"), or 0 */
   size_t line;     /* the number of line breaks before it */
 } tokn;
@@ -402,7 +409,7 @@ static int generic_head(const char *s, size_t n) {
       /* Spanish */
       "Museo", "Teatro", "Banco", "Tribunal", "Ministerio", "Comisión", "Consejo", "Comité", "Universidad",
       "Instituto", "Partido", "Gobierno", "Congreso", "Senado", "Parlamento", "Mar", "Océano", "Río", "Lago",
-      "Isla", "Islas", "Sierra", "Monte", "Palacio", "Catedral", "Iglesia", "Hospital", "Parque", "Estación",
+      "Isla", "Islas", "Monte", "Palacio", "Catedral", "Iglesia", "Hospital", "Parque", "Estación",
       "Aeropuerto", "Fundación", "Asociación", "Federación", "Organización", "Unión", "Agencia", "Servicio",
       "Departamento", "Escuela", "Colegio", "Centro", "Oficina", "Juegos", "Copa", "Premio", "Guerra",
       "Revolución", "Dinastía", "Polo", "Año", "Casa", "Edad", "Día", "Reino", "República", "Imperio", "Ejército", "Policía", "Guardia", "Junta",
@@ -432,6 +439,7 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
     /* after a first name or surname ("Frank Field"), before a surname ("Rose Byrne"); a word
      * before a first name describes the person ("Hurricane Katrina", "Administrator Adam") */
     int person = is_person(p, before) || (is_person(p, after) && !has_tag(p, after, "ant")) ||
+                 (m == 1 && first_tag(p, &t[k], "adj") && is_person(p, after)) || /* "Matt Damon" */
                  (before && is_honorific(p + before->sb, surf_end(before) - before->sb)) ||
                  listed_with_person(p, t, nt, members[0], -1) || listed_with_person(p, t, nt, members[m - 1], 1);
     int keep = person || (before && is_title(p + before->sb, surf_end(before) - before->sb));
@@ -643,7 +651,7 @@ static int particle(const char *p, const tokn *u) {
  * Sul", but "Santiago de Chile" translates). */
 static size_t name_span(const char *p, const tokn *t, size_t nt, size_t k, const news_run *run) {
   const tokn *u = &t[k];
-  int has_v = verbatim(p, u), person = is_person(p, u);
+  int has_v = verbatim(p, u), person = is_person(p, u) || u->first_name;
   /* else a place's or other name before a known surname */
   if (!has_v && !person &&
       (u->kind != 1 || !joins_next(p, t, nt, k, run) ||
@@ -756,6 +764,83 @@ static void brands(const char *p, tokn *t, size_t nt) {
       continue;
     u->brand = k + 1;
   }
+}
+
+/* May t[k] be a first name: a capitalised common word or place name (not
+ * a known person's name) with a capitalised word after it that is not a
+ * title or a sentence end ("Marco Rubio", "Jordan Henderson")?  A word of
+ * ASCII or Latin letters. */
+static int first_name_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
+  const tokn *u = &t[k];
+  if (!u->lu || !u->cap || !(u->kind == 0 || (u->kind == 1 && has_tag(p, u, "loc"))) || is_person(p, u) ||
+      memchr(p + u->sb, ' ', surf_end(u) - u->sb) || n_cps(p + u->sb, surf_end(u) - u->sb) < 3 ||
+      is_title(p + u->sb, surf_end(u) - u->sb) || all_caps(p + u->sb, surf_end(u) - u->sb))
+    return 0;
+  /* not "Roman Catholic", "German", the head of "Mar Negro" (Mar is a first name too), "San Pablo" */
+  static const char *const saints[] = {"San", "Santa", "Santo", "Saint", "St", NULL};
+  if (first_tag(p, u, "adj") || generic_head(p + u->sb, surf_end(u) - u->sb) ||
+      in_list(saints, p + u->sb, surf_end(u) - u->sb))
+    return 0;
+  const tokn *b = neighbour(p, t, nt, k, -1), *v = neighbour(p, t, nt, k, 1);
+  if (b && b->cap && !b->initial && b->kind <= 1) return 0; /* inside a run: "Bright Angel Campground" */
+  if (!v || !v->cap || !(v->kind <= 1 || is_unknown(p, v)) || is_title(p + v->sb, surf_end(v) - v->sb) ||
+      all_caps(p + v->sb, surf_end(v) - v->sb) || (v->kind == 1 && !is_person(p, v) && !has_tag(p, v, "cog")))
+    return 0;
+  const tokn *w = neighbour(p, t, nt, (size_t)(v - t), 1); /* two words: a first name and a surname */
+  return !(w && w->cap && w->kind <= 1 && !is_verb(p, w));
+}
+
+/* Asks the analyser which first_name_candidate() words it also knows as a
+ * first name (<np><ant>); those and the capitalised word after them are
+ * one person's name, kept as written ("Marco Rubio visitó..." -> "Marco
+ * Rubio visited", not "Blond frame"; "Jordan Henderson", not "Jordania
+ * Henderson"). */
+static int first_names(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
+  bbuf q = {0}, res = {0};
+  size_t nq = 0;
+  for (size_t k = 0; k < nt; k++)
+    if (first_name_candidate(p, t, nt, k)) {
+      bbuf_append(&q, p + t[k].sb, surf_end(&t[k]) - t[k].sb);
+      bbuf_puts(&q, " 7 ");
+      nq++;
+    }
+  if (!nq) return PL_OK;
+  bbuf_puts(&q, ".\n");
+  int rc = q.failed || run->analyse(run->analyse_ctx, q.p, q.len, &res) ? PL_ENOMEM : PL_OK;
+  size_t i = 0;
+  for (size_t k = 0; !rc && k < nt; k++) {
+    if (!first_name_candidate(p, t, nt, k)) continue;
+    tokn *u = &t[k];
+    size_t sn = surf_end(u) - u->sb;
+    while (i < res.len && res.p[i] != '^') i++; /* the next unit: ^surface/analysis/...$ */
+    if (i >= res.len) break;
+    size_t b = ++i;
+    while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
+    if (i - b != sn || memcmp(res.p + b, p + u->sb, sn)) break; /* the analyser joined words: stop */
+    size_t a = i;
+    while (i < res.len && res.p[i] != '$') i++;
+    static const char ant[] = "<np><ant>";
+    for (size_t x = a; x + sizeof ant - 1 <= i; x++)
+      if (!memcmp(res.p + x, ant, sizeof ant - 1)) {
+        u->first_name = 1;
+        break;
+      }
+    while (i < res.len && res.p[i] != '^') i++; /* skip the "7" */
+    if (i < res.len) {
+      i++;
+      while (i < res.len && res.p[i] != '$') i++;
+    }
+  }
+  for (size_t k = 0; !rc && k < nt; k++) {
+    tokn *u = &t[k];
+    if (!u->first_name) continue;
+    tokn *v = (tokn *)neighbour(p, t, nt, k, 1);
+    if (u->kind == 0) u->protect = u->forced = 1;
+    if (v && v->kind == 0) v->protect = v->forced = 1;
+  }
+  bbuf_free(&q);
+  bbuf_free(&res);
+  return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
 }
 
 /* Is t[k] a participle right after a name ("Amir Khan said": say<vblex><pp>),
@@ -918,8 +1003,13 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         continue;
       }
       if (u->kind == 4) continue; /* an opening quote or bracket keeps the sentence start */
-      if (!start && u->kind == 2 && u->cap && first_tag(p, u, "det") && has_tag(p, u, "def") && !after_quote(p, t, k)) {
-        /* a capitalised article inside a sentence starts a name: "The Guardian", "La Leona" */
+      int det_like = (first_tag(p, u, "det") && has_tag(p, u, "def")) ||
+                     (n_cps(p + u->sb, surf_end(u) - u->sb) >= 2 &&
+                      ((first_tag(p, u, "det") && !has_tag(p, u, "ord")) || first_tag(p, u, "predet") ||
+                       first_tag(p, u, "preadv")));
+      if (!start && u->kind == 2 && u->cap && det_like && !after_quote(p, t, k)) {
+        /* a capitalised article or determiner inside a sentence starts a name: "The Guardian",
+         * "La Leona", "Little Mix", "Más Madrid", "the All Blacks" */
         tokn *v = (tokn *)neighbour(p, t, nt, k, 1);
         if (v && v->cap && (v->kind <= 1 || is_unknown(p, v))) {
           u->protect = u->forced = 1;
@@ -934,6 +1024,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     a = z < nt ? z + 1 : nt;
   }
   if (!rc && run && run->analyse) rc = check_lower(run, p, t, nt, e);
+  if (!rc && run && run->analyse) rc = first_names(run, p, t, nt, e);
   kvcache lower = {0}; /* the words the text has in lower case, by block of lines */
   bbuf key = {0};
   for (size_t k = 0; !rc && k < nt; k++)
