@@ -155,6 +155,10 @@ printf 'Marco Rubio visit\xc3\xb3 Puerto Rico con M\xc3\xa1s Madrid. Navegaron p
 contains "news: a first name the analyser knows, and a surname" "Marco Rubio"  -- "$P" translate spa-eng
 contains "news: a capitalised 'Más' starts a name"            "Más Madrid"     -- "$P" translate spa-eng
 contains "news: 'Mar' heads a sea's name, not a first name"   "Black Sea"      -- "$P" translate spa-eng
+printf 'Virgin Atlantic will cut flights. The Times and The Sun are owned by Rupert Murdoch. Aviva and Legal & General raised prices.\n' > "$T/in"
+contains "news: two capitalised adjectives before a verb start a name" "Virgin Atlantic" -- "$P" translate eng-spa
+contains "news: 'The X' listed with 'The Sun' at a sentence start" "The Times y The Sun" -- "$P" translate eng-spa
+contains "news: capitalised words joined by ' & ' are one name" "Legal & General" -- "$P" translate eng-spa
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

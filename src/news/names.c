@@ -34,6 +34,11 @@
  *     (<np><ant>), before a capitalised word, is a person's first name
  *     ("Marco Rubio", "Jordan Henderson"), even at a sentence start; not
  *     an adjective ("Roman Catholic") or an institution's head ("Mar");
+ *   - listed_starts(): at a sentence start, two capitalised adjectives
+ *     and a verb ("Virgin Atlantic will"), and "The X" listed with a
+ *     name that has its article ("The Times and The Sun"), are names;
+ *   - amp_names(): capitalised words around " & " are one name ("Legal &
+ *     General", "Marks & Spencer");
  *   - brands(): "'s" read as "is" after a name in a list or after a
  *     preposition is the name's ("at McDonald's, Wendy's and ...");
  *   - same_everywhere() carries a name to the sentence starts and headlines
@@ -418,6 +423,19 @@ static int generic_head(const char *s, size_t n) {
   return in_list(w, s, n);
 }
 
+/* An adjective that qualifies a place's name, which translates with it
+ * ("Southern Africa", "Central America", "Greater London"), or one that
+ * English capitalises by convention and whose lemma the dictionary writes
+ * in lower case (nationalities: "German" -> german<adj>). */
+static int qualifier(const char *p, const tokn *u) {
+  static const char *const w[] = {"Northern", "Southern", "Eastern", "Western", "Central", "Latin", "Greater",
+                                  "Upper", "Lower", "North", "South", "East", "West", "New", "Old", "Great",
+                                  "Middle", "Far", "Near", "Outer", "Inner", NULL};
+  if (!first_tag(p, u, "adj")) return 0;
+  int32_t c = first_cp(p + u->b, u->lem_e - u->b);
+  return in_list(w, p + u->sb, surf_end(u) - u->sb) || (c > 0 && u_islower(c));
+}
+
 /* Capitals also mark institutions ("the State", "the Supreme Court") and
  * adjectives of names ("Republican strategy"), which translate.  So a run
  * of capitalised common words is kept next to a person's name ("Donald
@@ -447,7 +465,7 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
      * name ("Deutsche Bank", "Lockwood Gardens"), is a name of its own: 2 */
     int nbr = (before && before->cap && !before->initial && (before->kind == 1 || is_unknown(p, before))) ||
               (after && after->cap && (after->kind == 1 || is_unknown(p, after)));
-    if (!keep && (m >= 2 || (nbr && !first_tag(p, &t[k], "adj")))) keep = 2;
+    if (!keep && (m >= 2 || (nbr && !qualifier(p, &t[k])))) keep = 2;
     if (!keep && m == 1) {
       const tokn *u = &t[k];
       int attributive = first_tag(p, u, "adj") && after &&
@@ -626,10 +644,26 @@ static int verbatim(const char *p, const tokn *u) {
          (u->protect || unknown_name(p, u) || (u->kind <= 1 && (camel_case(p, u) || plural_name(p, u))));
 }
 
-/* Is t[j + 1] a single space, and no glossary term starts at t[j + 2]? */
+/* Is the blank t[k] " & " between two capitalised words ("Legal & General",
+ * "Marks & Spencer")?  Then the three are one name. */
+static int amp_blank(const char *p, const tokn *t, size_t nt, size_t k) {
+  return k > 0 && k + 1 < nt && !t[k].lu && t[k].e - t[k].b == 3 && !memcmp(p + t[k].b, " & ", 3) &&
+         t[k - 1].lu && t[k - 1].cap && t[k + 1].lu && t[k + 1].cap;
+}
+
+static void amp_names(const char *p, tokn *t, size_t nt) {
+  for (size_t k = 1; k + 1 < nt; k++)
+    if (amp_blank(p, t, nt, k))
+      for (size_t j = k - 1; j <= k + 1; j += 2)
+        if (t[j].kind == 0 || t[j].kind == 2) t[j].protect = t[j].forced = 1;
+}
+
+/* Is t[j + 1] a single space (or a " & " between capitalised words), and no
+ * glossary term starts at t[j + 2]? */
 static int joins_next(const char *p, const tokn *t, size_t nt, size_t j, const news_run *run) {
   size_t last;
-  return j + 2 < nt && !t[j + 1].lu && t[j + 1].e - t[j + 1].b == 1 && p[t[j + 1].b] == ' ' && t[j + 2].lu &&
+  return j + 2 < nt && !t[j + 1].lu &&
+         ((t[j + 1].e - t[j + 1].b == 1 && p[t[j + 1].b] == ' ') || amp_blank(p, t, nt, j + 1)) && t[j + 2].lu &&
          !(run && run->g && gl_match(run->g, p, t, nt, j + 2, &last));
 }
 
@@ -739,6 +773,30 @@ static void listed_starts(const char *p, tokn *t, size_t nt) {
     if (!first_tag(p, sep, "cnjcoo")) continue;
     const tokn *o = neighbour(p, t, nt, (size_t)(sep - t), 1);
     if (o && o->cap && !o->initial && (o->protect || is_person(p, o))) u->protect = 1;
+  }
+  for (size_t k = 0; k < nt; k++) {
+    tokn *u = &t[k];
+    if (!u->lu || !u->cap || !u->initial || u->forced) continue;
+    tokn *v = (tokn *)neighbour(p, t, nt, k, 1);
+    if (!v || !v->cap || v->initial) continue;
+    const tokn *w = neighbour(p, t, nt, (size_t)(v - t), 1);
+    /* two capitalised adjectives, no noun, then a verb: "Virgin Atlantic will cut ..." */
+    if (first_tag(p, u, "adj") && first_tag(p, v, "adj") && !qualifier(p, u) && !qualifier(p, v) && is_verb(p, w)) {
+      u->protect = u->forced = v->protect = v->forced = 1;
+      continue;
+    }
+    /* an article's name listed with one inside the sentence: "The Times and The Sun are ..." */
+    if (u->kind == 2 && first_tag(p, u, "det") && has_tag(p, u, "def") && (v->kind <= 1 || is_unknown(p, v)) &&
+        (first_tag(p, w, "cnjcoo") || first_tag(p, w, "cm"))) {
+      const tokn *o = neighbour(p, t, nt, (size_t)(w - t), 1);
+      if (o && o->cap && ((o->forced && o->kind == 2) || (o->kind == 1 && surf_end(o) - o->sb > surf_end(u) - u->sb &&
+                                                           !memcmp(p + o->sb, p + u->sb, surf_end(u) - u->sb) &&
+                                                           p[o->sb + surf_end(u) - u->sb] == ' '))) {
+        u->protect = u->forced = 1;
+        if (v->kind == 0) v->protect = v->forced = 1;
+      }
+      continue;
+    }
   }
 }
 
@@ -1035,6 +1093,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   if (!rc) same_everywhere(p, t, nt, &lower);
   if (!rc) listed_starts(p, t, nt);
   if (!rc) brands(p, t, nt);
+  if (!rc) amp_names(p, t, nt);
   kv_free(&lower);
   if (!rc && run && run->analyse) rc = check_past(run, p, t, nt, e);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
@@ -1120,7 +1179,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     } else if ((span = name_span(p, t, nt, k, run)) != (size_t)-1) { /* the words as written, as one name */
       for (size_t j = k; j <= span; j += 2) {
         const tokn *v = &t[j];
-        if (j > k) out_byte(out, ' ');
+        if (j > k) out_bytes(out, p + t[j - 1].b, t[j - 1].e - t[j - 1].b); /* " " or " & " */
         out_bytes(out, p + v->sb, surf_end(v) - v->sb);
         if (run && v->protect) { /* remembered, e.g. for the headline of the same article */
           bbuf_append(&run->names, p + v->sb, surf_end(v) - v->sb);
