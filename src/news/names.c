@@ -411,6 +411,7 @@ static int generic_head(const char *s, size_t n) {
       "Championship", "Championships", "Heritage", "Subcommittee", "Board", "Authority", "Police", "Force",
       "Forces", "Reserve", "Station", "Airport", "Zone", "Area", "Reserve", "Conference", "Summit", "Treaty",
       "Agreement", "Accord", "Accords", "Convention", "Declaration", "Act", "Law", "Bill", "Constitution",
+      "Fleet", "Navy", "Fair", "Exhibition", "Expo", "Operation", "Canyon", "Fort", "Race", "Emirates",
       /* Spanish */
       "Museo", "Teatro", "Banco", "Tribunal", "Ministerio", "Comisión", "Consejo", "Comité", "Universidad",
       "Instituto", "Partido", "Gobierno", "Congreso", "Senado", "Parlamento", "Mar", "Océano", "Río", "Lago",
@@ -419,7 +420,8 @@ static int generic_head(const char *s, size_t n) {
       "Departamento", "Escuela", "Colegio", "Centro", "Oficina", "Juegos", "Copa", "Premio", "Guerra",
       "Revolución", "Dinastía", "Polo", "Año", "Casa", "Edad", "Día", "Reino", "República", "Imperio", "Ejército", "Policía", "Guardia", "Junta",
       "Audiencia", "Cortes", "Asamblea", "Ayuntamiento", "Diputación", "Consejería", "Conferencia", "Cumbre",
-      "Tratado", "Acuerdo", "Ley", NULL};
+      "Tratado", "Acuerdo", "Ley", "Corte", "Reserva", "Patrimonio", "Marina", "Armada", "Flota", "Feria",
+      "Exposición", "Operación", "Cuerpo", "Fuerte", "Cañón", "Carrera", "Emiratos", NULL};
   return in_list(w, s, n);
 }
 
