@@ -159,6 +159,9 @@ printf 'Virgin Atlantic will cut flights. The Times and The Sun are owned by Rup
 contains "news: two capitalised adjectives before a verb start a name" "Virgin Atlantic" -- "$P" translate eng-spa
 contains "news: 'The X' listed with 'The Sun' at a sentence start" "The Times y The Sun" -- "$P" translate eng-spa
 contains "news: capitalised words joined by ' & ' are one name" "Legal & General" -- "$P" translate eng-spa
+printf 'Airlines like Qatar Airways & Turkish Airlines fly there. A meeting was held March 20 in the hall.\n' > "$T/in"
+contains "news: ' & ' joins the whole runs on both sides"     "Qatar Airways & Turkish Airlines" -- "$P" translate eng-spa
+contains "news: a month before a day is a date, next to a verb too" "20 de marzo" -- "$P" translate eng-spa
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

@@ -476,7 +476,8 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
       int near = (before && before->cap && before->kind <= 1) || (after && after->cap && after->kind <= 1);
       /* "May" is a month after a preposition ("in May"), a name next to a verb ("to succeed May") */
       int month = is_calendar(p + u->sb, surf_end(u) - u->sb) &&
-                  !(is_verb(p, before) || (is_verb(p, after) && !(before && first_tag(p, before, "pr"))));
+                  (first_tag(p, after, "num") ||
+                   !(is_verb(p, before) || (is_verb(p, after) && !(before && first_tag(p, before, "pr")))));
       keep = !attributive && !det && !near && !month && !all_caps(p + u->sb, surf_end(u) - u->sb);
     }
     if (keep) {
@@ -654,10 +655,14 @@ static int amp_blank(const char *p, const tokn *t, size_t nt, size_t k) {
 }
 
 static void amp_names(const char *p, tokn *t, size_t nt) {
-  for (size_t k = 1; k + 1 < nt; k++)
-    if (amp_blank(p, t, nt, k))
-      for (size_t j = k - 1; j <= k + 1; j += 2)
-        if (t[j].kind == 0 || t[j].kind == 2) t[j].protect = t[j].forced = 1;
+  for (size_t k = 1; k + 1 < nt; k++) {
+    if (!amp_blank(p, t, nt, k)) continue;
+    for (int d = -1; d <= 1; d += 2) { /* the capitalised words on each side: "Qatar Airways & Turkish Airlines" */
+      tokn *u = &t[d < 0 ? k - 1 : k + 1];
+      for (int n = 0; u && u->cap && n < 8; n++, u = (tokn *)neighbour(p, t, nt, (size_t)(u - t), d))
+        if (u->kind == 0 || u->kind == 2) u->protect = u->forced = 1;
+    }
+  }
 }
 
 /* Is t[j + 1] a single space (or a " & " between capitalised words), and no
@@ -689,10 +694,10 @@ static size_t name_span(const char *p, const tokn *t, size_t nt, size_t k, const
   const tokn *u = &t[k];
   int has_v = verbatim(p, u), person = is_person(p, u) || u->first_name;
   /* else a place's or other name before a known surname */
-  if (!has_v && !person &&
-      (u->kind != 1 || !joins_next(p, t, nt, k, run) ||
-       !is_person(p, &t[k + 2]) || !has_tag(p, &t[k + 2], "cog")))
-    return (size_t)-1;
+  /* else a place's or other name before a known surname ("Jordan Henderson") */
+  int np_first = u->kind == 1 && joins_next(p, t, nt, k, run) && is_person(p, &t[k + 2]) &&
+                 has_tag(p, &t[k + 2], "cog");
+  if (!has_v && !person && !np_first) return (size_t)-1;
   size_t j = k;
   for (;;) {
     if (!joins_next(p, t, nt, j, run)) break;

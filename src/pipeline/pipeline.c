@@ -694,11 +694,11 @@ static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_
   if (!rc && formatted) rc = pass_timed(p, "apertium-retxt", retxt_fn, &p->fmt, &cur, &spare, e);
   if (!rc && (nr.n ? news_unplace(&nr, cur.p ? cur.p : "", cur.len, out) : bbuf_append(out, cur.p, cur.len)))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  if (!rc && p->news && formatted) rc = news_tidy(in, len, out, start);
   if (!rc && p->news &&
       ((p->en_es && (news_dates_spa(out, start) || news_spelling_spa(out, start))) ||
        (p->es_en && news_dates_eng(out, start))))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  if (!rc && p->news && formatted) rc = news_tidy(in, len, out, start);
   if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && ro && ro->unknown && bbuf_append(ro->unknown, nr.unknown.p, nr.unknown.len))
