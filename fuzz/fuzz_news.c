@@ -33,7 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       bbuf out = {0};
       bbuf_puts(&out, "prefix ");
       bbuf_append(&out, s, n);
-      if (data[0] == 0xF1) news_dates_spa(&out, 7);
+      if (data[0] == 0xF1) {
+        news_dates_spa(&out, 7);
+        news_spelling_spa(&out, 7);
+      }
       else news_dates_eng(&out, 7);
       news_tidy(s, n, &out, 7);
       bbuf_free(&out);
