@@ -69,19 +69,19 @@
 typedef struct tokn {
   size_t b, e;     /* the unit's analysis (after the surface form and '/'), or the blank */
   size_t sb;       /* unit: start of its surface form (b if it has none) */
-  int lu;          /* 1: a unit */
   size_t lem_e;    /* end of the lemma (first unescaped '<') */
-  int newline;     /* blank: contains a line break */
-  int kind;        /* unit: 0 other word, 1 name (<np>), 2 punctuation/closed, 3 sentence end, 4 opener */
-  int cap;         /* unit: lemma starts with an upper-case letter */
-  int protect;
-  int forced;      /* unit: kept whatever in_context says (an article's name, a headline's surname) */
   size_t from;     /* unit: 1 + the unit whose analysis it takes (same_everywhere), or 0 */
-  int initial;     /* unit: at a sentence start or in a headline */
-  int past;        /* unit: a participle after a name, written as the past tense (check_past) */
-  int first_name;  /* unit: the analyser also knows it as a first name, and a name follows (first_names) */
   size_t brand;    /* unit: 1 + the unit of the "'s" that belongs to its name ("McDonald's"), or 0 */
   size_t line;     /* the number of line breaks before it */
+  unsigned char lu;         /* 1: a unit */
+  unsigned char newline;    /* blank: contains a line break */
+  unsigned char kind;       /* unit: 0 other word, 1 name (<np>), 2 punctuation/closed, 3 sentence end, 4 opener */
+  unsigned char cap;        /* unit: lemma starts with an upper-case letter */
+  unsigned char protect;
+  unsigned char forced;     /* unit: kept whatever in_context says (an article's name, a headline's surname) */
+  unsigned char initial;    /* unit: at a sentence start or in a headline */
+  unsigned char past;       /* unit: a participle after a name, written as the past tense (check_past) */
+  unsigned char first_name; /* unit: the analyser also knows it as a first name, and a name follows (first_names) */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -120,8 +120,9 @@ static const char *const titles[] = {
 
 static int in_list(const char *const *l, const char *s, size_t n) {
   while (n && s[n - 1] == '.') n--;
-  for (int i = 0; l[i]; i++)
-    if (strlen(l[i]) == n && !memcmp(l[i], s, n)) return 1;
+  if (!n) return 0;
+  for (int i = 0; l[i]; i++) /* the first byte first: most words differ there */
+    if (l[i][0] == s[0] && !strncmp(l[i], s, n) && l[i][n] == 0) return 1;
   return 0;
 }
 
@@ -134,20 +135,30 @@ static int is_honorific(const char *s, size_t n) {
   return in_list(w, s, n);
 }
 
+/* Is s[0..n) one of the words of l (exactly, no trimming)? */
+static int name_in(const char *s, size_t n, const char *const *l) {
+  for (int i = 0; n && l[i]; i++)
+    if (l[i][0] == s[0] && !strncmp(l[i], s, n) && l[i][n] == 0) return 1;
+  return 0;
+}
+
 /* Classifies a unit by its first tag. */
 static int unit_kind(const char *p, size_t b, size_t e, size_t lem_e) {
   const char *t = p + lem_e;
-  size_t n = e - lem_e;
-  if (tag_is(t, n, "np")) return 1;
-  if (tag_is(t, n, "sent")) return 3;
+  size_t n = e - lem_e, k = 1;
+  if (lem_e == b || n < 3 || t[0] != '<') return 2; /* no lemma, or no tags (unknown words keep their '*') */
+  while (k < n && t[k] != '>') k++;
+  if (k >= n) return 2;
+  const char *name = t + 1; /* the first tag's name, name[0..k - 1) */
+  size_t nl = k - 1;
+  static const char *const np[] = {"np", NULL}, *const sent[] = {"sent", NULL};
   static const char *const openers[] = {"lquot", "lpar", "guio", "lquest", NULL};
-  for (int i = 0; openers[i]; i++)
-    if (tag_is(t, n, openers[i])) return 4;
   static const char *const closed[] = {"prn", "det", "predet", "pr", "cnjcoo", "cnjsub", "cnjadv", "num", "ij",
-                                       "cm", "rpar", "rquot", "apos", "sep", "lpar", "guio", "percent", NULL};
-  for (int i = 0; closed[i]; i++)
-    if (tag_is(t, n, closed[i])) return 2;
-  if (lem_e == b || n == 0) return 2; /* no lemma, or no tags (unknown words keep their '*') */
+                                       "cm", "rpar", "rquot", "apos", "sep", "percent", NULL};
+  if (name_in(name, nl, np)) return 1;
+  if (name_in(name, nl, sent)) return 3;
+  if (name_in(name, nl, openers)) return 4;
+  if (name_in(name, nl, closed)) return 2;
   return 0;
 }
 
