@@ -162,6 +162,9 @@ contains "news: capitalised words joined by ' & ' are one name" "Legal & General
 printf 'Airlines like Qatar Airways & Turkish Airlines fly there. A meeting was held March 20 in the hall.\n' > "$T/in"
 contains "news: ' & ' joins the whole runs on both sides"     "Qatar Airways & Turkish Airlines" -- "$P" translate eng-spa
 contains "news: a month before a day is a date, next to a verb too" "20 de marzo" -- "$P" translate eng-spa
+printf "Conan O'Shannessy met Martin O'Neill.\\n" > "$T/in"
+contains "news: O'Shannessy keeps its 'S (Apertium reads it as 's)" "Conan O'Shannessy" -- "$P" translate eng-spa
+contains "strict: Apertium loses the 'S"                      "*O *hannessy"   -- "$P" translate --strict eng-spa
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

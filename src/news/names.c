@@ -840,6 +840,20 @@ static void brands(const char *p, tokn *t, size_t nt) {
       continue;
     u->brand = k + 1;
   }
+  /* "O'Shannessy": the analyser reads "'S" as "'s", leaving "O" and "hannessy" (Apertium's output
+   * "O hannessy" loses the "'S"); a capitalised word, "'s" and a word glued to it are one name */
+  for (size_t k = 2; k + 1 < nt; k++) {
+    tokn *s = &t[k], *u = &t[k - 2];
+    if (!s->lu || surf_end(s) - s->sb != 2 || p[s->sb] != '\'' || (p[s->sb + 1] != 's' && p[s->sb + 1] != 'S'))
+      continue;
+    if (t[k - 1].lu || t[k - 1].e - t[k - 1].b != 1 || p[t[k - 1].b] != ' ' || !u->lu || !u->cap || u->from)
+      continue;
+    size_t j = k;
+    while (j + 1 < nt && t[j + 1].lu && first_cp(p + t[j + 1].sb, surf_end(&t[j + 1]) - t[j + 1].sb) > 0 &&
+           u_isalpha(first_cp(p + t[j + 1].sb, surf_end(&t[j + 1]) - t[j + 1].sb)))
+      j++;
+    if (j > k) u->brand = j + 1;
+  }
 }
 
 /* May t[k] be a first name: a capitalised common word or place name (not
@@ -1166,15 +1180,13 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     }
     out_byte(out, '^');
     size_t span;
-    if (u->brand) { /* the name and its "'s" as written, as one name */
-      const tokn *v = &t[u->brand - 1];
-      out_bytes(out, p + u->sb, surf_end(u) - u->sb);
-      out_bytes(out, p + v->sb, surf_end(v) - v->sb);
-      if (run) {
-        bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
-        bbuf_append(&run->names, p + v->sb, surf_end(v) - v->sb);
-        bbuf_putc(&run->names, 0);
+    if (u->brand) { /* the name with its "'s" (and what follows it glued) as written, as one name */
+      for (size_t j = k; j < u->brand; j++) {
+        if (!t[j].lu) continue; /* the blank the analyser put before "'s" */
+        out_bytes(out, p + t[j].sb, surf_end(&t[j]) - t[j].sb);
+        if (run) bbuf_append(&run->names, p + t[j].sb, surf_end(&t[j]) - t[j].sb);
       }
+      if (run) bbuf_putc(&run->names, 0);
       out_name_tags(out, gendered);
       k = u->brand - 1;
       u = &t[k];
