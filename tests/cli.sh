@@ -165,6 +165,8 @@ contains "news: a month before a day is a date, next to a verb too" "20 de marzo
 printf "Conan O'Shannessy met Martin O'Neill.\\n" > "$T/in"
 contains "news: O'Shannessy keeps its 'S (Apertium reads it as 's)" "Conan O'Shannessy" -- "$P" translate eng-spa
 contains "strict: Apertium loses the 'S"                      "*O *hannessy"   -- "$P" translate --strict eng-spa
+printf 'Tiger Woods won the tournament.\n' > "$T/in"
+contains "news: two capitalised nouns and a verb start a name" "Tiger Woods ganó" -- "$P" translate eng-spa
 printf 'They protested at McDonald'"'"'s, Wendy'"'"'s and Burger King. He said Trump'"'"'s in town.\n' > "$T/in"
 contains "news: a name's 's read as 'is' stays with the name" "McDonald's, Wendy's y" -- "$P" translate eng-spa
 contains "news: 's after a verb is still 'is'"                "Trump es"       -- "$P" translate eng-spa

@@ -15,7 +15,8 @@
  *     first name ("Frank Field Quits ..."), since capitals say little there;
  *   - the first word of a sentence (after <sent>, at the start of a line,
  *     after an opening quote, bracket or '¿' there) is kept only when the
- *     next word is a name ("Will Smith said", "Penny Mordaunt carried");
+ *     next word is a name ("Will Smith said", "Penny Mordaunt carried")
+ *     or when two capitalised nouns come before a verb ("Tiger Woods won");
  *   - a capitalised article inside a sentence starts a name with the
  *     capitalised words after it ("The Guardian", "La Leona");
  *   - closed-class words ("I", determiners, prepositions, pronouns,
@@ -327,6 +328,15 @@ static int candidate(const char *p, const tokn *u) {
          !by_convention(p + u->sb, se - u->sb) &&
          !memchr(p + u->b, '#', u->lem_e - u->b) && !memchr(p + u->b, '+', u->lem_e - u->b) &&
          !memchr(p + u->sb, ' ', se - u->sb);
+}
+
+/* At a sentence start, two capitalised nouns and then a verb are a name
+ * ("Tiger Woods won ..."): a second capitalised word says so, as it would
+ * inside a sentence, and a verb right after ends the run. */
+static int is_verb(const char *p, const tokn *u);
+static int two_nouns(const char *p, const tokn *t, size_t nt, size_t k) {
+  const tokn *v = neighbour(p, t, nt, k, 1), *w = v ? neighbour(p, t, nt, (size_t)(v - t), 1) : NULL;
+  return first_tag(p, &t[k], "n") && v && candidate(p, v) && first_tag(p, v, "n") && w && !w->cap && is_verb(p, w);
 }
 
 /* The word s[0..n) in lower case, into w (emptied first). */
@@ -1108,7 +1118,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         }
       }
       if (candidate(p, u) && !u->forced) /* a sentence start only in front of a name: "Rose Byrne said" */
-        u->protect = !start || name_like(p, neighbour(p, t, nt, k, 1));
+        u->protect = !start || name_like(p, neighbour(p, t, nt, k, 1)) || two_nouns(p, t, nt, k);
       start = 0;
     }
     a = z < nt ? z + 1 : nt;
