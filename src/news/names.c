@@ -890,16 +890,21 @@ static int first_name_candidate(const char *p, const tokn *t, size_t nt, size_t 
   return !(w && w->cap && w->kind <= 1 && !is_verb(p, w));
 }
 
-/* Asks the analyser which first_name_candidate() words it also knows as a
- * first name (<np><ant>); those and the capitalised word after them are
- * one person's name, kept as written ("Marco Rubio visitó..." -> "Marco
- * Rubio visited", not "Blond frame"; "Jordan Henderson", not "Jordania
- * Henderson"). */
-static int first_names(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
+/* The analyses the analyser gives a unit: "/lemma<tags>/lemma<tags>", up to '$'. */
+typedef int (*unit_pred)(const char *p, const tokn *t, size_t nt, size_t k);
+typedef void (*unit_answer)(const char *p, tokn *u, const char *a, size_t an);
+
+/* Asks the analyser about the surface form of every unit k that pred()
+ * chooses, in one call (the words separated by " 7 ", which keeps them
+ * apart), and hands each unit its analyses.  Stops at the first unit whose
+ * surface form the analyser does not give back as it is (it joined words:
+ * the rest keep what they have). */
+static int ask_analyser(news_run *run, const char *p, tokn *t, size_t nt, unit_pred pred, unit_answer answer,
+                        pl_err *e) {
   bbuf q = {0}, res = {0};
   size_t nq = 0;
   for (size_t k = 0; k < nt; k++)
-    if (first_name_candidate(p, t, nt, k)) {
+    if (pred(p, t, nt, k)) {
       bbuf_append(&q, p + t[k].sb, surf_end(&t[k]) - t[k].sb);
       bbuf_puts(&q, " 7 ");
       nq++;
@@ -909,7 +914,7 @@ static int first_names(news_run *run, const char *p, tokn *t, size_t nt, pl_err 
   int rc = q.failed || run->analyse(run->analyse_ctx, q.p, q.len, &res) ? PL_ENOMEM : PL_OK;
   size_t i = 0;
   for (size_t k = 0; !rc && k < nt; k++) {
-    if (!first_name_candidate(p, t, nt, k)) continue;
+    if (!pred(p, t, nt, k)) continue;
     tokn *u = &t[k];
     size_t sn = surf_end(u) - u->sb;
     while (i < res.len && res.p[i] != '^') i++; /* the next unit: ^surface/analysis/...$ */
@@ -919,18 +924,35 @@ static int first_names(news_run *run, const char *p, tokn *t, size_t nt, pl_err 
     if (i - b != sn || memcmp(res.p + b, p + u->sb, sn)) break; /* the analyser joined words: stop */
     size_t a = i;
     while (i < res.len && res.p[i] != '$') i++;
-    static const char ant[] = "<np><ant>";
-    for (size_t x = a; x + sizeof ant - 1 <= i; x++)
-      if (!memcmp(res.p + x, ant, sizeof ant - 1)) {
-        u->first_name = 1;
-        break;
-      }
+    answer(p, u, res.p + a, i - a);
     while (i < res.len && res.p[i] != '^') i++; /* skip the "7" */
     if (i < res.len) {
       i++;
       while (i < res.len && res.p[i] != '$') i++;
     }
   }
+  bbuf_free(&q);
+  bbuf_free(&res);
+  return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
+}
+
+static void first_name_answer(const char *p, tokn *u, const char *a, size_t an) {
+  (void)p;
+  static const char ant[] = "<np><ant>";
+  for (size_t x = 0; x + sizeof ant - 1 <= an; x++)
+    if (!memcmp(a + x, ant, sizeof ant - 1)) {
+      u->first_name = 1;
+      return;
+    }
+}
+
+/* Asks the analyser which first_name_candidate() words it also knows as a
+ * first name (<np><ant>); those and the capitalised word after them are
+ * one person's name, kept as written ("Marco Rubio visitó..." -> "Marco
+ * Rubio visited", not "Blond frame"; "Jordan Henderson", not "Jordania
+ * Henderson"). */
+static int first_names(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
+  int rc = ask_analyser(run, p, t, nt, first_name_candidate, first_name_answer, e);
   for (size_t k = 0; !rc && k < nt; k++) {
     tokn *u = &t[k];
     if (!u->first_name) continue;
@@ -938,9 +960,7 @@ static int first_names(news_run *run, const char *p, tokn *t, size_t nt, pl_err 
     if (u->kind == 0) u->protect = u->forced = 1;
     if (v && v->kind == 0) v->protect = v->forced = 1;
   }
-  bbuf_free(&q);
-  bbuf_free(&res);
-  return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
+  return rc;
 }
 
 /* Is t[k] a participle right after a name ("Amir Khan said": say<vblex><pp>),
@@ -963,46 +983,19 @@ static int past_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
  * created" -> "crear".  Right after a name, a verb form is the verb of the
  * sentence, so a participle that the analyser also knows as a past tense
  * of the same verb is written as the past. */
-static int check_past(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
-  bbuf q = {0}, res = {0};
-  size_t nq = 0;
-  for (size_t k = 0; k < nt; k++)
-    if (past_candidate(p, t, nt, k)) {
-      bbuf_append(&q, p + t[k].sb, surf_end(&t[k]) - t[k].sb);
-      bbuf_puts(&q, " 7 ");
-      nq++;
-    }
-  if (!nq) return PL_OK;
-  bbuf_puts(&q, ".\n");
-  int rc = q.failed || run->analyse(run->analyse_ctx, q.p, q.len, &res) ? PL_ENOMEM : PL_OK;
-  size_t i = 0;
-  for (size_t k = 0; !rc && k < nt; k++) {
-    if (!past_candidate(p, t, nt, k)) continue;
-    tokn *u = &t[k];
-    size_t sn = surf_end(u) - u->sb, ln = u->lem_e - u->b;
-    while (i < res.len && res.p[i] != '^') i++; /* the next unit: ^surface/analysis/...$ */
-    if (i >= res.len) break;
+static void past_answer(const char *p, tokn *u, const char *a, size_t an) {
+  static const char past[] = "<vblex><past>";
+  size_t ln = u->lem_e - u->b;
+  for (size_t i = 0; i < an && a[i] == '/';) { /* each analysis */
     size_t b = ++i;
-    while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
-    if (i - b != sn || memcmp(res.p + b, p + u->sb, sn)) break; /* the analyser joined words: stop */
-    while (i < res.len && res.p[i] == '/') { /* each analysis */
-      size_t a = ++i;
-      while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
-      static const char past[] = "<vblex><past>";
-      if (i - a == ln + sizeof past - 1 && !memcmp(res.p + a, p + u->b, ln) &&
-          !memcmp(res.p + a + ln, past, sizeof past - 1))
-        u->past = 1;
-    }
-    while (i < res.len && res.p[i] != '$') i++;
-    while (i < res.len && res.p[i] != '^') i++; /* skip the "7" */
-    if (i < res.len) {
-      i++;
-      while (i < res.len && res.p[i] != '$') i++;
-    }
+    while (i < an && a[i] != '/') i++;
+    if (i - b == ln + sizeof past - 1 && !memcmp(a + b, p + u->b, ln) && !memcmp(a + b + ln, past, sizeof past - 1))
+      u->past = 1;
   }
-  bbuf_free(&q);
-  bbuf_free(&res);
-  return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
+}
+
+static int check_past(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
+  return ask_analyser(run, p, t, nt, past_candidate, past_answer, e);
 }
 
 int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {

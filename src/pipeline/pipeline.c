@@ -455,6 +455,21 @@ static int read_commands(const char *datadir, const char *pair, const char *d1, 
   return rc;
 }
 
+/* Inserts the command `prog` after command `at`. */
+static int insert_after(words **cmds, int *n, int at, const char *prog, pl_err *e) {
+  words *c = pl_realloc_array(*cmds, (size_t)*n + 1, sizeof *c);
+  if (!c) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
+  *cmds = c;
+  memmove(c + at + 2, c + at + 1, (size_t)(*n - at - 1) * sizeof *c);
+  memset(&c[at + 1], 0, sizeof c[at + 1]);
+  (*n)++;
+  bbuf w = {0};
+  bbuf_puts(&w, prog);
+  int rc = words_add(&c[at + 1], &w);
+  bbuf_free(&w);
+  return rc ? pl_err_set(e, PL_ENOMEM, -1, "out of memory") : PL_OK;
+}
+
 /* News mode: parley's name stage goes right after apertium-tagger, which is
  * asked for surface forms (-p; the name stage removes them again); a mode
  * without a tagger gets none. */
@@ -463,17 +478,11 @@ static int insert_names(words **cmds, int *n, pl_err *e) {
   for (int k = 0; k < *n && at < 0; k++)
     if (!strcmp(base_name((*cmds)[k].w[0]), "apertium-tagger")) at = k;
   if (at < 0) return PL_OK;
-  words *c = pl_realloc_array(*cmds, (size_t)*n + 1, sizeof *c);
-  if (!c) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  *cmds = c;
-  memmove(c + at + 2, c + at + 1, (size_t)(*n - at - 1) * sizeof *c);
-  memset(&c[at + 1], 0, sizeof c[at + 1]);
-  (*n)++;
+  int rc = insert_after(cmds, n, at, "parley-names", e);
+  if (rc) return rc;
   bbuf w = {0};
-  bbuf_puts(&w, "parley-names");
-  int rc = words_add(&c[at + 1], &w);
   bbuf_puts(&w, "-p");
-  if (!rc) rc = words_add(&c[at], &w); /* the tagger: -p */
+  rc = words_add(&(*cmds)[at], &w); /* the tagger: -p */
   bbuf_free(&w);
   return rc ? pl_err_set(e, PL_ENOMEM, -1, "out of memory") : PL_OK;
 }
@@ -487,18 +496,7 @@ static int insert_spaces(words **cmds, int *n, pl_err *e) {
     if (!strcmp(b, "apertium-transfer") || !strcmp(b, "apertium-interchunk") || !strcmp(b, "apertium-postchunk"))
       at = k;
   }
-  if (at < 0) return PL_OK;
-  words *c = pl_realloc_array(*cmds, (size_t)*n + 1, sizeof *c);
-  if (!c) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
-  *cmds = c;
-  memmove(c + at + 2, c + at + 1, (size_t)(*n - at - 1) * sizeof *c);
-  memset(&c[at + 1], 0, sizeof c[at + 1]);
-  (*n)++;
-  bbuf w = {0};
-  bbuf_puts(&w, "parley-spaces");
-  int rc = words_add(&c[at + 1], &w);
-  bbuf_free(&w);
-  return rc ? pl_err_set(e, PL_ENOMEM, -1, "out of memory") : PL_OK;
+  return at < 0 ? PL_OK : insert_after(cmds, n, at, "parley-spaces", e);
 }
 
 static void free_commands(words *cmds, int n) {
