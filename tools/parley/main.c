@@ -1,7 +1,7 @@
 /*
  * main.c - the `parley` command-line tool, a thin client of libparley.
  *
- *   parley translate [--strict] [-u] [--glossary FILE] [-d DIR] [-f txt|json|html] PAIR [IN [OUT]]
+ *   parley translate [--strict] [-u] [--glossary FILE] [--unknown] [--lines] [-d DIR] [-f txt|json|html] PAIR [IN [OUT]]
  *   parley pairs [-d DIR]
  *   parley serve [--host H] [--port P] [-d DIR] [--pairs A,B] [--threads N] ...  HTTP server
  *   parley stage PROGRAM [ARGS...]   run one Apertium stage like Debian's program
