@@ -23,7 +23,7 @@
  *     conjunctions), one-letter words and multiwords are left alone;
  *   - titles (President, Senator, Dr...) are translated, not kept;
  *   - in_context() then keeps person-like runs, runs of two capitalised
- *     common words or more ("Shark Tank", "Human Rights Watch") and a
+ *     common words or more ("Shark Tank", "Black Beauty") and a
  *     common word next to a name ("Deutsche Bank"), but drops runs headed
  *     by the noun of an institution, place or event ("the Supreme Court",
  *     "the Ross Sea", "Lake Onega", "Teatro Real": generic_head), runs
@@ -484,7 +484,7 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
                  (before && is_honorific(p + before->sb, surf_end(before) - before->sb)) ||
                  listed_with_person(p, t, nt, members[0], -1) || listed_with_person(p, t, nt, members[m - 1], 1);
     int keep = person || (before && is_title(p + before->sb, surf_end(before) - before->sb));
-    /* a run of capitalised common words ("Human Rights Watch", "Shark Tank"), or one next to a
+    /* a run of capitalised common words ("Black Beauty", "Shark Tank"), or one next to a
      * name ("Deutsche Bank", "Lockwood Gardens"), is a name of its own: 2 */
     int nbr = (before && before->cap && !before->initial && (before->kind == 1 || is_unknown(p, before))) ||
               (after && after->cap && (after->kind == 1 || is_unknown(p, after)));
