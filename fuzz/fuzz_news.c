@@ -34,10 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       bbuf_puts(&out, "prefix ");
       bbuf_append(&out, s, n);
       if (data[0] == 0xF1) {
-        news_dates_spa(&out, 7);
-        news_spelling_spa(&out, 7);
+        news_dates_spa(&out, 7, n & 1);
+        news_spelling_spa(&out, 7, n & 1);
       }
-      else news_dates_eng(&out, 7);
+      else news_dates_eng(&out, 7, n & 1);
       news_tidy(s, n, &out, 7);
       bbuf_free(&out);
     }

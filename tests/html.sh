@@ -63,6 +63,12 @@ for m in "${mal[@]}"; do
     bad "malformed: $m: $(cat "$tmp/err")"
   fi
 done
+# news mode's text rewrites (dates, spelling) leave kept markup alone
+out=$(printf '<p>He spoke on Tuesday <code>encima martes s\xc3\xb3lo julio 4, 1990</code> and left.</p>' | $P translate -f html eng-spa)
+case $out in
+  *'el martes <code>encima martes sólo julio 4, 1990</code>'*) ok "kept <code> untouched by the date and spelling rewrites" ;;
+  *) bad "kept <code> and the rewrites: got '$out'" ;;
+esac
 deep=$(python3 -c 'print("<div>" * 100000 + "<p>The house</p>" + "<b>" * 50000 + "text")')
 printf '%s' "$deep" | $P translate -f html eng-spa > "$tmp/deep" 2>&1 && grep -q 'casa' "$tmp/deep" \
   && ok "deep nesting" || bad "deep nesting"

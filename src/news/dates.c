@@ -11,13 +11,23 @@
  *   - "[encima] julio 4[, 1990]" -> "[el] 4 de julio[ de 1990]";
  *   - "julio 1990" -> "julio de 1990";
  *   - "Marcha" before a day or a year is the month ("marzo").
- * A capital at the start of a replaced span stays a capital.  Spanish into
+ * A capital at the start of a replaced span stays a capital.  In a stream
+ * (-f html), superblanks and escaped characters are not text and stay as
+ * they are.  Spanish into
  * English: "the Monday" -> "on Monday" (news_dates_eng).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "news.h"
+
+/* In a stream, the end of the superblank "[...]" or the escape "\\x" at s[i]. */
+size_t news_skip_markup(const char *s, size_t n, size_t i) {
+  if (s[i] == '\\') return i + 2 < n ? i + 2 : n;
+  for (i++; i < n && s[i] != ']'; i++)
+    if (s[i] == '\\') i++;
+  return i < n ? i + 1 : n;
+}
 
 typedef struct word {
   size_t b, e; /* bytes of a run of letters or of digits */
@@ -92,7 +102,7 @@ static int sentence_start(const char *s, size_t i) {
   return i == 0 || s[i - 1] == '\n' || s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?';
 }
 
-int news_dates_spa(bbuf *out, size_t start) {
+int news_dates_spa(bbuf *out, size_t start, int stream) {
   if (out->len <= start) return PL_OK;
   size_t n = out->len - start;
   bbuf src = {0};
@@ -103,6 +113,10 @@ int news_dates_spa(bbuf *out, size_t start) {
   for (size_t i = 0; !src.failed && i < n;) { /* the words */
     unsigned char c = (unsigned char)s[i];
     int dig = c >= '0' && c <= '9';
+    if (stream && (c == '[' || c == '\\')) { /* a superblank or an escaped character: not text */
+      i = news_skip_markup(s, n, i);
+      continue;
+    }
     if (!dig && !is_letter_byte(c)) {
       i++;
       continue;
@@ -183,7 +197,7 @@ int news_dates_spa(bbuf *out, size_t start) {
  * preposition the article goes ("desde el lunes" -> "from Monday"),
  * elsewhere it is "on" ("El lunes, el tribunal..." -> "On Monday, the
  * court..."). */
-int news_dates_eng(bbuf *out, size_t start) {
+int news_dates_eng(bbuf *out, size_t start, int stream) {
   static const char *const wd[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", NULL};
   static const char *const prep[] = {"from", "until", "since", "for", "by", "to", "of", "in", "at", "before", "after",
                                      "between", "and", "or", "on", "next", "last", "this", "every", NULL};
@@ -196,6 +210,11 @@ int news_dates_eng(bbuf *out, size_t start) {
   out->len = start;
   size_t at = 0, pb = 0, pe = 0; /* the word before, s[pb..pe) */
   for (size_t i = 0; i < n;) {
+    if (stream && (s[i] == '[' || s[i] == '\\')) { /* a superblank or an escaped character: not text */
+      i = news_skip_markup(s, n, i);
+      pe = pb;
+      continue;
+    }
     if (!is_letter_byte((unsigned char)s[i])) {
       i++;
       continue;

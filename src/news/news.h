@@ -63,14 +63,18 @@ int news_spaces(pl_in *in, pl_out *out, pl_err *e);
 /* dates.c: dates and weekdays in the Spanish translation out->p[start..]
  * written the Spanish way ("encima julio 4, 1990" -> "el 4 de julio de
  * 1990", "encima martes" -> "el martes", "Marcha 20" -> "20 de marzo"). */
-int news_dates_spa(bbuf *out, size_t start);
+int news_dates_spa(bbuf *out, size_t start, int stream);
 /* The same for English from Spanish: "the Monday" -> "on Monday", "from
  * the Monday" -> "from Monday". */
-int news_dates_eng(bbuf *out, size_t start);
+int news_dates_eng(bbuf *out, size_t start, int stream);
 
 /* spanish.c: "sólo" -> "solo", and "cuándo", "quién(es)" outside a
  * question -> "cuando", "quien(es)", in out->p[start..]. */
-int news_spelling_spa(bbuf *out, size_t start);
+int news_spelling_spa(bbuf *out, size_t start, int stream);
+/* stream (the three above): the text is an Apertium stream (-f html),
+ * whose superblanks and escapes stay untouched; news_skip_markup gives the
+ * end of the one at s[i] ('[' or '\\'). */
+size_t news_skip_markup(const char *s, size_t n, size_t i);
 
 /* tidy.c: the translation of the plain text src, out->p[start..], made fit
  * to publish: runs of spaces made single when the source has none, and

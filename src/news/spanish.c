@@ -40,7 +40,7 @@ static const char *respell(const char *s, size_t n, size_t b, size_t e) {
   return NULL;
 }
 
-int news_spelling_spa(bbuf *out, size_t start) {
+int news_spelling_spa(bbuf *out, size_t start, int stream) {
   if (out->len <= start) return PL_OK;
   bbuf src = {0};
   bbuf_append(&src, out->p + start, out->len - start);
@@ -49,6 +49,12 @@ int news_spelling_spa(bbuf *out, size_t start) {
   size_t n = src.len;
   out->len = start;
   for (size_t i = 0; i < n;) {
+    if (stream && (s[i] == '[' || s[i] == '\\')) { /* a superblank or an escaped character: as it is */
+      size_t j = news_skip_markup(s, n, i);
+      bbuf_append(out, s + i, j - i);
+      i = j;
+      continue;
+    }
     if (!word_byte((unsigned char)s[i])) {
       bbuf_putc(out, s[i++]);
       continue;

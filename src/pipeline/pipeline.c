@@ -694,8 +694,8 @@ static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && p->news && formatted) rc = news_tidy(in, len, out, start);
   if (!rc && p->news &&
-      ((p->en_es && (news_dates_spa(out, start) || news_spelling_spa(out, start))) ||
-       (p->es_en && news_dates_eng(out, start))))
+      ((p->en_es && (news_dates_spa(out, start, !formatted) || news_spelling_spa(out, start, !formatted))) ||
+       (p->es_en && news_dates_eng(out, start, !formatted))))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   if (!rc && ro && ro->names && bbuf_append(ro->names, nr.names.p, nr.names.len))
     rc = pl_err_set(e, PL_ENOMEM, -1, "out of memory");
