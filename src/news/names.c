@@ -123,7 +123,7 @@ static int in_list(const char *const *l, const char *s, size_t n) {
   while (n && s[n - 1] == '.') n--;
   if (!n) return 0;
   for (int i = 0; l[i]; i++) /* the first byte first: most words differ there */
-    if (l[i][0] == s[0] && !strncmp(l[i], s, n) && l[i][n] == 0) return 1;
+    if (l[i][0] == s[0] && strlen(l[i]) == n && !memcmp(l[i], s, n)) return 1;
   return 0;
 }
 
@@ -139,7 +139,7 @@ static int is_honorific(const char *s, size_t n) {
 /* Is s[0..n) one of the words of l (exactly, no trimming)? */
 static int name_in(const char *s, size_t n, const char *const *l) {
   for (int i = 0; n && l[i]; i++)
-    if (l[i][0] == s[0] && !strncmp(l[i], s, n) && l[i][n] == 0) return 1;
+    if (l[i][0] == s[0] && strlen(l[i]) == n && !memcmp(l[i], s, n)) return 1;
   return 0;
 }
 
