@@ -96,32 +96,34 @@ int bbuf_append(bbuf *b, const void *p, size_t n) {
 
 int bbuf_puts(bbuf *b, const char *s) { return bbuf_append(b, s, strlen(s)); }
 
-int bbuf_put_utf8(bbuf *b, uint32_t cp) {
-  char t[4];
-  int n;
+int utf8_encode(uint32_t cp, char t[4]) {
   if (cp < 0x80) {
     t[0] = (char)cp;
-    n = 1;
-  } else if (cp < 0x800) {
+    return 1;
+  }
+  if (cp < 0x800) {
     t[0] = (char)(0xC0 | (cp >> 6));
     t[1] = (char)(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
+    return 2;
+  }
+  if (cp >= 0x110000) return utf8_encode(0xFFFD, t);
+  if (cp < 0x10000) {
     if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD; /* lone surrogate */
     t[0] = (char)(0xE0 | (cp >> 12));
     t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
     t[2] = (char)(0x80 | (cp & 0x3F));
-    n = 3;
-  } else if (cp < 0x110000) {
-    t[0] = (char)(0xF0 | (cp >> 18));
-    t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    t[3] = (char)(0x80 | (cp & 0x3F));
-    n = 4;
-  } else {
-    return bbuf_put_utf8(b, 0xFFFD);
+    return 3;
   }
-  return bbuf_append(b, t, (size_t)n);
+  t[0] = (char)(0xF0 | (cp >> 18));
+  t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  t[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+int bbuf_put_utf8(bbuf *b, uint32_t cp) {
+  char t[4];
+  return bbuf_append(b, t, (size_t)utf8_encode(cp, t));
 }
 
 int bbuf_put_u16(bbuf *b, const uint16_t *s, size_t n) {

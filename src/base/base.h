@@ -97,6 +97,9 @@ static inline int bbuf_putc(bbuf *b, int c) {
   b->p[b->len++] = (char)c;
   return 0;
 }
+/* The UTF-8 bytes of code point cp in t (U+FFFD for a surrogate or a value
+ * past U+10FFFF); returns how many (1 to 4). */
+int utf8_encode(uint32_t cp, char t[4]);
 int bbuf_put_utf8(bbuf *b, uint32_t cp);
 int bbuf_put_u16(bbuf *b, const uint16_t *s, size_t n); /* UTF-16 -> UTF-8 */
 int bbuf_puts(bbuf *b, const char *s);

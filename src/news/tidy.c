@@ -21,15 +21,6 @@
 
 #include "news.h"
 
-static int encode(int32_t c, char *b) {
-  if (c < 0x80) return b[0] = (char)c, 1;
-  if (c < 0x800) return b[0] = (char)(0xC0 | (c >> 6)), b[1] = (char)(0x80 | (c & 0x3F)), 2;
-  if (c < 0x10000)
-    return b[0] = (char)(0xE0 | (c >> 12)), b[1] = (char)(0x80 | ((c >> 6) & 0x3F)), b[2] = (char)(0x80 | (c & 0x3F)), 3;
-  return b[0] = (char)(0xF0 | (c >> 18)), b[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
-         b[2] = (char)(0x80 | ((c >> 6) & 0x3F)), b[3] = (char)(0x80 | (c & 0x3F)), 4;
-}
-
 static int has_double_space(const char *s, size_t n) {
   for (size_t i = 0; i + 1 < n; i++)
     if (s[i] == ' ' && s[i + 1] == ' ') return 1;
@@ -109,7 +100,7 @@ int news_tidy(const char *src, size_t sn, bbuf *out, size_t start) {
     if (sl >= 0 && ol >= 0 && u_isupper(sc) && u_islower(oc)) {
       int32_t up = u_toupper(oc);
       char buf[4];
-      int k = utf8_lead_len((unsigned char)o[ol]), m = encode(up, buf);
+      int k = utf8_lead_len((unsigned char)o[ol]), m = utf8_encode((uint32_t)up, buf);
       if (m == k) memcpy(o + ol, buf, (size_t)m); /* same length: in place */
     }
     const char *sn_nl = memchr(src + si, '\n', sn - si), *on_nl = memchr(o + oi, '\n', on - oi);
