@@ -299,6 +299,27 @@ int pl_in_getb_slow(pl_in *in) {
   return (unsigned char)in->p[in->pos++];
 }
 
+int pl_in_rest(pl_in *in, bbuf *tmp, const char **p, size_t *n) {
+  if (!in->refill) { /* a memory reader: its own bytes, no copy */
+    *p = in->p ? in->p + in->pos : "";
+    *n = in->len - in->pos;
+    in->pos = in->len;
+    in->eof_seen = 1;
+    return 0;
+  }
+  for (;;) {
+    if (in->pos < in->len) {
+      bbuf_append(tmp, in->p + in->pos, in->len - in->pos);
+      in->pos = in->len;
+    }
+    if (pl_in_peekb(in) < 0) break;
+  }
+  in->eof_seen = 1;
+  *p = tmp->p ? tmp->p : "";
+  *n = tmp->len;
+  return tmp->failed || in->io_error ? -1 : 0;
+}
+
 int pl_in_peekb(pl_in *in) {
   while (in->pos >= in->len)
     if (in_fill(in)) return -1;

@@ -171,6 +171,10 @@ static inline int pl_in_getb(pl_in *in) {
   if (PL_LIKELY(in->pos < in->len)) return (unsigned char)in->p[in->pos++];
   return pl_in_getb_slow(in);
 }
+/* All the rest of the input as one block in *p, *n: a memory reader's own
+ * bytes (no copy), else the input read into *tmp (the caller frees it).
+ * Returns -1 when out of memory or on a read error. */
+int pl_in_rest(pl_in *in, bbuf *tmp, const char **p, size_t *n);
 /* Peek a byte without consuming it; -1 at EOF (does not set eof_seen). */
 int pl_in_peekb(pl_in *in);
 static inline long long pl_in_offset(const pl_in *in) { return in->consumed + (long long)in->pos; }

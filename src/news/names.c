@@ -1000,12 +1000,11 @@ static int check_past(news_run *run, const char *p, tokn *t, size_t nt, pl_err *
 
 int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   bbuf all = {0};
-  for (int c; (c = pl_in_getb(in)) >= 0;) bbuf_putc(&all, c);
+  const char *p;
+  size_t n, i = 0, line = 0;
+  int rc = pl_in_rest(in, &all, &p, &n) ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
   tokn *t = NULL;
   size_t nt = 0, cap = 0;
-  const char *p = all.p;
-  size_t n = all.len, i = 0, line = 0;
-  int rc = all.failed ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
   while (!rc && i < n) {
     if (nt == cap) {
       cap = cap ? cap * 2 : 1024;

@@ -100,13 +100,12 @@ static int lost_blank(const char *s, size_t ab, size_t ae, size_t bb, size_t be)
 
 int news_spaces(pl_in *in, pl_out *out, pl_err *e) {
   bbuf all = {0};
-  for (int c; (c = pl_in_getb(in)) >= 0;) bbuf_putc(&all, c);
-  if (all.failed) {
+  const char *s;
+  size_t n, prev_b = 0, prev_e = 0;
+  if (pl_in_rest(in, &all, &s, &n)) {
     bbuf_free(&all);
     return pl_err_set(e, PL_ENOMEM, -1, "news: out of memory");
   }
-  const char *s = all.p ? all.p : "";
-  size_t n = all.len, prev_b = 0, prev_e = 0;
   int have_prev = 0; /* the unit that ended right before i */
   for (size_t i = 0; i < n;) {
     if (s[i] == '^') {
