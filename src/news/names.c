@@ -559,7 +559,9 @@ static void same_everywhere(const char *p, tokn *t, size_t nt, const kvcache *lo
 
 /* A kept candidate that check_lower asks the analyser about: a non-empty
  * word of ASCII letters, hyphens and apostrophes. */
-static int checkable(const char *p, const tokn *u) {
+static int checkable(const char *p, const tokn *t, size_t nt, size_t k) {
+  (void)nt;
+  const tokn *u = &t[k];
   if (!u->lu || !u->protect) return 0;
   size_t se = surf_end(u);
   for (size_t i = u->sb; i < se; i++) {
@@ -569,59 +571,6 @@ static int checkable(const char *p, const tokn *u) {
   return se > u->sb;
 }
 
-/* Unprotects the candidates whose lower-case form the analyser does not
- * know (ASCII words only; the others stay kept). */
-static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
-  bbuf q = {0}, res = {0};
-  size_t nq = 0;
-  for (size_t k = 0; k < nt; k++) {
-    tokn *u = &t[k];
-    if (!checkable(p, u)) continue;
-    size_t se = surf_end(u);
-    for (size_t i = u->sb; i < se; i++) {
-      unsigned char c = (unsigned char)p[i];
-      bbuf_putc(&q, c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    bbuf_puts(&q, " 7 ");
-    nq++;
-  }
-  if (!nq) return PL_OK;
-  bbuf_puts(&q, ".\n");
-  int rc = q.failed || run->analyse(run->analyse_ctx, q.p, q.len, &res) ? PL_ENOMEM : PL_OK;
-  /* the units of the output, in order: word, "7", word, "7", ... */
-  size_t k = 0, i = 0;
-  while (!rc && k < nt) {
-    tokn *u = &t[k];
-    if (!checkable(p, u)) {
-      k++;
-      continue;
-    }
-    size_t se = surf_end(u);
-    while (i < res.len && res.p[i] != '^') i++; /* the next unit: ^surface/analyses$ */
-    if (i >= res.len) break;
-    size_t b = ++i;
-    while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
-    size_t sl = i - b;
-    int same = sl == se - u->sb;
-    for (size_t x = 0; same && x < sl; x++) {
-      unsigned char c = (unsigned char)p[u->sb + x];
-      same = (c >= 'A' && c <= 'Z' ? c + 32 : c) == (unsigned char)res.p[b + x];
-    }
-    int unknown = i + 1 < res.len && res.p[i] == '/' && res.p[i + 1] == '*';
-    if (!same) break; /* the analyser joined words: leave the rest as they are */
-    if (unknown) u->protect = 0;
-    while (i < res.len && res.p[i] != '$') i++;
-    while (i < res.len && res.p[i] != '^') i++; /* skip the "7" */
-    if (i < res.len) {
-      i++;
-      while (i < res.len && res.p[i] != '$') i++;
-    }
-    k++;
-  }
-  bbuf_free(&q);
-  bbuf_free(&res);
-  return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
-}
 
 /* A capitalised word no dictionary knows, two letters or more ("Karno",
  * "RSPCA"): a name.  As one, transfer puts it in a phrase with the words
@@ -894,18 +843,21 @@ static int first_name_candidate(const char *p, const tokn *t, size_t nt, size_t 
 typedef int (*unit_pred)(const char *p, const tokn *t, size_t nt, size_t k);
 typedef void (*unit_answer)(const char *p, tokn *u, const char *a, size_t an);
 
-/* Asks the analyser about the surface form of every unit k that pred()
- * chooses, in one call (the words separated by " 7 ", which keeps them
+/* Asks the analyser about the surface form (lower: in lower case, ASCII
+ * words) of every unit k that pred() chooses, in one call (the words separated by " 7 ", which keeps them
  * apart), and hands each unit its analyses.  Stops at the first unit whose
  * surface form the analyser does not give back as it is (it joined words:
  * the rest keep what they have). */
-static int ask_analyser(news_run *run, const char *p, tokn *t, size_t nt, unit_pred pred, unit_answer answer,
-                        pl_err *e) {
+static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static int ask_analyser(news_run *run, const char *p, tokn *t, size_t nt, unit_pred pred, int lower,
+                        unit_answer answer, pl_err *e) {
   bbuf q = {0}, res = {0};
   size_t nq = 0;
   for (size_t k = 0; k < nt; k++)
     if (pred(p, t, nt, k)) {
-      bbuf_append(&q, p + t[k].sb, surf_end(&t[k]) - t[k].sb);
+      for (size_t i = t[k].sb; i < surf_end(&t[k]); i++)
+        bbuf_putc(&q, lower ? ascii_lower((unsigned char)p[i]) : p[i]);
       bbuf_puts(&q, " 7 ");
       nq++;
     }
@@ -921,7 +873,11 @@ static int ask_analyser(news_run *run, const char *p, tokn *t, size_t nt, unit_p
     if (i >= res.len) break;
     size_t b = ++i;
     while (i < res.len && res.p[i] != '/' && res.p[i] != '$') i++;
-    if (i - b != sn || memcmp(res.p + b, p + u->sb, sn)) break; /* the analyser joined words: stop */
+    int same = i - b == sn;
+    for (size_t x = 0; same && x < sn; x++)
+      same = (lower ? ascii_lower((unsigned char)p[u->sb + x]) : (unsigned char)p[u->sb + x]) ==
+             (unsigned char)res.p[b + x];
+    if (!same) break; /* the analyser joined words: stop */
     size_t a = i;
     while (i < res.len && res.p[i] != '$') i++;
     answer(p, u, res.p + a, i - a);
@@ -952,7 +908,7 @@ static void first_name_answer(const char *p, tokn *u, const char *a, size_t an) 
  * Rubio visited", not "Blond frame"; "Jordan Henderson", not "Jordania
  * Henderson"). */
 static int first_names(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
-  int rc = ask_analyser(run, p, t, nt, first_name_candidate, first_name_answer, e);
+  int rc = ask_analyser(run, p, t, nt, first_name_candidate, 0, first_name_answer, e);
   for (size_t k = 0; !rc && k < nt; k++) {
     tokn *u = &t[k];
     if (!u->first_name) continue;
@@ -983,6 +939,17 @@ static int past_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
  * created" -> "crear".  Right after a name, a verb form is the verb of the
  * sentence, so a participle that the analyser also knows as a past tense
  * of the same verb is written as the past. */
+static void unknown_answer(const char *p, tokn *u, const char *a, size_t an) {
+  (void)p;
+  if (an >= 2 && a[0] == '/' && a[1] == '*') u->protect = 0;
+}
+
+/* Unprotects the candidates whose lower-case form the analyser does not
+ * know (ASCII words only; the others stay kept). */
+static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
+  return ask_analyser(run, p, t, nt, checkable, 1, unknown_answer, e);
+}
+
 static void past_answer(const char *p, tokn *u, const char *a, size_t an) {
   static const char past[] = "<vblex><past>";
   size_t ln = u->lem_e - u->b;
@@ -995,7 +962,7 @@ static void past_answer(const char *p, tokn *u, const char *a, size_t an) {
 }
 
 static int check_past(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
-  return ask_analyser(run, p, t, nt, past_candidate, past_answer, e);
+  return ask_analyser(run, p, t, nt, past_candidate, 0, past_answer, e);
 }
 
 int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
