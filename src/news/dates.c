@@ -19,7 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "news.h"
+#include "news_int.h"
+
+int news_take_tail(bbuf *out, size_t start, bbuf *src) {
+  if (bbuf_append(src, out->p + start, out->len - start) || src->failed) return -1;
+  out->len = start;
+  return 0;
+}
 
 /* In a stream, the end of the superblank "[...]" or the escape "\\x" at s[i]. */
 size_t news_skip_markup(const char *s, size_t n, size_t i) {
@@ -33,8 +39,6 @@ typedef struct word {
   size_t b, e; /* bytes of a run of letters or of digits */
   int digits;
 } word;
-
-static int is_letter_byte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80; }
 
 static int eq(const char *s, const word *w, const char *lit) {
   size_t n = strlen(lit);
@@ -104,30 +108,30 @@ static int sentence_start(const char *s, size_t i) {
 
 int news_dates_spa(bbuf *out, size_t start, int stream) {
   if (out->len <= start) return PL_OK;
-  size_t n = out->len - start;
   bbuf src = {0};
-  bbuf_append(&src, out->p + start, n);
+  if (news_take_tail(out, start, &src)) return PL_ENOMEM;
   word *w = NULL;
-  size_t nw = 0, cap = 0;
+  size_t nw = 0, cap = 0, n = src.len;
   const char *s = src.p;
-  for (size_t i = 0; !src.failed && i < n;) { /* the words */
+  for (size_t i = 0; i < n;) { /* the words */
     unsigned char c = (unsigned char)s[i];
     int dig = c >= '0' && c <= '9';
     if (stream && (c == '[' || c == '\\')) { /* a superblank or an escaped character: not text */
       i = news_skip_markup(s, n, i);
       continue;
     }
-    if (!dig && !is_letter_byte(c)) {
+    if (!dig && !news_word_byte(c)) {
       i++;
       continue;
     }
     size_t j = i;
-    while (j < n && (dig ? (s[j] >= '0' && s[j] <= '9') : is_letter_byte((unsigned char)s[j]))) j++;
+    while (j < n && (dig ? (s[j] >= '0' && s[j] <= '9') : news_word_byte((unsigned char)s[j]))) j++;
     if (nw == cap) {
       cap = cap ? cap * 2 : 256;
       word *q = pl_realloc_array(w, cap, sizeof *q);
-      if (!q) {
+      if (!q) { /* the text back as it was */
         free(w);
+        bbuf_append(out, s, n);
         bbuf_free(&src);
         return PL_ENOMEM;
       }
@@ -136,7 +140,6 @@ int news_dates_spa(bbuf *out, size_t start, int stream) {
     w[nw++] = (word){i, j, dig};
     i = j;
   }
-  out->len = start;
   size_t at = 0; /* bytes of src copied so far */
   for (size_t k = 0; k < nw; k++) {
     const word *a = &w[k];
@@ -202,29 +205,26 @@ int news_dates_eng(bbuf *out, size_t start, int stream) {
   static const char *const prep[] = {"from", "until", "since", "for", "by", "to", "of", "in", "at", "before", "after",
                                      "between", "and", "or", "on", "next", "last", "this", "every", NULL};
   if (out->len <= start) return PL_OK;
-  size_t n = out->len - start;
   bbuf src = {0};
-  bbuf_append(&src, out->p + start, n);
-  if (src.failed) return PL_ENOMEM;
+  if (news_take_tail(out, start, &src)) return PL_ENOMEM;
   const char *s = src.p;
-  out->len = start;
-  size_t at = 0, pb = 0, pe = 0; /* the word before, s[pb..pe) */
+  size_t n = src.len, at = 0, pb = 0, pe = 0; /* the word before, s[pb..pe) */
   for (size_t i = 0; i < n;) {
     if (stream && (s[i] == '[' || s[i] == '\\')) { /* a superblank or an escaped character: not text */
       i = news_skip_markup(s, n, i);
       pe = pb;
       continue;
     }
-    if (!is_letter_byte((unsigned char)s[i])) {
+    if (!news_word_byte((unsigned char)s[i])) {
       i++;
       continue;
     }
     size_t j = i;
-    while (j < n && is_letter_byte((unsigned char)s[j])) j++;
+    while (j < n && news_word_byte((unsigned char)s[j])) j++;
     word a = {i, j, 0};
     if ((eq(s, &a, "the") || eq(s, &a, "The")) && j + 1 < n && s[j] == ' ') {
       size_t k = j + 1, e = k;
-      while (e < n && is_letter_byte((unsigned char)s[e])) e++;
+      while (e < n && news_word_byte((unsigned char)s[e])) e++;
       word d = {k, e, 0};
       int is_day = 0;
       for (int x = 0; wd[x] && !is_day; x++) is_day = eq(s, &d, wd[x]);

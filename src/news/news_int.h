@@ -1,6 +1,6 @@
 /*
- * news_int.h - the glossary's internal form, shared by glossary.c and
- * names.c.
+ * news_int.h - news mode's internal pieces: the glossary's form (glossary.c,
+ * names.c) and what the text rewrites share (dates.c, spanish.c).
  */
 #ifndef PL_NEWS_INT_H
 #define PL_NEWS_INT_H
@@ -21,5 +21,16 @@ struct news_glossary {
 
 /* Records a placeholder's text; returns 0 or -1 (out of memory). */
 int news_place(news_run *r, const char *s, size_t n);
+
+/* A byte of a word for the text rewrites: an ASCII letter, or any byte of a
+ * multi-byte UTF-8 character. */
+static inline int news_word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* Moves out->p[start..] into *src (which must be empty) and cuts out back to
+ * start: a rewrite reads the old text from src and writes the new one after
+ * start.  Returns -1 when out of memory (out is then unchanged). */
+int news_take_tail(bbuf *out, size_t start, bbuf *src);
 
 #endif

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../base/base.h"
-#include "news.h"
+#include "news_int.h"
 
 /* Is byte i inside a question: a '¿' after the last sentence end before i,
  * or a '?' ending the sentence (Apertium writes no '¿' for English)? */
@@ -27,8 +27,6 @@ static int in_question(const char *s, size_t n, size_t i) {
   return 0;
 }
 
-static int word_byte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80; }
-
 /* The replacement of the word s[b..e), or NULL. */
 static const char *respell(const char *s, size_t n, size_t b, size_t e) {
   static const char *const from[] = {"sólo", "Sólo", "cuándo", "Cuándo", "quién", "Quién", "quiénes", "Quiénes", NULL};
@@ -43,11 +41,9 @@ static const char *respell(const char *s, size_t n, size_t b, size_t e) {
 int news_spelling_spa(bbuf *out, size_t start, int stream) {
   if (out->len <= start) return PL_OK;
   bbuf src = {0};
-  bbuf_append(&src, out->p + start, out->len - start);
-  if (src.failed) return PL_ENOMEM;
+  if (news_take_tail(out, start, &src)) return PL_ENOMEM;
   const char *s = src.p;
   size_t n = src.len;
-  out->len = start;
   for (size_t i = 0; i < n;) {
     if (stream && (s[i] == '[' || s[i] == '\\')) { /* a superblank or an escaped character: as it is */
       size_t j = news_skip_markup(s, n, i);
@@ -55,12 +51,12 @@ int news_spelling_spa(bbuf *out, size_t start, int stream) {
       i = j;
       continue;
     }
-    if (!word_byte((unsigned char)s[i])) {
+    if (!news_word_byte((unsigned char)s[i])) {
       bbuf_putc(out, s[i++]);
       continue;
     }
     size_t j = i;
-    while (j < n && word_byte((unsigned char)s[j])) j++;
+    while (j < n && news_word_byte((unsigned char)s[j])) j++;
     const char *r = respell(s, n, i, j);
     if (r) bbuf_puts(out, r);
     else bbuf_append(out, s + i, j - i);
