@@ -142,6 +142,16 @@ static inline int utf8_lead_len(unsigned char c) {
  * the code point or -1 if the bytes are not valid UTF-8 (overlong, surrogate,
  * > U+10FFFF, bad continuation). */
 int32_t utf8_decode(const unsigned char *s, int n);
+/* The code point at s[i] (i < n), its sequence length in *k; -1 if it is not
+ * valid UTF-8, and *k = 1 if the sequence would run past n. */
+static inline int32_t utf8_at(const char *s, size_t n, size_t i, int *k) {
+  *k = utf8_lead_len((unsigned char)s[i]);
+  if ((size_t)*k > n - i) {
+    *k = 1;
+    return -1;
+  }
+  return utf8_decode((const unsigned char *)s + i, *k);
+}
 /* Validates a whole buffer; returns the offset of the first bad byte or -1. */
 long long utf8_check(const char *s, size_t len);
 

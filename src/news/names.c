@@ -86,10 +86,8 @@ typedef struct tokn {
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
-  if (!n) return -1;
-  int k = utf8_lead_len((unsigned char)s[0]);
-  if ((size_t)k > n) return -1;
-  return utf8_decode((const unsigned char *)s, k);
+  int k;
+  return n ? utf8_at(s, n, 0, &k) : -1;
 }
 
 static size_t n_cps(const char *s, size_t n) {

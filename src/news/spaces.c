@@ -53,30 +53,20 @@ static void lemma(const char *s, size_t b, size_t e, int last, size_t *lb, size_
   *le = t;
 }
 
-/* The code point at s[i..n), its length in *k; -1 if not UTF-8. */
-static int32_t cp_at(const char *s, size_t i, size_t n, int *k) {
-  *k = utf8_lead_len((unsigned char)s[i]);
-  if (*k < 1 || (size_t)*k > n - i) {
-    *k = 1;
-    return -1;
-  }
-  return utf8_decode((const unsigned char *)s + i, *k);
-}
-
 /* The last code point of s[b..e), or -1. */
 static int32_t last_cp(const char *s, size_t b, size_t e) {
   if (e <= b) return -1;
   size_t i = e - 1;
   while (i > b && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
   int k;
-  return cp_at(s, i, e, &k);
+  return utf8_at(s, e, i, &k);
 }
 
 static size_t letters(const char *s, size_t b, size_t e) {
   size_t n = 0;
   for (size_t i = b; i < e;) {
     int k;
-    int32_t c = cp_at(s, i, e, &k);
+    int32_t c = utf8_at(s, e, i, &k);
     n += c > 0 && u_isalpha(c);
     i += (size_t)k;
   }
@@ -90,7 +80,7 @@ static int lost_blank(const char *s, size_t ab, size_t ae, size_t bb, size_t be)
   lemma(s, bb, be, 0, &blb, &ble);
   if (ale <= alb || ble <= blb) return 0;
   int k;
-  int32_t a = last_cp(s, alb, ale), b = cp_at(s, blb, ble, &k);
+  int32_t a = last_cp(s, alb, ale), b = utf8_at(s, ble, blb, &k);
   if (a < 0 || b < 0) return 0;
   if (u_isalpha(a) && u_isalpha(b)) return 1;
   if (u_islower(a) && u_isdigit(b)) return letters(s, alb, ale) >= 2;
