@@ -117,12 +117,17 @@ static const char *const titles[] = {
     "Alcaldesa", "Señor", "Señora", "Sr", "Sra", "Dra", "Don", "Doña", "Papa", "Obispo", "Juez", "Jueza", "Senador",
     "Senadora", "Diputado", "Diputada", "Gobernador", "Gobernadora", "Doctor", "Doctora", NULL};
 
-static int in_list(const char *const *l, const char *s, size_t n) {
-  while (n && s[n - 1] == '.') n--;
-  if (!n) return 0;
-  for (int i = 0; l[i]; i++) /* the first byte first: most words differ there */
+/* Is s[0..n) one of the words of l (exactly, no trimming)? */
+static int name_in(const char *s, size_t n, const char *const *l) {
+  for (int i = 0; n && l[i]; i++) /* the first byte first: most words differ there */
     if (l[i][0] == s[0] && strlen(l[i]) == n && !memcmp(l[i], s, n)) return 1;
   return 0;
+}
+
+/* The same, for a word as written, less its final dots ("Dr.", "Sen."). */
+static int in_list(const char *const *l, const char *s, size_t n) {
+  while (n && s[n - 1] == '.') n--;
+  return name_in(s, n, l);
 }
 
 static int is_title(const char *s, size_t n) { return in_list(titles, s, n); }
@@ -132,13 +137,6 @@ static int is_honorific(const char *s, size_t n) {
   static const char *const w[] = {"Mr",  "Mrs",    "Ms",     "Miss", "Dr",  "Sir", "Dame", "Lord", "Lady",
                                   "Señor", "Señora", "Señorita", "Sr", "Sra", "Srta", "Dra", "Don", "Doña", NULL};
   return in_list(w, s, n);
-}
-
-/* Is s[0..n) one of the words of l (exactly, no trimming)? */
-static int name_in(const char *s, size_t n, const char *const *l) {
-  for (int i = 0; n && l[i]; i++)
-    if (l[i][0] == s[0] && strlen(l[i]) == n && !memcmp(l[i], s, n)) return 1;
-  return 0;
 }
 
 /* Classifies a unit by its first tag. */
