@@ -1145,15 +1145,18 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     }
     out_byte(out, '^');
     size_t span;
-    if (u->brand) { /* the name with its "'s" (and what follows it glued) as written, as one name */
-      for (size_t j = k; j < u->brand; j++) {
+    if (u->brand || (span = hyphen_name(p, t, nt, k)) != (size_t)-1) {
+      /* "McDonald's", "O'Shannessy" (the name, its "'s" and what is glued to it) and "Rolls-Royce":
+       * the units as written, glued, as one name */
+      size_t end = u->brand ? u->brand - 1 : span;
+      for (size_t j = k; j <= end; j++) {
         if (!t[j].lu) continue; /* the blank the analyser put before "'s" */
         out_bytes(out, p + t[j].sb, surf_end(&t[j]) - t[j].sb);
         if (run) bbuf_append(&run->names, p + t[j].sb, surf_end(&t[j]) - t[j].sb);
       }
       if (run) bbuf_putc(&run->names, 0);
       out_name_tags(out, gendered);
-      k = u->brand - 1;
+      k = end;
       u = &t[k];
     } else if (u->from) { /* the analysis of the same word elsewhere in the text */
       const tokn *v = &t[u->from - 1];
@@ -1162,15 +1165,6 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
         bbuf_append(&run->names, p + u->sb, surf_end(u) - u->sb);
         bbuf_putc(&run->names, 0);
       }
-    } else if ((span = hyphen_name(p, t, nt, k)) != (size_t)-1) { /* "Rolls-Royce": the parts as written */
-      for (size_t j = k; j <= span; j++) {
-        out_bytes(out, p + t[j].sb, surf_end(&t[j]) - t[j].sb);
-        if (run) bbuf_append(&run->names, p + t[j].sb, surf_end(&t[j]) - t[j].sb);
-      }
-      if (run) bbuf_putc(&run->names, 0);
-      out_name_tags(out, gendered);
-      k = span;
-      u = &t[k];
     } else if ((span = name_span(p, t, nt, k, run)) != (size_t)-1) { /* the words as written, as one name */
       for (size_t j = k; j <= span; j += 2) {
         const tokn *v = &t[j];
