@@ -183,6 +183,10 @@ lacks    "news: a word the text cuts at a digit stays joined"  '1 Un'           
 contains "news: capitalised words joined by hyphens are a name" "Rolls-Royce"  -- "$P" translate eng-spa
 contains "news: ... with digits too"                          "Meteor-1A"      -- "$P" translate eng-spa
 lacks    "news: ... but not with an adjective"                 'Franco-German'  -- "$P" translate eng-spa
+printf 'Cantó en el Teatro Real, junto a la Puerta del Sol y la Plaza Mayor, no en el Parque Nacional de Doñana.\n' > "$T/in"
+contains "news: a Spanish city's places keep their names"    "Teatro Real, beside the Puerta del Sol and the Plaza Mayor" -- "$P" translate spa-eng
+lacks    "news: ... but a kind of park translates"             'Parque Nacional' -- "$P" translate spa-eng
+contains "strict: Apertium's 'Door of Sol'"                   "Door of Sol" -- "$P" translate --strict -u spa-eng
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -83,6 +83,7 @@ typedef struct tokn {
   unsigned char initial;    /* unit: at a sentence start or in a headline */
   unsigned char past;       /* unit: a participle after a name, written as the past tense (check_past) */
   unsigned char first_name; /* unit: the analyser also knows it as a first name, and a name follows (first_names) */
+  unsigned char place;      /* unit: part of the name of a city's place ("Puerta del Sol"; landmarks) */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -648,6 +649,57 @@ static int particle(const char *p, const tokn *u) {
   return u->lu && !u->cap && in_list(w, p + u->sb, surf_end(u) - u->sb);
 }
 
+/* The Spanish nouns that head the names of a city's places: English news
+ * writes those names as Spanish does ("the Teatro Real", "the Puerta del
+ * Sol", "the Plaza de España"), where Apertium would give "the Real
+ * Theatre", "the Door of the Sun", "the Square of Spain". */
+static int place_head(const char *s, size_t n) {
+  static const char *const w[] = {"Teatro", "Puerta", "Plaza", "Parque", "Paseo", "Calle", "Avenida", "Estadio",
+                                  "Puente", "Mercado", "Barrio", "Glorieta", "Rambla", "Ramblas", NULL};
+  return in_list(w, s, n);
+}
+
+/* Such a head, then capitalised words, each perhaps after "de"/"del"/"de
+ * la": one name, kept as written. */
+static void landmarks(const char *p, tokn *t, size_t nt) {
+  for (size_t k = 0; k < nt; k++) {
+    const tokn *u = &t[k];
+    if (!u->lu || !u->cap || u->kind != 0) continue;
+    const char *sp = memchr(p + u->sb, ' ', surf_end(u) - u->sb);
+    size_t hn = sp ? (size_t)(sp - (p + u->sb)) : surf_end(u) - u->sb;
+    if (!place_head(p + u->sb, hn)) continue;
+    int multi = 0; /* a multiword the dictionary translates as a whole, all of it capitalised ("Plaza Mayor") */
+    if (sp) {
+      int32_t c = first_cp(sp + 1, (size_t)(p + surf_end(u) - sp - 1));
+      if (c <= 0 || !u_isupper(c) || memchr(sp + 1, ' ', (size_t)(p + surf_end(u) - sp - 1))) continue;
+      multi = 1;
+    }
+    size_t j = k;
+    for (;;) {
+      const tokn *v = neighbour(p, t, nt, j, 1);
+      if (v && !v->cap && particle(p, v)) { /* "del", "de la", "de las" */
+        const tokn *a = neighbour(p, t, nt, (size_t)(v - t), 1);
+        if (a && !a->cap && particle(p, a)) v = a;
+        v = neighbour(p, t, nt, (size_t)(v - t), 1);
+        if (!v || !v->cap) break;
+      }
+      if (!v || !v->cap || !(v->kind <= 1 || is_unknown(p, v))) break;
+      j = (size_t)(v - t);
+    }
+    if (j == k && !multi) continue;
+    /* not a kind of place ("Parque Nacional del Serengeti" is the Serengeti National Park) */
+    static const char *const kinds[] = {"Nacional", "Natural", "Regional", "Municipal", "Provincial", "Olímpico",
+                                        "Central", "Internacional", "Federal", NULL};
+    int kind = 0;
+    for (size_t i = k + 1; i <= j && !kind; i++)
+      kind = t[i].lu && in_list(kinds, p + t[i].sb, surf_end(&t[i]) - t[i].sb);
+    if (kind) continue;
+    for (size_t i = k; i <= j; i++)
+      if (t[i].lu && t[i].cap) t[i].protect = t[i].forced = t[i].place = 1;
+    k = j;
+  }
+}
+
 /* A name that starts at t[k] and is written out as it stands, as one unit:
  * the index of its last unit, or (size_t)-1.  Its units follow each other
  * with a single space: verbatim units and persons' names the dictionaries
@@ -679,7 +731,7 @@ static size_t name_span(const char *p, const tokn *t, size_t nt, size_t k, const
     if (joins_next(p, t, nt, q, run) && particle(p, &t[q + 2])) q += 2;
     if (!joins_next(p, t, nt, q, run)) break;
     const tokn *w = &t[q + 2];
-    if (!w->cap || !(w->kind == 0 || (w->kind == 1 && !has_tag(p, w, "loc")) || is_unknown(p, w))) break;
+    if (!w->cap || !(w->kind == 0 || (w->kind == 1 && !has_tag(p, w, "loc")) || is_unknown(p, w) || w->place)) break;
     has_v = 1;
     j = q + 2;
   }
@@ -1080,6 +1132,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   }
   if (!rc && run && run->analyse) rc = check_lower(run, p, t, nt, e);
   if (!rc && run && run->analyse) rc = first_names(run, p, t, nt, e);
+  if (!rc) landmarks(p, t, nt);
   kvcache lower = {0}; /* the words the text has in lower case, by block of lines */
   bbuf key = {0};
   for (size_t k = 0; !rc && k < nt; k++)
