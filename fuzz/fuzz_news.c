@@ -3,7 +3,9 @@
  * chooses what the rest is: a glossary file, a tagged stream for the name
  * stage (with a small glossary), or a JSON article translated by eng-spa
  * (loaded once); 0xF0: a transfer stream for the spaces stage, 0xF1/0xF2:
- * a translation for the Spanish/English date rewriting and the tidy step.  Never a crash, never a hang.
+ * a translation for the Spanish/English date rewriting and the tidy step,
+ * 0xF3: a bilingual stream for the news senses (prefer.c).  Never a crash,
+ * never a hang.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,13 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *s = (const char *)data + 1;
   size_t n = size - 1;
   pl_err e;
-  if (data[0] >= 0xF0 && data[0] <= 0xF2) { /* news/spaces.c's stream, dates.c and tidy.c's text */
-    if (data[0] == 0xF0) {
+  if (data[0] >= 0xF0 && data[0] <= 0xF3) { /* news/spaces.c's and prefer.c's streams, dates.c and tidy.c's text */
+    if (data[0] == 0xF0 || data[0] == 0xF3) {
       pl_in in;
       pl_out out;
       pl_in_init_mem(&in, s, n);
       pl_out_init_mem(&out);
-      news_spaces(&in, &out, &e);
+      if (data[0] == 0xF0) news_spaces(&in, &out, &e);
+      else news_prefer(&in, &out, n & 1 ? NEWS_PREFER_ENG_SPA : NEWS_PREFER_SPA_ENG, &e);
       pl_out_fini(&out);
     } else {
       bbuf out = {0};

@@ -187,6 +187,12 @@ printf 'Cantó en el Teatro Real, junto a la Puerta del Sol y la Plaza Mayor, no
 contains "news: a Spanish city's places keep their names"    "Teatro Real, beside the Puerta del Sol and the Plaza Mayor" -- "$P" translate spa-eng
 lacks    "news: ... but a kind of park translates"             'Parque Nacional' -- "$P" translate spa-eng
 contains "strict: Apertium's 'Door of Sol'"                   "Door of Sol" -- "$P" translate --strict -u spa-eng
+printf 'The Conservative Party said oil prices rose.\n' > "$T/in"
+contains "news: the news sense of a word (party, oil)"        "El Partido Conservador precios de petróleo" -- "$P" translate eng-spa
+contains "strict: the dictionary's default"                   "Fiesta Conservadora" -- "$P" translate --strict -u eng-spa
+printf 'Los manifestantes apoyan la red.\n' > "$T/in"
+contains "news: ... and for spa-eng (apoyar, red)"            "The protesters support the network" -- "$P" translate spa-eng
+contains "strict: Apertium's 'lean'"                          "lean" -- "$P" translate --strict -u spa-eng
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -60,6 +60,14 @@ int news_unplace(const news_run *r, const char *in, size_t n, bbuf *out);
  * its rules wrote with no blank between ("Vidalde28años"). */
 int news_spaces(pl_in *in, pl_out *out, pl_err *e);
 
+/* prefer.c: the news sense of a word first among the bilingual
+ * dictionary's translations (^party<n><sg>/fiesta<..>/partido<..>$ ->
+ * partido first), in the stream between lt-proc -b and lrx-proc; `which`
+ * is the pair's table.  news_prefer_has: does the pair have one? */
+enum { NEWS_PREFER_ENG_SPA = 1, NEWS_PREFER_SPA_ENG = 2 };
+int news_prefer_has(int which);
+int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e);
+
 /* dates.c: dates and weekdays in the Spanish translation out->p[start..]
  * written the Spanish way ("encima julio 4, 1990" -> "el 4 de julio de
  * 1990", "encima martes" -> "el martes", "Marcha 20" -> "20 de marzo"). */

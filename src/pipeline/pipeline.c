@@ -38,7 +38,7 @@
 #include "pipeline.h"
 
 typedef enum {
-  ST_LTPROC, ST_TAGGER, ST_PRETRANSFER, ST_LRX, ST_TRANSFER, ST_WB_ATTACH, ST_WB_DETACH, ST_NAMES, ST_SPACES
+  ST_LTPROC, ST_TAGGER, ST_PRETRANSFER, ST_LRX, ST_TRANSFER, ST_WB_ATTACH, ST_WB_DETACH, ST_NAMES, ST_SPACES, ST_PREFER
 } step_kind;
 
 typedef struct step {
@@ -54,6 +54,7 @@ typedef struct step {
   trx_opts to;
   int z; /* wblank -z */
   const struct step *analyser; /* ST_NAMES: the mode's analysis stage, or NULL */
+  int prefer;                   /* ST_PREFER: news_prefer's table (NEWS_PREFER_*) */
   char label[96];               /* program and last file name, for PARLEY_PROFILE */
 } step;
 
@@ -278,7 +279,7 @@ static const arg_opt z_only[] = {{'z', "null-flush", 0}};
 
 /* The program a mode stage runs if parley has it, else NULL. */
 static const char *known(const char *prog) {
-  static const char *const names[] = {"lt-proc", "apertium-tagger", "apertium-pretransfer", "lrx-proc", "parley-names", "parley-spaces",
+  static const char *const names[] = {"lt-proc", "apertium-tagger", "apertium-pretransfer", "lrx-proc", "parley-names", "parley-spaces", "parley-prefer",
                                       "apertium-transfer", "apertium-interchunk", "apertium-postchunk",
                                       "apertium-wblank-attach", "apertium-wblank-detach", NULL};
   for (int i = 0; names[i]; i++)
@@ -345,6 +346,10 @@ static int open_step(step *s, words *w, pl_err *e) {
     s->kind = ST_SPACES;
     return PL_OK;
   }
+  if (!strcmp(prog, "parley-prefer")) {
+    s->kind = ST_PREFER;
+    return PL_OK;
+  }
   if (!strcmp(prog, "apertium-wblank-attach") || !strcmp(prog, "apertium-wblank-detach")) {
     s->kind = prog[16] == 'a' ? ST_WB_ATTACH : ST_WB_DETACH;
     if ((rc = args_parse(prog, w->n, w->w, z_only, 1, 0, &r, e))) return rc;
@@ -398,6 +403,8 @@ static int run_step(const step *s, pl_in *in, pl_out *out, news_run *nr, pl_err 
     return fmt_wblank_detach(in, out, s->z, e);
   case ST_SPACES:
     return news_spaces(in, out, e);
+  case ST_PREFER:
+    return news_prefer(in, out, s->prefer, e);
   case ST_NAMES: {
     fst_proc *ap = NULL;
     news_run *r = nr;
@@ -499,6 +506,18 @@ static int insert_spaces(words **cmds, int *n, pl_err *e) {
   return at < 0 ? PL_OK : insert_after(cmds, n, at, "parley-spaces", e);
 }
 
+/* News mode: parley-prefer (news/prefer.c) right after the bilingual
+ * dictionary (lt-proc -b), before lexical selection. */
+static int insert_prefer(words **cmds, int *n, pl_err *e) {
+  for (int k = 0; k < *n; k++) {
+    const words *c = &(*cmds)[k];
+    if (strcmp(base_name(c->w[0]), "lt-proc")) continue;
+    for (int i = 1; i < c->n; i++)
+      if (!strcmp(c->w[i], "-b") || !strcmp(c->w[i], "--bilingual")) return insert_after(cmds, n, k, "parley-prefer", e);
+  }
+  return PL_OK;
+}
+
 static void free_commands(words *cmds, int n) {
   for (int k = 0; k < n && cmds; k++) words_free(&cmds[k]);
   free(cmds);
@@ -571,6 +590,8 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
                          &n, e);
   if (!rc && news) rc = insert_names(&cmds, &n, e);
   if (!rc && news) rc = insert_spaces(&cmds, &n, e);
+  int prefer = p->en_es ? NEWS_PREFER_ENG_SPA : p->es_en ? NEWS_PREFER_SPA_ENG : 0;
+  if (!rc && news && news_prefer_has(prefer)) rc = insert_prefer(&cmds, &n, e);
   if (!rc) {
     for (int k = 0; k < n; k++) { /* name the first missing program before loading anything */
       if (!known(base_name(cmds[k].w[0]))) {
@@ -584,6 +605,8 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
   if (!rc) rc = open_steps(p, cmds, n, e);
   for (size_t k = 0; !rc && news && k < p->n; k++) /* news: "e Idaho", not lt-proc's "e idaho" */
     if (p->steps[k].kind == ST_LTPROC && p->steps[k].fo.mode == FST_MODE_POSTGEN) p->steps[k].fo.keep_initials = 1;
+  for (size_t k = 0; !rc && k < p->n; k++)
+    if (p->steps[k].kind == ST_PREFER) p->steps[k].prefer = prefer;
   for (size_t k = 0; !rc && k < p->n; k++) /* the name stage asks the analyser */
     if (p->steps[k].kind == ST_NAMES)
       for (size_t a = 0; a < k; a++)

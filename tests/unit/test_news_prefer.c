@@ -1,0 +1,45 @@
+/*
+ * test_news_prefer.c - news/prefer.c: the news sense moves first among a
+ * unit's translations and nothing else in the stream changes.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "news/news.h"
+
+static void expect(int which, const char *in, const char *want) {
+  pl_in i;
+  pl_out o;
+  pl_err e;
+  pl_in_init_mem(&i, in, strlen(in));
+  pl_out_init_mem(&o);
+  int rc = news_prefer(&i, &o, which, &e);
+  CHECK(rc == 0 && o.b.len == strlen(want) && !memcmp(o.b.p, want, o.b.len), "%s -> %.*s, want %s", in,
+        (int)o.b.len, o.b.p ? o.b.p : "", want);
+  pl_out_fini(&o);
+}
+
+int main(void) {
+  const int es = NEWS_PREFER_ENG_SPA, en = NEWS_PREFER_SPA_ENG;
+  expect(es, "^party<n><sg>/fiesta<n><f><sg>/partido<n><m><sg>/partida<n><f><sg>$",
+         "^party<n><sg>/partido<n><m><sg>/fiesta<n><f><sg>/partida<n><f><sg>$");
+  /* the news sense last, and a capitalised word */
+  expect(es, "^Temple<n><pl>/Sien<n><f><pl>/Templo<n><m><pl>$ x", "^Temple<n><pl>/Templo<n><m><pl>/Sien<n><f><pl>$ x");
+  /* already first; only one translation; another part of speech; no table entry */
+  expect(es, "^party<n><sg>/partido<n><m><sg>/fiesta<n><f><sg>$", "^party<n><sg>/partido<n><m><sg>/fiesta<n><f><sg>$");
+  expect(es, "^party<n><sg>/fiesta<n><f><sg>$", "^party<n><sg>/fiesta<n><f><sg>$");
+  expect(es, "^party<adj>/fiesta<adj>/partido<adj>$", "^party<adj>/fiesta<adj>/partido<adj>$");
+  expect(es, "^partying<n>/fiesta<n>/partido<n>$", "^partying<n>/fiesta<n>/partido<n>$");
+  /* a multiword target, a lemma with a '#' */
+  expect(es, "^become<vblex><inf>/acaecer<vblex><inf>/llegar# a ser<vblex><inf>$",
+         "^become<vblex><inf>/llegar# a ser<vblex><inf>/acaecer<vblex><inf>$");
+  /* the other pair's table; escapes, superblanks and a cut-off unit stay as they are */
+  expect(en, "[^x\\/]^red<n><f><sg>/net<n><sg>/network<n><sg>$\\^",
+         "[^x\\/]^red<n><f><sg>/network<n><sg>/net<n><sg>$\\^");
+  expect(en, "^entre<pr>/among<pr>/betw\\/een<pr>$ ^entre<pr>/among<pr>/between<pr>",
+         "^entre<pr>/among<pr>/betw\\/een<pr>$ ^entre<pr>/between<pr>/among<pr>");
+  expect(0, "^party<n>/fiesta<n>/partido<n>$", "^party<n>/fiesta<n>/partido<n>$");
+  CHECK(news_prefer_has(es) && news_prefer_has(en) && !news_prefer_has(0), "tables");
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed != 0;
+}
