@@ -193,6 +193,14 @@ contains "strict: the dictionary's default"                   "Fiesta Conservado
 printf 'Los manifestantes apoyan la red.\n' > "$T/in"
 contains "news: ... and for spa-eng (apoyar, red)"            "The protesters support the network" -- "$P" translate spa-eng
 contains "strict: Apertium's 'lean'"                          "lean" -- "$P" translate --strict -u spa-eng
+printf 'French law changed. He flew with Turkish Airlines, works for Royal Dutch Shell and met them at the British Museum.\n' > "$T/in"
+contains "news: a nationality in front of a name belongs to it" "Turkish Airlines, trabajos para Royal Dutch Shell" -- "$P" translate eng-spa
+contains "news: ... not before an institution's head"         "Museo británico" -- "$P" translate eng-spa
+contains "news: ... nor elsewhere in the text"                "La ley francesa" -- "$P" translate eng-spa
+contains "strict: Apertium's 'Concha holandesa Real'"         "Aerolíneas turcas, obras para Concha holandesa Real" -- "$P" translate --strict -u eng-spa
+printf "Wendy's went on strike.\n" > "$T/in"
+contains "news: 's before a verb in the past is the name's"   "Wendy's fue"    -- "$P" translate eng-spa
+contains "strict: Apertium's 'Wendy es fue'"                  "Wendy es fue"   -- "$P" translate --strict -u eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -84,6 +84,7 @@ typedef struct tokn {
   unsigned char past;       /* unit: a participle after a name, written as the past tense (check_past) */
   unsigned char first_name; /* unit: the analyser also knows it as a first name, and a name follows (first_names) */
   unsigned char place;      /* unit: part of the name of a city's place ("Puerta del Sol"; landmarks) */
+  unsigned char joined;     /* unit: kept only as a part of the name after it ("Turkish" in "Turkish Airlines") */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -456,6 +457,14 @@ static int qualifier(const char *p, const tokn *u) {
   return in_list(w, p + u->sb, surf_end(u) - u->sb) || (c > 0 && u_islower(c));
 }
 
+/* An adjective of nationality as English writes it: capitalised, with its
+ * lemma in lower case ("Turkish" -> turkish<adj>). */
+static int nationality(const char *p, const tokn *u) {
+  if (!u || !u->lu || !u->cap || !first_tag(p, u, "adj")) return 0;
+  int32_t c = first_cp(p + u->b, u->lem_e - u->b);
+  return c > 0 && u_islower(c);
+}
+
 /* Capitals also mark institutions ("the State", "the Supreme Court") and
  * adjectives of names ("Republican strategy"), which translate.  So a run
  * of capitalised common words is kept next to a person's name ("Donald
@@ -485,7 +494,10 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
      * name ("Deutsche Bank", "Lockwood Gardens"), is a name of its own: 2 */
     int nbr = (before && before->cap && !before->initial && (before->kind == 1 || is_unknown(p, before))) ||
               (after && after->cap && (after->kind == 1 || is_unknown(p, after)));
-    if (!keep && (m >= 2 || (nbr && !qualifier(p, &t[k])))) keep = 2;
+    /* a nationality in front belongs to the name ("Turkish Airlines", "Royal Dutch Shell", "the German
+     * Marshall Fund"), unless an institution's head makes it translate ("the British Museum") */
+    const tokn *nat = !keep && nationality(p, before) ? before : NULL;
+    if (!keep && (m >= 2 || nat || (nbr && !qualifier(p, &t[k])))) keep = 2;
     if (!keep && m == 1) {
       const tokn *u = &t[k];
       int attributive = first_tag(p, u, "adj") && after &&
@@ -516,6 +528,9 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
       tokn *u = &t[members[i]];
       u->protect = keep && (person || keep == 2 || !used_lower(lower, p + u->sb, surf_end(u) - u->sb, u->line, &w));
     }
+    for (tokn *v = (tokn *)nat; keep == 2 && v && v->cap && v->kind == 0 && !is_title(p + v->sb, surf_end(v) - v->sb);
+         v = (tokn *)neighbour(p, t, nt, (size_t)(v - t), -1))
+      v->protect = v->joined = 1; /* and the capitalised words before it ("Royal") */
     k = members[m - 1];
   }
   bbuf_free(&w);
@@ -536,7 +551,7 @@ static void same_everywhere(const char *p, tokn *t, size_t nt, const kvcache *lo
     size_t sn = surf_end(u) - u->sb;
     uint64_t h = kv_hash(p + u->sb, sn);
     size_t vl;
-    if (u->cap && !u->initial && (u->protect || u->kind == 1) && !kv_get(&names, h, p + u->sb, sn, &vl))
+    if (u->cap && !u->initial && (u->protect || u->kind == 1) && !u->joined && !kv_get(&names, h, p + u->sb, sn, &vl))
       kv_put(&names, h, p + u->sb, sn, &k, sizeof k);
   }
   for (size_t k = 0; k < nt; k++) {
@@ -826,7 +841,7 @@ static void listed_starts(const char *p, tokn *t, size_t nt) {
 }
 
 /* "'s" read as "is" right after a name, with punctuation, 'and'/'or', a
- * preposition or the end of the line after it, and a preposition, comma,
+ * preposition, a verb in the past tense or the end of the line after it, and a preposition, comma,
  * 'and'/'or' or determiner before the name, is part of the name: "at
  * McDonald's, Wendy's and Burger King", "works at McDonald's in Ohio"
  * (Apertium gives "McDonald es"), but "said Trump's in town". */
@@ -839,8 +854,11 @@ static void brands(const char *p, tokn *t, size_t nt) {
     if (!u->lu || !u->cap || !(u->kind == 1 || u->protect || is_unknown(p, u)) || u->from) continue;
     const tokn *a = k + 1 < nt ? &t[k + 1] : NULL;
     if (a && !a->lu && !a->newline) a = neighbour(p, t, nt, k, 1);
+    /* a verb in the past tense cannot follow "is": "Wendy's went on strike" */
+    int past = a && (first_tag(p, a, "vblex") || first_tag(p, a, "vbhaver") || first_tag(p, a, "vbdo") ||
+                     first_tag(p, a, "vbmod")) && has_tag(p, a, "past");
     if (a && a->lu && a->kind != 3 && !first_tag(p, a, "cm") && !first_tag(p, a, "cnjcoo") &&
-        !first_tag(p, a, "pr") && !first_tag(p, a, "rpar") && !first_tag(p, a, "rquot"))
+        !first_tag(p, a, "pr") && !first_tag(p, a, "rpar") && !first_tag(p, a, "rquot") && !past)
       continue;
     const tokn *b = neighbour(p, t, nt, k - 2, -1); /* "at McDonald's", "Wendy's and", not "Trump's in town" */
     if (!b || !(first_tag(p, b, "pr") || first_tag(p, b, "cm") || first_tag(p, b, "cnjcoo") || has_tag(p, b, "det")))
