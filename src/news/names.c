@@ -861,7 +861,8 @@ static void brands(const char *p, tokn *t, size_t nt) {
         !first_tag(p, a, "pr") && !first_tag(p, a, "rpar") && !first_tag(p, a, "rquot") && !past)
       continue;
     const tokn *b = neighbour(p, t, nt, k - 2, -1); /* "at McDonald's", "Wendy's and", not "Trump's in town" */
-    if (!b || !(first_tag(p, b, "pr") || first_tag(p, b, "cm") || first_tag(p, b, "cnjcoo") || has_tag(p, b, "det")))
+    if (!past && (!b || !(first_tag(p, b, "pr") || first_tag(p, b, "cm") || first_tag(p, b, "cnjcoo") ||
+                          has_tag(p, b, "det"))))
       continue;
     u->brand = k + 1;
   }
