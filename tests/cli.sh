@@ -201,6 +201,10 @@ contains "strict: Apertium's 'Concha holandesa Real'"         "Aerolíneas turca
 printf "Wendy's went on strike.\n" > "$T/in"
 contains "news: 's before a verb in the past is the name's"   "Wendy's fue"    -- "$P" translate eng-spa
 contains "strict: Apertium's 'Wendy es fue'"                  "Wendy es fue"   -- "$P" translate --strict -u eng-spa
+printf "The band played at Maui's War Memorial Stadium and at Lake Onega.\n" > "$T/in"
+contains "news: an English name's head is its last word"     "War Memorial Stadium de Maui" -- "$P" translate eng-spa
+contains "news: ... but for Lake, Fort, Mount ..."             "Lago Onega"     -- "$P" translate eng-spa
+contains "strict: Apertium's 'Guerra Estadio Conmemorativo'"  "Guerra Estadio Conmemorativo" -- "$P" translate --strict -u eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

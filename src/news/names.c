@@ -415,10 +415,12 @@ static int listed_with_person(const char *p, const tokn *t, size_t nt, size_t k,
 /* The common nouns that head the names of institutions, events, eras and
  * places of a kind ("Supreme Court", "Baltic Sea", "Lake Onega", "Museo
  * del Prado"): news in the other language translates such names, whose
- * other words the dictionaries translate too. */
-static int generic_head(const char *s, size_t n) {
+ * other words the dictionaries translate too.  English puts the head last
+ * ("the War Memorial Stadium" is a stadium), but for a few heads that come
+ * first ("Lake Onega", "Fort Worth", "Operation Desert Storm"); Spanish
+ * puts it first. */
+static int english_head(const char *s, size_t n) {
   static const char *const w[] = {
-      /* English */
       "Court", "Office", "Committee", "Commission", "Council", "Center", "Centre", "Association", "Service",
       "Services", "Sea", "Ocean", "Lake", "River", "Mountains", "Island", "Islands", "Hemisphere",
       "University", "School", "College", "Institute", "Department", "Ministry", "Agency", "Corps", "Games",
@@ -431,7 +433,12 @@ static int generic_head(const char *s, size_t n) {
       "Forces", "Reserve", "Station", "Airport", "Zone", "Area", "Reserve", "Conference", "Summit", "Treaty",
       "Agreement", "Accord", "Accords", "Convention", "Declaration", "Act", "Law", "Bill", "Constitution",
       "Fleet", "Navy", "Fair", "Exhibition", "Expo", "Operation", "Canyon", "Fort", "Race", "Emirates",
-      /* Spanish */
+      NULL};
+  return in_list(w, s, n);
+}
+
+static int spanish_head(const char *s, size_t n) {
+  static const char *const w[] = {
       "Museo", "Teatro", "Banco", "Tribunal", "Ministerio", "Comisión", "Consejo", "Comité", "Universidad",
       "Instituto", "Partido", "Gobierno", "Congreso", "Senado", "Parlamento", "Mar", "Océano", "Río", "Lago",
       "Isla", "Islas", "Monte", "Palacio", "Catedral", "Iglesia", "Hospital", "Parque", "Estación",
@@ -440,8 +447,17 @@ static int generic_head(const char *s, size_t n) {
       "Revolución", "Dinastía", "Polo", "Año", "Casa", "Edad", "Día", "Reino", "República", "Imperio", "Ejército", "Policía", "Guardia", "Junta",
       "Audiencia", "Cortes", "Asamblea", "Ayuntamiento", "Diputación", "Consejería", "Conferencia", "Cumbre",
       "Tratado", "Acuerdo", "Ley", "Corte", "Reserva", "Patrimonio", "Marina", "Armada", "Flota", "Feria",
-      "Exposición", "Operación", "Cuerpo", "Fuerte", "Cañón", "Carrera", "Emiratos", NULL};
+      "Exposición", "Operación", "Cuerpo", "Fuerte", "Cañón", "Carrera", "Emiratos",       NULL};
   return in_list(w, s, n);
+}
+
+static int generic_head(const char *s, size_t n) { return english_head(s, n) || spanish_head(s, n); }
+
+/* Does a run of capitalised words s[0..n) .. z[0..zn) name a thing of a
+ * kind (see generic_head)? */
+static int generic_run(const char *s, size_t n, const char *z, size_t zn) {
+  static const char *const first[] = {"Lake", "River", "Fort", "Operation", "Mount", "Cape", NULL};
+  return spanish_head(s, n) || in_list(first, s, n) || generic_head(z, zn);
 }
 
 /* An adjective that qualifies a place's name, which translates with it
@@ -518,7 +534,7 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
       if (keep == 2) { /* but an institution's, place's or event's name translates */
         const tokn *z = &t[members[m - 1]], *c;
         while ((c = neighbour(p, t, nt, (size_t)(z - t), 1)) && c->cap && (c->kind <= 1 || is_unknown(p, c))) z = c;
-        if (generic_head(p + a->sb, surf_end(a) - a->sb) || generic_head(p + z->sb, surf_end(z) - z->sb)) keep = 0;
+        if (generic_run(p + a->sb, surf_end(a) - a->sb, p + z->sb, surf_end(z) - z->sb)) keep = 0;
       }
       if ((b && !b->cap && has_tag(p, b, "det") && keep != 2) ||
           (!person && (linked(p, t, nt, members[0], -1) || linked(p, t, nt, members[m - 1], 1))))
