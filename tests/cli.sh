@@ -205,6 +205,9 @@ printf "The band played at Maui's War Memorial Stadium and at Lake Onega.\n" > "
 contains "news: an English name's head is its last word"     "War Memorial Stadium de Maui" -- "$P" translate eng-spa
 contains "news: ... but for Lake, Fort, Mount ..."             "Lago Onega"     -- "$P" translate eng-spa
 contains "strict: Apertium's 'Guerra Estadio Conmemorativo'"  "Guerra Estadio Conmemorativo" -- "$P" translate --strict -u eng-spa
+printf 'The show ran on Alpha TV last year.\n' > "$T/in"
+contains "news: an acronym after a capitalised word is part of the name" "Alpha TV" -- "$P" translate eng-spa
+contains "strict: Apertium's 'televisión de Alfa'"            "televisión de Alfa" -- "$P" translate --strict -u eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -508,8 +508,10 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
     int keep = person || (before && is_title(p + before->sb, surf_end(before) - before->sb));
     /* a run of capitalised common words ("Black Beauty", "Shark Tank"), or one next to a
      * name ("Deutsche Bank", "Lockwood Gardens"), is a name of its own: 2 */
+    /* an acronym after the run is part of its name ("Alpha TV") */
+    tokn *acr = after && after->kind == 0 && all_caps(p + after->sb, surf_end(after) - after->sb) ? (tokn *)after : NULL;
     int nbr = (before && before->cap && !before->initial && (before->kind == 1 || is_unknown(p, before))) ||
-              (after && after->cap && (after->kind == 1 || is_unknown(p, after)));
+              (after && after->cap && (after->kind == 1 || is_unknown(p, after))) || acr;
     /* a nationality in front belongs to the name ("Turkish Airlines", "Royal Dutch Shell", "the German
      * Marshall Fund"), unless an institution's head makes it translate ("the British Museum") */
     const tokn *nat = !keep && nationality(p, before) ? before : NULL;
@@ -544,6 +546,7 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
       tokn *u = &t[members[i]];
       u->protect = keep && (person || keep == 2 || !used_lower(lower, p + u->sb, surf_end(u) - u->sb, u->line, &w));
     }
+    if (acr && keep == 2) acr->protect = acr->forced = acr->joined = 1;
     for (tokn *v = (tokn *)nat; keep == 2 && v && v->cap && v->kind == 0 && !is_title(p + v->sb, surf_end(v) - v->sb);
          v = (tokn *)neighbour(p, t, nt, (size_t)(v - t), -1))
       v->protect = v->joined = 1; /* and the capitalised words before it ("Royal") */
