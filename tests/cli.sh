@@ -208,6 +208,10 @@ contains "strict: Apertium's 'Guerra Estadio Conmemorativo'"  "Guerra Estadio Co
 printf 'The show ran on Alpha TV last year.\n' > "$T/in"
 contains "news: an acronym after a capitalised word is part of the name" "Alpha TV" -- "$P" translate eng-spa
 contains "strict: Apertium's 'televisión de Alfa'"            "televisión de Alfa" -- "$P" translate --strict -u eng-spa
+printf 'She works for Human Rights Watch and met Prime Minister John Howard at the Human Rights Council.\n' > "$T/in"
+contains "news: a capitalised multiword in a run is part of a name" "Human Rights Watch" -- "$P" translate eng-spa
+lacks    "news: ... not a title, nor before an institution's head" 'Prime Minister|Human Rights Council' -- "$P" translate eng-spa
+contains "strict: Apertium's 'Reloj de Derechos humanos'"     "Reloj de Derechos humanos" -- "$P" translate --strict -u eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

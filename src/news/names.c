@@ -328,6 +328,21 @@ static int candidate(const char *p, const tokn *u) {
          !memchr(p + u->sb, ' ', se - u->sb);
 }
 
+/* A multiword common noun the dictionary translates as a whole, written
+ * with every word capitalised ("Human Rights"). */
+static int title_multiword(const char *p, const tokn *u) {
+  if (!u->lu || u->kind != 0 || !u->cap || !first_tag(p, u, "n")) return 0;
+  size_t se = surf_end(u);
+  const char *sp = memchr(p + u->sb, ' ', se - u->sb);
+  if (!sp) return 0;
+  const char *w = p + u->sb; /* each word capitalised, none a title ("Prime Minister") */
+  for (; sp; w = sp + 1, sp = memchr(sp + 1, ' ', (size_t)(p + se - sp - 1))) {
+    int32_t c = first_cp(sp + 1, (size_t)(p + se - sp - 1));
+    if (c <= 0 || !u_isupper(c) || is_title(w, (size_t)(sp - w))) return 0;
+  }
+  return !is_title(w, (size_t)(p + se - w));
+}
+
 /* At a sentence start, two capitalised nouns and then a verb are a name
  * ("Tiger Woods won ..."): a second capitalised word says so, as it would
  * inside a sentence, and a verb right after ends the run. */
@@ -1164,6 +1179,11 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       }
       if (candidate(p, u) && !u->forced) /* a sentence start only in front of a name: "Rose Byrne said" */
         u->protect = !start || name_like(p, neighbour(p, t, nt, k, 1)) || two_nouns(p, t, nt, k);
+      else if (!start && !u->forced && title_multiword(p, u)) { /* "Human Rights" in "Human Rights Watch" */
+        const tokn *b = neighbour(p, t, nt, k, -1), *v = neighbour(p, t, nt, k, 1);
+        u->protect = (b && b->cap && !b->initial && (b->kind <= 1 || is_unknown(p, b))) ||
+                     (v && v->cap && (v->kind <= 1 || is_unknown(p, v)));
+      }
       start = 0;
     }
     a = z < nt ? z + 1 : nt;
