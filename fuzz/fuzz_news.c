@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       pl_out out;
       pl_in_init_mem(&in, s, n);
       pl_out_init_mem(&out);
-      if (data[0] == 0xF0) news_spaces(&in, &out, &e);
+      if (data[0] == 0xF0) news_spaces(&in, &out, n & 1, &e);
       else news_prefer(&in, &out, n & 1 ? NEWS_PREFER_ENG_SPA : NEWS_PREFER_SPA_ENG, &e);
       pl_out_fini(&out);
     } else {

@@ -57,8 +57,10 @@ int news_translate_json(const pl_pipeline *p, const char *json, size_t len, cons
 int news_unplace(const news_run *r, const char *in, size_t n, bbuf *out);
 
 /* spaces.c: a space between two units of a transfer stage's output that
- * its rules wrote with no blank between ("Vidalde28años"). */
-int news_spaces(pl_in *in, pl_out *out, pl_err *e);
+ * its rules wrote with no blank between ("Vidalde28años"); with spa (the
+ * target is Spanish), the passive with "ser", not "estar" ("estuvo
+ * arrestado" -> "fue arrestado"). */
+int news_spaces(pl_in *in, pl_out *out, int spa, pl_err *e);
 
 /* prefer.c: the news sense of a word first among the bilingual
  * dictionary's translations (^party<n><sg>/fiesta<..>/partido<..>$ ->

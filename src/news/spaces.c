@@ -88,7 +88,24 @@ static int lost_blank(const char *s, size_t ab, size_t ae, size_t bb, size_t be)
   return 0;
 }
 
-int news_spaces(pl_in *in, pl_out *out, pl_err *e) {
+/* Spanish passives: the unit s[b..e) is "estar" in the preterite
+ * (^estar<vblex><ifi><p3><sg>$) and the unit after one space a participle
+ * (^arrestar<vblex><pp><m><sg>$)?  English "was arrested" comes out of
+ * eng-spa's rules as "estuvo arrestado"; Spanish says "fue arrestado". */
+static int estar_passive(const char *s, size_t b, size_t e, size_t n) {
+  static const char head[] = "star<vblex><ifi>";
+  size_t hl = sizeof head - 1;
+  if (e - b < hl + 1 || (s[b] != 'e' && s[b] != 'E') || memcmp(s + b + 1, head, hl)) return 0;
+  for (size_t i = b + 1 + hl; i < e; i++)
+    if (s[i] == '$' || s[i] == '^' || s[i] == '+' || s[i] == '\\') return 0;
+  size_t j = e + 1; /* after '$': " ^lemma<vblex><pp>" */
+  if (j + 2 >= n || s[j] != ' ' || s[j + 1] != '^') return 0;
+  for (j += 2; j < n && s[j] != '<' && s[j] != '$' && s[j] != '^'; j += s[j] == '\\' ? 2 : 1) {}
+  static const char pp[] = "<vblex><pp>";
+  return j + sizeof pp - 1 <= n && !memcmp(s + j, pp, sizeof pp - 1);
+}
+
+int news_spaces(pl_in *in, pl_out *out, int spa, pl_err *e) {
   bbuf all = {0};
   const char *s;
   size_t n, prev_b = 0, prev_e = 0;
@@ -103,7 +120,12 @@ int news_spaces(pl_in *in, pl_out *out, pl_err *e) {
       while (j < n && s[j] != '$') j += s[j] == '\\' ? 2 : 1;
       if (j > n) j = n;
       if (have_prev && lost_blank(s, prev_b, prev_e, i + 1, j)) out_byte(out, ' ');
-      out_bytes(out, s + i, (j < n ? j + 1 : n) - i);
+      if (spa && j < n && estar_passive(s, i + 1, j, n)) { /* ^estar<vblex><ifi>... -> ^ser<vbser><ifi>... */
+        out_str(out, s[i + 1] == 'E' ? "^Ser<vbser>" : "^ser<vbser>");
+        out_bytes(out, s + i + 1 + sizeof "estar<vblex>" - 1, j + 1 - (i + 1 + sizeof "estar<vblex>" - 1));
+      } else {
+        out_bytes(out, s + i, (j < n ? j + 1 : n) - i);
+      }
       prev_b = i + 1;
       prev_e = j;
       have_prev = j < n;

@@ -55,6 +55,7 @@ typedef struct step {
   int z; /* wblank -z */
   const struct step *analyser; /* ST_NAMES: the mode's analysis stage, or NULL */
   int prefer;                   /* ST_PREFER: news_prefer's table (NEWS_PREFER_*) */
+  int spa;                      /* ST_SPACES: the target language is Spanish */
   char label[96];               /* program and last file name, for PARLEY_PROFILE */
 } step;
 
@@ -402,7 +403,7 @@ static int run_step(const step *s, pl_in *in, pl_out *out, news_run *nr, pl_err 
   case ST_WB_DETACH:
     return fmt_wblank_detach(in, out, s->z, e);
   case ST_SPACES:
-    return news_spaces(in, out, e);
+    return news_spaces(in, out, s->spa, e);
   case ST_PREFER:
     return news_prefer(in, out, s->prefer, e);
   case ST_NAMES: {
@@ -607,6 +608,7 @@ int pipeline_open(pl_pipeline **out, const char *pair, const pipeline_opts *o, p
     if (p->steps[k].kind == ST_LTPROC && p->steps[k].fo.mode == FST_MODE_POSTGEN) p->steps[k].fo.keep_initials = 1;
   for (size_t k = 0; !rc && k < p->n; k++)
     if (p->steps[k].kind == ST_PREFER) p->steps[k].prefer = prefer;
+    else if (p->steps[k].kind == ST_SPACES) p->steps[k].spa = p->en_es;
   for (size_t k = 0; !rc && k < p->n; k++) /* the name stage asks the analyser */
     if (p->steps[k].kind == ST_NAMES)
       for (size_t a = 0; a < k; a++)
