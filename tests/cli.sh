@@ -214,7 +214,7 @@ lacks    "news: ... not a title, nor before an institution's head" 'Prime Minist
 contains "strict: Apertium's 'Reloj de Derechos humanos'"     "Reloj de Derechos humanos" -- "$P" translate --strict -u eng-spa
 printf 'The law was changed. They were found dead.\n' > "$T/in"
 contains "news: the Spanish passive takes ser"                "La ley fue cambiada. Fueron encontrados muertos." -- "$P" translate eng-spa
-contains "strict: Apertium's 'estuvo cambiada'"               "La ley estuvo cambiada. Estuvieron encontrados muertos." -- "$P" translate --strict eng-spa
+contains "strict: Apertium's 'estuvo cambiada'"               "La ley estuvo cambiada.  Estuvieron encontrados muertos." -- "$P" translate --strict eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&
