@@ -28,6 +28,14 @@ static inline int news_word_byte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
+/* The end of the unit that starts at s[i] == '^': the index of its
+ * unescaped '$', or n. */
+static inline size_t news_unit_end(const char *s, size_t n, size_t i) {
+  size_t j = i + 1;
+  while (j < n && s[j] != '$') j += s[j] == '\\' ? 2 : 1;
+  return j < n ? j : n;
+}
+
 /* Moves out->p[start..] into *src (which must be empty) and cuts out back to
  * start: a rewrite reads the old text from src and writes the new one after
  * start.  Returns -1 when out of memory (out is then unchanged). */

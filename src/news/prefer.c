@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "../base/base.h"
-#include "news.h"
+#include "news_int.h"
 
 /* Source lemma (any case of its first letter), the source's first tag,
  * and the target lemma to put first.
@@ -131,9 +131,7 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
   }
   for (size_t i = 0; i < n;) {
     if (s[i] == '^') {
-      size_t j = i + 1;
-      while (j < n && s[j] != '$') j += s[j] == '\\' ? 2 : 1;
-      if (j > n) j = n;
+      size_t j = news_unit_end(s, n, i);
       out_byte(out, '^');
       put_unit(out, s, i + 1, j, find(t, s, i + 1, part_end(s, i + 1, j)));
       if (j < n) out_byte(out, '$');
@@ -141,17 +139,9 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
       pl_out_maybe_spill(out);
       continue;
     }
-    if (s[i] == '[') { /* a superblank, as it stands */
-      size_t j = i + 1;
-      while (j < n && s[j] != ']') j += s[j] == '\\' ? 2 : 1;
-      if (j > n) j = n;
-      out_bytes(out, s + i, (j < n ? j + 1 : n) - i);
-      i = j < n ? j + 1 : n;
-      continue;
-    }
-    size_t k = s[i] == '\\' && i + 1 < n ? 2 : 1;
-    out_bytes(out, s + i, k);
-    i += k;
+    size_t j = s[i] == '[' || s[i] == '\\' ? news_skip_markup(s, n, i) : i + 1; /* a superblank as it stands */
+    out_bytes(out, s + i, j - i);
+    i = j;
   }
   bbuf_free(&all);
   return out->b.failed ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;

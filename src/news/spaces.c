@@ -22,7 +22,7 @@
 #include <unicode/uchar.h>
 
 #include "../base/base.h"
-#include "news.h"
+#include "news_int.h"
 
 /* The lemma of the unit at s[b..e) (after '^', before '$'): its last
  * '+'-joined part ("dar<vblex>+lo<prn>": "lo") when last != 0, else its
@@ -116,9 +116,7 @@ int news_spaces(pl_in *in, pl_out *out, int spa, pl_err *e) {
   int have_prev = 0; /* the unit that ended right before i */
   for (size_t i = 0; i < n;) {
     if (s[i] == '^') {
-      size_t j = i + 1;
-      while (j < n && s[j] != '$') j += s[j] == '\\' ? 2 : 1;
-      if (j > n) j = n;
+      size_t j = news_unit_end(s, n, i);
       if (have_prev && lost_blank(s, prev_b, prev_e, i + 1, j)) out_byte(out, ' ');
       if (spa && j < n && estar_passive(s, i + 1, j, n)) { /* ^estar<vblex><ifi>... -> ^ser<vbser><ifi>... */
         out_str(out, s[i + 1] == 'E' ? "^Ser<vbser>" : "^ser<vbser>");
@@ -133,17 +131,9 @@ int news_spaces(pl_in *in, pl_out *out, int spa, pl_err *e) {
       continue;
     }
     have_prev = 0;
-    if (s[i] == '[') { /* a superblank, as it stands */
-      size_t j = i + 1;
-      while (j < n && s[j] != ']') j += s[j] == '\\' ? 2 : 1;
-      if (j > n) j = n;
-      out_bytes(out, s + i, (j < n ? j + 1 : n) - i);
-      i = j < n ? j + 1 : n;
-      continue;
-    }
-    size_t k = s[i] == '\\' && i + 1 < n ? 2 : 1;
-    out_bytes(out, s + i, k);
-    i += k;
+    size_t j = s[i] == '[' || s[i] == '\\' ? news_skip_markup(s, n, i) : i + 1; /* a superblank as it stands */
+    out_bytes(out, s + i, j - i);
+    i = j;
     pl_out_maybe_spill(out);
   }
   bbuf_free(&all);
