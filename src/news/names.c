@@ -462,7 +462,7 @@ static int spanish_head(const char *s, size_t n) {
       "Revolución", "Dinastía", "Polo", "Año", "Casa", "Edad", "Día", "Reino", "República", "Imperio", "Ejército", "Policía", "Guardia", "Junta",
       "Audiencia", "Cortes", "Asamblea", "Ayuntamiento", "Diputación", "Consejería", "Conferencia", "Cumbre",
       "Tratado", "Acuerdo", "Ley", "Corte", "Reserva", "Patrimonio", "Marina", "Armada", "Flota", "Feria",
-      "Exposición", "Operación", "Cuerpo", "Fuerte", "Cañón", "Carrera", "Emiratos",       NULL};
+      "Exposición", "Operación", "Cuerpo", "Fuerte", "Cañón", "Carrera", "Emiratos", NULL};
   return in_list(w, s, n);
 }
 
@@ -522,9 +522,10 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
                  listed_with_person(p, t, nt, members[0], -1) || listed_with_person(p, t, nt, members[m - 1], 1);
     int keep = person || (before && is_title(p + before->sb, surf_end(before) - before->sb));
     /* a run of capitalised common words ("Black Beauty", "Shark Tank"), or one next to a
-     * name ("Deutsche Bank", "Lockwood Gardens"), is a name of its own: 2 */
-    /* an acronym after the run is part of its name ("Alpha TV") */
-    tokn *acr = after && after->kind == 0 && all_caps(p + after->sb, surf_end(after) - after->sb) ? (tokn *)after : NULL;
+     * name ("Deutsche Bank", "Lockwood Gardens") or before an acronym, which belongs to it
+     * ("Alpha TV"), is a name of its own: 2 */
+    tokn *acr =
+        after && after->kind == 0 && all_caps(p + after->sb, surf_end(after) - after->sb) ? (tokn *)after : NULL;
     int nbr = (before && before->cap && !before->initial && (before->kind == 1 || is_unknown(p, before))) ||
               (after && after->cap && (after->kind == 1 || is_unknown(p, after))) || acr;
     /* a nationality in front belongs to the name ("Turkish Airlines", "Royal Dutch Shell", "the German
@@ -875,10 +876,12 @@ static void listed_starts(const char *p, tokn *t, size_t nt) {
 }
 
 /* "'s" read as "is" right after a name, with punctuation, 'and'/'or', a
- * preposition, a verb in the past tense or the end of the line after it, and a preposition, comma,
+ * preposition or the end of the line after it, and a preposition, comma,
  * 'and'/'or' or determiner before the name, is part of the name: "at
  * McDonald's, Wendy's and Burger King", "works at McDonald's in Ohio"
- * (Apertium gives "McDonald es"), but "said Trump's in town". */
+ * (Apertium gives "McDonald es"), but "said Trump's in town".  So it is
+ * before a verb in the past tense, which cannot follow "is" ("Wendy's went
+ * on strike"). */
 static void brands(const char *p, tokn *t, size_t nt) {
   for (size_t k = 2; k < nt; k++) {
     tokn *s = &t[k];
@@ -888,7 +891,6 @@ static void brands(const char *p, tokn *t, size_t nt) {
     if (!u->lu || !u->cap || !(u->kind == 1 || u->protect || is_unknown(p, u)) || u->from) continue;
     const tokn *a = k + 1 < nt ? &t[k + 1] : NULL;
     if (a && !a->lu && !a->newline) a = neighbour(p, t, nt, k, 1);
-    /* a verb in the past tense cannot follow "is": "Wendy's went on strike" */
     int past = a && (first_tag(p, a, "vblex") || first_tag(p, a, "vbhaver") || first_tag(p, a, "vbdo") ||
                      first_tag(p, a, "vbmod")) && has_tag(p, a, "past");
     if (a && a->lu && a->kind != 3 && !first_tag(p, a, "cm") && !first_tag(p, a, "cnjcoo") &&

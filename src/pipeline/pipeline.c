@@ -280,7 +280,8 @@ static const arg_opt z_only[] = {{'z', "null-flush", 0}};
 
 /* The program a mode stage runs if parley has it, else NULL. */
 static const char *known(const char *prog) {
-  static const char *const names[] = {"lt-proc", "apertium-tagger", "apertium-pretransfer", "lrx-proc", "parley-names", "parley-spaces", "parley-prefer",
+  static const char *const names[] = {"lt-proc", "apertium-tagger", "apertium-pretransfer", "lrx-proc",
+                                      "parley-names", "parley-spaces", "parley-prefer",
                                       "apertium-transfer", "apertium-interchunk", "apertium-postchunk",
                                       "apertium-wblank-attach", "apertium-wblank-detach", NULL};
   for (int i = 0; names[i]; i++)
@@ -514,7 +515,8 @@ static int insert_prefer(words **cmds, int *n, pl_err *e) {
     const words *c = &(*cmds)[k];
     if (strcmp(base_name(c->w[0]), "lt-proc")) continue;
     for (int i = 1; i < c->n; i++)
-      if (!strcmp(c->w[i], "-b") || !strcmp(c->w[i], "--bilingual")) return insert_after(cmds, n, k, "parley-prefer", e);
+      if (!strcmp(c->w[i], "-b") || !strcmp(c->w[i], "--bilingual"))
+        return insert_after(cmds, n, k, "parley-prefer", e);
   }
   return PL_OK;
 }
