@@ -62,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (news_glossary_parse(&g, gl, sizeof gl - 1, "fuzz", &e)) return 0;
     news_run r = {0};
     r.g = g;
+    r.into_spanish = n & 1;
     pl_in in;
     pl_out out;
     pl_in_init_mem(&in, s, n);

@@ -215,6 +215,10 @@ contains "strict: Apertium's 'Reloj de Derechos humanos'"     "Reloj de Derechos
 printf 'The law was changed. They were found dead.\n' > "$T/in"
 contains "news: the Spanish passive takes ser"                "La ley fue cambiada. Fueron encontrados muertos." -- "$P" translate eng-spa
 contains "strict: Apertium's 'estuvo cambiada'"               "La ley estuvo cambiada.  Estuvieron encontrados muertos." -- "$P" translate --strict eng-spa
+printf 'The Obama administration refused. The Messenger probe found ice near the Iraq war zone. The Labour leader spoke.\n' > "$T/in"
+contains "news: a name before a noun goes after it in Spanish" "La administración Obama rechazó. La sonda Messenger" -- "$P" translate eng-spa
+contains "news: ... not a place's name, nor before a title"  "zona de guerra del Iraq. El dirigente Laboral" -- "$P" translate eng-spa
+contains "strict: Apertium's 'El Obama administración'"      "El Obama administración rechazó. La sonda de Mensajero" -- "$P" translate --strict eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -85,6 +85,8 @@ typedef struct tokn {
   unsigned char first_name; /* unit: the analyser also knows it as a first name, and a name follows (first_names) */
   unsigned char place;      /* unit: part of the name of a city's place ("Puerta del Sol"; landmarks) */
   unsigned char joined;     /* unit: kept only as a part of the name after it ("Turkish" in "Turkish Airlines") */
+  size_t swap;              /* unit: 1 + the noun that goes before the name it starts ("the Messenger probe") */
+  unsigned char capital_only; /* unit: the analyser does not know it in lower case ("Romanian"; check_lower) */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -682,6 +684,53 @@ static void amp_names(const char *p, tokn *t, size_t nt) {
   }
 }
 
+/* English puts a name in front of the noun it names ("the Messenger
+ * probe", "the Obama administration", "the Tap Tap band"), Spanish after it
+ * ("la sonda Messenger", "la administración Obama"); Apertium's rules leave
+ * a name where it is ("el Obama administración").  After "the", a name (a
+ * person's, a kept word, a word no dictionary knows, or one capitalised
+ * common noun that the text does not use in lower case and that heads no
+ * institution), then a common noun in lower case that is not a title, not
+ * followed by another noun: the noun goes in front of the name.  Not a
+ * place's name ("the Iraq war" is "la guerra de Irak"). */
+static void name_modifiers(const char *p, tokn *t, size_t nt, const kvcache *lower) {
+  static const char *const roles[] = {"secretary", "minister", "president", "spokesman", "spokeswoman",
+                                      "spokesperson", "chairman", "director", "official", "officials", "leader",
+                                      "leaders", "chief", "head", "member", "members", "correspondent", "editor",
+                                      NULL};
+  bbuf w = {0};
+  for (size_t k = 0; k < nt; k++) {
+    const tokn *d = &t[k];
+    if (!d->lu || !first_tag(p, d, "det") || !has_tag(p, d, "def")) continue;
+    tokn *first = (tokn *)neighbour(p, t, nt, k, 1), *last = NULL;
+    int words = 0, common = 0;
+    for (tokn *v = first; v && v->cap && words < 4; v = (tokn *)neighbour(p, t, nt, (size_t)(v - t), 1), words++) {
+      int name = v->protect || is_unknown(p, v) || (v->kind == 1 && !has_tag(p, v, "loc"));
+      if (!name && words == 0 && candidate(p, v) && first_tag(p, v, "n") && !v->capital_only &&
+          !generic_head(p + v->sb, surf_end(v) - v->sb) && !is_calendar(p + v->sb, surf_end(v) - v->sb) &&
+          !used_lower(lower, p + v->sb, surf_end(v) - v->sb, v->line, &w))
+        name = common = 1;
+      if (!name || v->brand || v->from || (v->kind == 1 && has_tag(p, v, "loc"))) {
+        last = NULL;
+        break;
+      }
+      last = v;
+    }
+    const tokn *c = last ? neighbour(p, t, nt, (size_t)(last - t), 1) : NULL;
+    if (!c || c->cap || !first_tag(p, c, "n") || in_list(roles, p + c->sb, surf_end(c) - c->sb)) continue;
+    if (common && last != first) continue; /* one common noun alone */
+    if (has_tag(p, c, "gen") || memchr(p + c->b, '+', c->e - c->b)) continue; /* "the Obama administration's" */
+    const tokn *e = neighbour(p, t, nt, (size_t)(c - t), 1);
+    if (e && (first_tag(p, e, "n") || first_tag(p, e, "np") || first_tag(p, e, "adj") || has_tag(p, e, "gen") ||
+              first_tag(p, e, "apos")))
+      continue;
+    if (common) first->protect = first->forced = 1;
+    first->swap = (size_t)(c - t) + 1;
+    k = (size_t)(c - t);
+  }
+  bbuf_free(&w);
+}
+
 /* Is t[j + 1] a single space (or a " & " between capitalised words), and no
  * glossary term starts at t[j + 2]? */
 static int joins_next(const char *p, const tokn *t, size_t nt, size_t j, const news_run *run) {
@@ -1044,7 +1093,7 @@ static int past_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
  * of the same verb is written as the past. */
 static void unknown_answer(const char *p, tokn *u, const char *a, size_t an) {
   (void)p;
-  if (an >= 2 && a[0] == '/' && a[1] == '*') u->protect = 0;
+  if (an >= 2 && a[0] == '/' && a[1] == '*') u->protect = 0, u->capital_only = 1;
 }
 
 /* Unprotects the candidates whose lower-case form the analyser does not
@@ -1204,6 +1253,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   if (!rc) listed_starts(p, t, nt);
   if (!rc) brands(p, t, nt);
   if (!rc) amp_names(p, t, nt);
+  if (!rc && run && run->into_spanish) name_modifiers(p, t, nt, &lower);
   kv_free(&lower);
   if (!rc && run && run->analyse) rc = check_past(run, p, t, nt, e);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
@@ -1256,6 +1306,13 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       k = last;
       continue;
     }
+    size_t swap = u->swap; /* the noun that goes first ("the Messenger probe" -> "the probe Messenger") */
+    if (swap) {
+      const tokn *c = &t[swap - 1];
+      out_byte(out, '^');
+      out_bytes(out, p + c->b, c->e - c->b);
+      out_str(out, "$ ");
+    }
     out_byte(out, '^');
     size_t span;
     if (u->brand || (span = hyphen_name(p, t, nt, k)) != (size_t)-1) {
@@ -1298,6 +1355,14 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       out_bytes(out, p + u->b, u->e - u->b);
     }
     if (u->e < n) out_byte(out, '$');
+    if (swap) { /* then the name's other words, and not the noun again */
+      for (size_t j = k + 1; j + 1 < swap - 1; j++) {
+        if (t[j].lu) out_byte(out, '^');
+        out_bytes(out, p + t[j].b, t[j].e - t[j].b);
+        if (t[j].lu) out_byte(out, '$');
+      }
+      k = swap - 1;
+    }
     pl_out_maybe_spill(out);
   }
   free(t);

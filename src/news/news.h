@@ -42,6 +42,7 @@ typedef struct news_run {
    * has capitalised (Tuesday, English): it is not kept as a name. */
   int (*analyse)(void *ctx, const char *text, size_t len, bbuf *out);
   void *analyse_ctx;
+  int into_spanish; /* English into Spanish: a name before a noun goes after it ("the Messenger probe") */
 } news_run;
 void news_run_free(news_run *r);
 

@@ -705,6 +705,7 @@ static int run(const pl_pipeline *p, const char *in, size_t len, const pipeline_
   bbuf cur = {0}, spare = {0};
   news_run nr = {0};
   nr.g = ro ? ro->glossary : NULL;
+  nr.into_spanish = p->en_es;
   size_t start = out->len;
   if (bbuf_append(&cur, in, len)) return pl_err_set(e, PL_ENOMEM, -1, "out of memory");
   int rc = formatted ? pass_timed(p, "apertium-destxt", destxt_fn, &p->fmt, &cur, &spare, e) : PL_OK;
