@@ -219,6 +219,9 @@ printf 'The Obama administration refused. The Messenger probe found ice near the
 contains "news: a name before a noun goes after it in Spanish" "La administración Obama rechazó. La sonda Messenger" -- "$P" translate eng-spa
 contains "news: ... not a place's name, nor before a title"  "zona de guerra del Iraq. El dirigente Laboral" -- "$P" translate eng-spa
 contains "strict: Apertium's 'El Obama administración'"      "El Obama administración rechazó. La sonda de Mensajero" -- "$P" translate --strict eng-spa
+printf 'They begin as funnels, as part of the plan, as big as a house.\n' > "$T/in"
+contains "news: 'as' before a noun phrase is 'como'"          "Empiezan como embudos, como parte del plan, tan grande" -- "$P" translate eng-spa
+contains "strict: Apertium's 'tan embudos'"                   "tan embudos" -- "$P" translate --strict eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

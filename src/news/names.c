@@ -87,6 +87,7 @@ typedef struct tokn {
   unsigned char joined;     /* unit: kept only as a part of the name after it ("Turkish" in "Turkish Airlines") */
   size_t swap;              /* unit: 1 + the noun that goes before the name it starts ("the Messenger probe") */
   unsigned char capital_only; /* unit: the analyser does not know it in lower case ("Romanian"; check_lower) */
+  unsigned char prep;       /* unit: "as" that the tagger took for "so" before a noun phrase (as_preposition) */
 } tokn;
 
 static int32_t first_cp(const char *s, size_t n) {
@@ -1117,6 +1118,20 @@ static int check_past(news_run *run, const char *p, tokn *t, size_t nt, pl_err *
   return ask_analyser(run, p, t, nt, past_candidate, 0, past_answer, e);
 }
 
+/* "as" that the tagger read as the degree adverb of "as big as"
+ * (as<preadv>, which eng-spa translates "tan") in front of a noun phrase is
+ * the preposition ("as part of", "as funnels": "como"). */
+static void as_preposition(const char *p, tokn *t, size_t nt) {
+  static const char *const w[] = {"as", "As", NULL};
+  for (size_t k = 0; k < nt; k++) {
+    tokn *u = &t[k];
+    if (!u->lu || !first_tag(p, u, "preadv") || !name_in(p + u->b, u->lem_e - u->b, w)) continue;
+    const tokn *v = neighbour(p, t, nt, k, 1);
+    if (v && (first_tag(p, v, "n") || first_tag(p, v, "np") || first_tag(p, v, "det") || first_tag(p, v, "num")))
+      u->prep = 1;
+  }
+}
+
 int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   bbuf all = {0};
   const char *p;
@@ -1256,6 +1271,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   if (!rc && run && run->into_spanish) name_modifiers(p, t, nt, &lower);
   kv_free(&lower);
   if (!rc && run && run->analyse) rc = check_past(run, p, t, nt, e);
+  if (!rc && run && run->into_spanish) as_preposition(p, t, nt);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
     const tokn *u = &t[k];
     if (u->lu && u->b > u->sb && u->b < u->e && p[u->b] == '*') {
@@ -1348,6 +1364,9 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
       out_name_tags(out, gendered);
       k = span;
       u = &t[k];
+    } else if (u->prep) {
+      out_bytes(out, p + u->b, u->lem_e - u->b);
+      out_str(out, "<pr>");
     } else if (u->past) {
       out_bytes(out, p + u->b, u->lem_e - u->b);
       out_str(out, "<vblex><past>");
