@@ -222,6 +222,9 @@ contains "strict: Apertium's 'El Obama administración'"      "El Obama administ
 printf 'They begin as funnels, as part of the plan, as big as a house.\n' > "$T/in"
 contains "news: 'as' before a noun phrase is 'como'"          "Empiezan como embudos, como parte del plan, tan grande" -- "$P" translate eng-spa
 contains "strict: Apertium's 'tan embudos'"                   "tan embudos" -- "$P" translate --strict eng-spa
+printf 'Los obreros perdieron sus trabajos. Ella vendió su coche.\n' > "$T/in"
+contains "news: su after a plural verb is 'their'"            "The workers lost their works. She sold his car." -- "$P" translate spa-eng
+contains "strict: Apertium's 'his' for every su"              "lost his works" -- "$P" translate --strict spa-eng
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -39,6 +39,16 @@ int main(void) {
   expect(en, "^entre<pr>/among<pr>/betw\\/een<pr>$ ^entre<pr>/among<pr>/between<pr>",
          "^entre<pr>/among<pr>/betw\\/een<pr>$ ^entre<pr>/between<pr>/among<pr>");
   expect(0, "^party<n>/fiesta<n>/partido<n>$", "^party<n>/fiesta<n>/partido<n>$");
+  /* "su" after a verb in the third person plural, until the sentence ends */
+  expect(en, "^vender<vblex><ifi><p3><pl>/sell<vblex><ifi><p3><pl>$ ^suyo<det><pos><mf><sg>/his<det><pos><mf><sg>$",
+         "^vender<vblex><ifi><p3><pl>/sell<vblex><ifi><p3><pl>$ ^suyo<det><pos><mf><sg>/their<det><pos><mf><sg>$");
+  expect(en, "^vender<vblex><ifi><p3><sg>/sell<vblex><ifi><p3><sg>$ ^suyo<det><pos><mf><sg>/his<det><pos><mf><sg>$",
+         "^vender<vblex><ifi><p3><sg>/sell<vblex><ifi><p3><sg>$ ^suyo<det><pos><mf><sg>/his<det><pos><mf><sg>$");
+  expect(en, "^ir<vblex><pri><p3><pl>/go<vblex>$^.<sent>/.<sent>$ ^suyo<det><pos>/his<det><pos>$",
+         "^ir<vblex><pri><p3><pl>/go<vblex>$^.<sent>/.<sent>$ ^suyo<det><pos>/his<det><pos>$");
+  expect(es, "^go<vblex><pri><p3><pl>/ir<vblex>$ ^suyo<det><pos>/his<det><pos>$",
+         "^go<vblex><pri><p3><pl>/ir<vblex>$ ^suyo<det><pos>/his<det><pos>$");
+  expect(en, "^ir<vblex><p3><pl>/go$ ^suyo<det>/his", "^ir<vblex><p3><pl>/go$ ^suyo<det>/their");
   CHECK(news_prefer_has(es) && news_prefer_has(en) && !news_prefer_has(0), "tables");
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
