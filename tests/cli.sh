@@ -225,6 +225,9 @@ contains "strict: Apertium's 'tan embudos'"                   "tan embudos" -- "
 printf 'Los obreros perdieron sus trabajos. Ella vendió su coche.\n' > "$T/in"
 contains "news: su after a plural verb is 'their'"            "The workers lost their works. She sold his car." -- "$P" translate spa-eng
 contains "strict: Apertium's 'his' for every su"              "lost his works" -- "$P" translate --strict spa-eng
+printf 'Trabaja como profesor. Es grande como una casa.\n' > "$T/in"
+contains "news: como before a bare noun is 'as'"              "works as professor. It is big like a house." -- "$P" translate spa-eng
+contains "strict: Apertium's 'like' for every como"           "works like professor" -- "$P" translate --strict spa-eng
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -140,6 +140,20 @@ static int their(const char *s, size_t b, size_t e, int plural) {
   return lemma_end(s, q, e) - q == 3 && !memcmp(s + q, "his", 3);
 }
 
+/* Spanish "como" before a noun with no article is "as" ("trabaja como
+ * profesor": "works as a teacher"), not eng-spa's "like" ("like a house"
+ * keeps its article).  Is the unit s[b..e) such a "como", with the unit
+ * that starts at s[nb] (or nb == n: none) after it? */
+static int como_as(const char *s, size_t n, size_t b, size_t e, size_t nb) {
+  size_t se = part_end(s, b, e);
+  if (se >= e || lemma_end(s, b, se) - b != 4 || memcmp(s + b, "como", 4) || !src_tag(s, b, se, "pr")) return 0;
+  size_t q = se + 1;
+  if (lemma_end(s, q, e) - q != 4 || memcmp(s + q, "like", 4) || nb >= n || s[nb] != '^') return 0;
+  size_t ne = news_unit_end(s, n, nb), nse = part_end(s, nb + 1, ne);
+  size_t t = lemma_end(s, nb + 1, nse);
+  return (nse - t >= 3 && !memcmp(s + t, "<n>", 3)) || (nse - t >= 5 && !memcmp(s + t, "<adj>", 5));
+}
+
 int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
   const pref *t = table_for(which);
   bbuf all = {0};
@@ -158,6 +172,11 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
         out_bytes(out, s + i + 1, se + 1 - (i + 1));
         out_str(out, "their");
         out_bytes(out, s + se + 4, j - (se + 4));
+      } else if (which == NEWS_PREFER_SPA_ENG && j + 1 < n && s[j + 1] == ' ' &&
+                 como_as(s, n, i + 1, j, j + 2)) { /* ^como<pr>/like<pr>$ -> as */
+        out_bytes(out, s + i + 1, se + 1 - (i + 1));
+        out_str(out, "as");
+        out_bytes(out, s + se + 5, j - (se + 5));
       } else {
         put_unit(out, s, i + 1, j, find(t, s, i + 1, se));
       }

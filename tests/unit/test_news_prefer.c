@@ -49,6 +49,14 @@ int main(void) {
   expect(es, "^go<vblex><pri><p3><pl>/ir<vblex>$ ^suyo<det><pos>/his<det><pos>$",
          "^go<vblex><pri><p3><pl>/ir<vblex>$ ^suyo<det><pos>/his<det><pos>$");
   expect(en, "^ir<vblex><p3><pl>/go$ ^suyo<det>/his", "^ir<vblex><p3><pl>/go$ ^suyo<det>/their");
+  /* "como" before a bare noun is "as", before an article "like" */
+  expect(en, "^como<pr>/like<pr>$ ^profesor<n><m><sg>/teacher<n><sg>$",
+         "^como<pr>/as<pr>$ ^profesor<n><m><sg>/teacher<n><sg>$");
+  expect(en, "^como<pr>/like<pr>$ ^uno<det><ind>/a<det><ind>$", "^como<pr>/like<pr>$ ^uno<det><ind>/a<det><ind>$");
+  expect(en, "^como<pr>/like<pr>$ ^x<n>", "^como<pr>/as<pr>$ ^x<n>");
+  expect(en, "^como<pr>/like<pr>$ ^x<n", "^como<pr>/like<pr>$ ^x<n");
+  expect(en, "^como<pr>/like<pr>$ ^x<", "^como<pr>/like<pr>$ ^x<");
+  expect(en, "^como<pr>/like<pr>$", "^como<pr>/like<pr>$");
   CHECK(news_prefer_has(es) && news_prefer_has(en) && !news_prefer_has(0), "tables");
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
