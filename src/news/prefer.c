@@ -11,6 +11,10 @@
  * other sense is the usual one ("partido", "templo").  This stage runs
  * between lt-proc -b and lrx-proc and moves the news sense first, so that
  * it is the default and a rule that picks another sense still wins.
+ *
+ * For spa-eng it also picks by context where the dictionary has one
+ * translation that is often wrong: "su" after a plural verb is "their",
+ * "como" before a bare noun "as".
  */
 #include <string.h>
 
@@ -168,15 +172,16 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
     if (s[i] == '^') {
       size_t j = news_unit_end(s, n, i), se = part_end(s, i + 1, j);
       out_byte(out, '^');
-      if (which == NEWS_PREFER_SPA_ENG && their(s, i + 1, j, plural)) { /* ^suyo<..>/his<..>$ -> their */
+      const char *word = NULL; /* a lemma in place of the first translation's */
+      if (which == NEWS_PREFER_SPA_ENG)
+        word = their(s, i + 1, j, plural)                                         ? "their"
+               : j + 1 < n && s[j + 1] == ' ' && como_as(s, n, i + 1, j, j + 2) ? "as"
+                                                                                 : NULL;
+      if (word) { /* ^suyo<det><pos>/his<det><pos>$ -> ^suyo<det><pos>/their<det><pos>$ */
         out_bytes(out, s + i + 1, se + 1 - (i + 1));
-        out_str(out, "their");
-        out_bytes(out, s + se + 4, j - (se + 4));
-      } else if (which == NEWS_PREFER_SPA_ENG && j + 1 < n && s[j + 1] == ' ' &&
-                 como_as(s, n, i + 1, j, j + 2)) { /* ^como<pr>/like<pr>$ -> as */
-        out_bytes(out, s + i + 1, se + 1 - (i + 1));
-        out_str(out, "as");
-        out_bytes(out, s + se + 5, j - (se + 5));
+        out_str(out, word);
+        size_t le = lemma_end(s, se + 1, j);
+        out_bytes(out, s + le, j - le);
       } else {
         put_unit(out, s, i + 1, j, find(t, s, i + 1, se));
       }
