@@ -228,6 +228,9 @@ contains "strict: Apertium's 'his' for every su"              "lost his works" -
 printf 'Trabaja como profesor. Es grande como una casa.\n' > "$T/in"
 contains "news: como before a bare noun is 'as'"              "works as professor. It is big like a house." -- "$P" translate spa-eng
 contains "strict: Apertium's 'like' for every como"           "works like professor" -- "$P" translate --strict spa-eng
+printf 'He waited for 20 minutes. It rose over the past decade. This is for you.\n' > "$T/in"
+contains "news: for/over a stretch of time is 'durante'"      "Esperó durante 20 minutos. Ascendió durante la década pasada. Esto es para ti." -- "$P" translate eng-spa
+contains "strict: Apertium's 'para 20 minutos'"               "para 20 minutos" -- "$P" translate --strict eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

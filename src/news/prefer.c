@@ -158,6 +158,33 @@ static int como_as(const char *s, size_t n, size_t b, size_t e, size_t nb) {
   return (nse - t >= 3 && !memcmp(s + t, "<n>", 3)) || (nse - t >= 5 && !memcmp(s + t, "<adj>", 5));
 }
 
+/* English "for" and "over" before a stretch of time are "durante" ("for
+ * 20 minutes", "over the past decade"), not the dictionary's default "para"
+ * and "sobre".  Is the unit s[b..e) such a word, with the unit that
+ * starts at s[nb] after it: numbers, determiners and adjectives, then a
+ * noun of time? */
+static int during(const char *s, size_t n, size_t b, size_t e, size_t nb) {
+  static const char *const times[] = {"second", "minute", "hour", "day", "night", "week", "weekend", "month",
+                                      "year", "decade", "century", "moment", "while", "period", "season", NULL};
+  size_t se = part_end(s, b, e), le = lemma_end(s, b, se);
+  if (se >= e || !src_tag(s, b, se, "pr") || !((le - b == 3 && lemma_eq(s + b, 3, "for")) ||
+                                               (le - b == 4 && lemma_eq(s + b, 4, "over"))))
+    return 0;
+  for (int k = 0; k < 4 && nb < n && s[nb] == '^'; k++) {
+    size_t ne = news_unit_end(s, n, nb), nse = part_end(s, nb + 1, ne), nle = lemma_end(s, nb + 1, nse);
+    if (src_tag(s, nb + 1, nse, "n")) {
+      for (int i = 0; times[i]; i++)
+        if (lemma_eq(s + nb + 1, nle - (nb + 1), times[i])) return 1;
+      return 0;
+    }
+    if (!(src_tag(s, nb + 1, nse, "num") || src_tag(s, nb + 1, nse, "det") || src_tag(s, nb + 1, nse, "adj")) ||
+        ne + 1 >= n || s[ne + 1] != ' ')
+      return 0;
+    nb = ne + 2;
+  }
+  return 0;
+}
+
 int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
   const pref *t = table_for(which);
   bbuf all = {0};
@@ -173,7 +200,9 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
       size_t j = news_unit_end(s, n, i), se = part_end(s, i + 1, j);
       out_byte(out, '^');
       const char *word = NULL; /* a lemma in place of the first translation's */
-      if (which == NEWS_PREFER_SPA_ENG)
+      if (which == NEWS_PREFER_ENG_SPA && j + 1 < n && s[j + 1] == ' ' && during(s, n, i + 1, j, j + 2))
+        word = "durante";
+      else if (which == NEWS_PREFER_SPA_ENG)
         word = their(s, i + 1, j, plural)                                         ? "their"
                : j + 1 < n && s[j + 1] == ' ' && como_as(s, n, i + 1, j, j + 2) ? "as"
                                                                                  : NULL;

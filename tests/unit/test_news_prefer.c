@@ -57,6 +57,17 @@ int main(void) {
   expect(en, "^como<pr>/like<pr>$ ^x<n", "^como<pr>/like<pr>$ ^x<n");
   expect(en, "^como<pr>/like<pr>$ ^x<", "^como<pr>/like<pr>$ ^x<");
   expect(en, "^como<pr>/like<pr>$", "^como<pr>/like<pr>$");
+  /* "for"/"over" before a stretch of time is "durante" */
+  expect(es, "^for<pr>/para<pr>/durante<pr>$ ^20<num>/20<num>$ ^minute<n><pl>/minuto<n><pl>$",
+         "^for<pr>/durante<pr>/durante<pr>$ ^20<num>/20<num>$ ^minute<n><pl>/minuto<n><pl>$");
+  expect(es, "^over<pr>/sobre<pr>$ ^the<det>/el<det>$ ^past<adj>/pasado<adj>$ ^decade<n>/década<n>$",
+         "^over<pr>/durante<pr>$ ^the<det>/el<det>$ ^past<adj>/pasado<adj>$ ^decade<n>/década<n>$");
+  expect(es, "^for<pr>/para<pr>$ ^you<prn>/ti<prn>$", "^for<pr>/para<pr>$ ^you<prn>/ti<prn>$");
+  expect(es, "^for<pr>/para<pr>$ ^the<det>/el<det>$ ^city<n>/ciudad<n>$",
+         "^for<pr>/para<pr>$ ^the<det>/el<det>$ ^city<n>/ciudad<n>$");
+  expect(es, "^for<pr>/para<pr>$ ^a<det>$ ^b<det>$ ^c<det>$ ^d<det>$ ^year<n>$",
+         "^for<pr>/para<pr>$ ^a<det>$ ^b<det>$ ^c<det>$ ^d<det>$ ^year<n>$");
+  expect(es, "^for<pr>/para<pr>$ ^the<det>", "^for<pr>/para<pr>$ ^the<det>");
   CHECK(news_prefer_has(es) && news_prefer_has(en) && !news_prefer_has(0), "tables");
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
