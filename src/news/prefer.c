@@ -92,8 +92,12 @@ static size_t lemma_end(const char *s, size_t b, size_t e) {
 
 /* The preference for the source part s[b..e), or NULL. */
 static const pref *find(const pref *t, const char *s, size_t b, size_t e) {
-  size_t le = lemma_end(s, b, e);
+  if (b >= e) return NULL;
+  char c = s[b] >= 'A' && s[b] <= 'Z' ? (char)(s[b] + 32) : s[b];
+  size_t le = 0;
   for (; t && t->src; t++) {
+    if (t->src[0] != c) continue; /* most words: no entry starts with their letter */
+    if (!le) le = lemma_end(s, b, e);
     size_t tl = strlen(t->tag);
     if (lemma_eq(s + b, le - b, t->src) && e - le >= tl + 2 && s[le] == '<' && !memcmp(s + le + 1, t->tag, tl) &&
         s[le + 1 + tl] == '>')
@@ -166,6 +170,7 @@ static int como_as(const char *s, size_t n, size_t b, size_t e, size_t nb) {
 static int during(const char *s, size_t n, size_t b, size_t e, size_t nb) {
   static const char *const times[] = {"second", "minute", "hour", "day", "night", "week", "weekend", "month",
                                       "year", "decade", "century", "moment", "while", "period", "season", NULL};
+  if (b >= e || (s[b] != 'f' && s[b] != 'F' && s[b] != 'o' && s[b] != 'O')) return 0;
   size_t se = part_end(s, b, e), le = lemma_end(s, b, se);
   if (se >= e || !src_tag(s, b, se, "pr") || !((le - b == 3 && lemma_eq(s + b, 3, "for")) ||
                                                (le - b == 4 && lemma_eq(s + b, 4, "over"))))
@@ -214,16 +219,22 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
       } else {
         put_unit(out, s, i + 1, j, find(t, s, i + 1, se));
       }
-      if (src_tag(s, i + 1, se, "sent")) plural = 0;
-      else if (src_tag(s, i + 1, se, "p3") && (src_tag(s, i + 1, se, "vblex") || src_tag(s, i + 1, se, "vbser") ||
-                                              src_tag(s, i + 1, se, "vbhaver") || src_tag(s, i + 1, se, "vbmod")))
-        plural = src_tag(s, i + 1, se, "pl");
+      if (which == NEWS_PREFER_SPA_ENG) { /* the verb that "su" follows */
+        size_t le = lemma_end(s, i + 1, se);
+        if (le + 3 < se && s[le + 1] == 'v' && s[le + 2] == 'b' && src_tag(s, i + 1, se, "p3"))
+          plural = src_tag(s, i + 1, se, "pl");
+        else if (src_tag(s, i + 1, se, "sent"))
+          plural = 0;
+      }
       if (j < n) out_byte(out, '$');
       i = j < n ? j + 1 : n;
       pl_out_maybe_spill(out);
       continue;
     }
-    size_t j = s[i] == '[' || s[i] == '\\' ? news_skip_markup(s, n, i) : i + 1; /* a superblank as it stands */
+    size_t j = i + 1; /* a blank up to the next unit, superblanks as they stand */
+    if (s[i] == '[' || s[i] == '\\') j = news_skip_markup(s, n, i);
+    else
+      while (j < n && s[j] != '^' && s[j] != '[' && s[j] != '\\') j++;
     out_bytes(out, s + i, j - i);
     i = j;
   }
