@@ -811,7 +811,6 @@ static void landmarks(const char *p, tokn *t, size_t nt) {
 static size_t name_span(const char *p, const tokn *t, size_t nt, size_t k, const news_run *run) {
   const tokn *u = &t[k];
   int has_v = verbatim(p, u), person = is_person(p, u) || u->first_name;
-  /* else a place's or other name before a known surname */
   /* else a place's or other name before a known surname ("Jordan Henderson") */
   int np_first = u->kind == 1 && joins_next(p, t, nt, k, run) && is_person(p, &t[k + 2]) &&
                  has_tag(p, &t[k + 2], "cog");
