@@ -231,6 +231,9 @@ contains "strict: Apertium's 'like' for every como"           "works like profes
 printf 'He waited for 20 minutes. It rose over the past decade. This is for you.\n' > "$T/in"
 contains "news: for/over a stretch of time is 'durante'"      "Esperó durante 20 minutos. Ascendió durante la década pasada. Esto es para ti." -- "$P" translate eng-spa
 contains "strict: Apertium's 'para 20 minutos'"               "para 20 minutos" -- "$P" translate --strict eng-spa
+printf "David O'Shannessy dijo que D'Alema vino.\n" > "$T/in"
+contains "news: a capital, an apostrophe and a name are one name" "David O'Shannessy said that D'Alema wine" -- "$P" translate spa-eng
+contains "strict: Apertium's 'Or'Shannessy'"                  "Or'*Shannessy" -- "$P" translate --strict spa-eng
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -868,6 +868,21 @@ static size_t hyphen_name(const char *p, const tokn *t, size_t nt, size_t k) {
   return hyphens && strong && j > k ? j : (size_t)-1;
 }
 
+/* A capital letter, an apostrophe and a capitalised word with no blanks
+ * between ("O'Shannessy", "D'Alema", which the Spanish analyser cuts into
+ * "o", "'" and the rest, so that Apertium gives "Or'Shannessy"): one name.
+ * The index of its last unit, or (size_t)-1. */
+static size_t apostrophe_name(const char *p, const tokn *t, size_t nt, size_t k) {
+  const tokn *u = &t[k];
+  if (k + 2 >= nt || !u->lu || !t[k + 1].lu || !t[k + 2].lu || surf_end(u) - u->sb != 1 || p[u->sb] < 'A' ||
+      p[u->sb] > 'Z')
+    return (size_t)-1;
+  const tokn *a = &t[k + 1], *w = &t[k + 2];
+  size_t an = surf_end(a) - a->sb;
+  int apos = (an == 1 && p[a->sb] == '\'') || (an == 3 && !memcmp(p + a->sb, "\xe2\x80\x99", 3));
+  return apos && w->cap && n_cps(p + w->sb, surf_end(w) - w->sb) >= 2 ? k + 2 : (size_t)-1;
+}
+
 /* Is unit u a common noun with a gender (^casa<n><f><sg>$)?  Then the
  * source language's names have one too (Spanish ^Sánchez<np><cog><mf><sg>$,
  * English ^Byrne<np><cog><sg>$), and the transfer rules expect it. */
@@ -1330,7 +1345,8 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     }
     out_byte(out, '^');
     size_t span;
-    if (u->brand || (span = hyphen_name(p, t, nt, k)) != (size_t)-1) {
+    if (u->brand || (span = hyphen_name(p, t, nt, k)) != (size_t)-1 ||
+        (span = apostrophe_name(p, t, nt, k)) != (size_t)-1) {
       /* "McDonald's", "O'Shannessy" (the name, its "'s" and what is glued to it) and "Rolls-Royce":
        * the units as written, glued, as one name */
       size_t end = u->brand ? u->brand - 1 : span;
