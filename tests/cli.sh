@@ -234,6 +234,9 @@ contains "strict: Apertium's 'para 20 minutos'"               "para 20 minutos" 
 printf "David O'Shannessy dijo que D'Alema vino.\n" > "$T/in"
 contains "news: a capital, an apostrophe and a name are one name" "David O'Shannessy said that D'Alema wine" -- "$P" translate spa-eng
 contains "strict: Apertium's 'Or'Shannessy'"                  "Or'*Shannessy" -- "$P" translate --strict spa-eng
+printf 'Viajó al noroeste de la India y a la China continental.\n' > "$T/in"
+contains "news: a capitalised noun the analyser knows as a place" "northwest of India and to the continental China" -- "$P" translate spa-eng
+contains "strict: Apertium's 'the Indian'"                    "northwest of the Indian" -- "$P" translate --strict spa-eng
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -87,6 +87,7 @@ typedef struct tokn {
   unsigned char joined;     /* unit: kept only as a part of the name after it ("Turkish" in "Turkish Airlines") */
   size_t swap;              /* unit: 1 + the noun that goes before the name it starts ("the Messenger probe") */
   unsigned char capital_only; /* unit: the analyser does not know it in lower case ("Romanian"; check_lower) */
+  size_t np_b, np_e;        /* unit: its proper-noun analysis in the stage's store, if np_e > np_b (proper_readings) */
   unsigned char prep;       /* unit: "as" that the tagger took for "so" before a noun phrase (as_preposition) */
 } tokn;
 
@@ -1008,7 +1009,7 @@ static int first_name_candidate(const char *p, const tokn *t, size_t nt, size_t 
 
 /* The analyses the analyser gives a unit: "/lemma<tags>/lemma<tags>", up to '$'. */
 typedef int (*unit_pred)(const char *p, const tokn *t, size_t nt, size_t k);
-typedef void (*unit_answer)(const char *p, tokn *u, const char *a, size_t an);
+typedef void (*unit_answer)(void *ctx, const char *p, tokn *u, const char *a, size_t an);
 
 /* Asks the analyser about the surface form (lower: in lower case, ASCII
  * words) of every unit k that pred() chooses, in one call (the words separated by " 7 ", which keeps them
@@ -1018,7 +1019,7 @@ typedef void (*unit_answer)(const char *p, tokn *u, const char *a, size_t an);
 static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 static int ask_analyser(news_run *run, const char *p, tokn *t, size_t nt, unit_pred pred, int lower,
-                        unit_answer answer, pl_err *e) {
+                        unit_answer answer, void *ctx, pl_err *e) {
   bbuf q = {0}, res = {0};
   size_t nq = 0;
   for (size_t k = 0; k < nt; k++)
@@ -1047,7 +1048,7 @@ static int ask_analyser(news_run *run, const char *p, tokn *t, size_t nt, unit_p
     if (!same) break; /* the analyser joined words: stop */
     size_t a = i;
     while (i < res.len && res.p[i] != '$') i++;
-    answer(p, u, res.p + a, i - a);
+    answer(ctx, p, u, res.p + a, i - a);
     while (i < res.len && res.p[i] != '^') i++; /* skip the "7" */
     if (i < res.len) {
       i++;
@@ -1059,7 +1060,8 @@ static int ask_analyser(news_run *run, const char *p, tokn *t, size_t nt, unit_p
   return rc ? pl_err_set(e, PL_ENOMEM, -1, "news: out of memory") : PL_OK;
 }
 
-static void first_name_answer(const char *p, tokn *u, const char *a, size_t an) {
+static void first_name_answer(void *ctx, const char *p, tokn *u, const char *a, size_t an) {
+  (void)ctx;
   (void)p;
   static const char ant[] = "<np><ant>";
   for (size_t x = 0; x + sizeof ant - 1 <= an; x++)
@@ -1075,7 +1077,7 @@ static void first_name_answer(const char *p, tokn *u, const char *a, size_t an) 
  * Rubio visited", not "Blond frame"; "Jordan Henderson", not "Jordania
  * Henderson"). */
 static int first_names(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
-  int rc = ask_analyser(run, p, t, nt, first_name_candidate, 0, first_name_answer, e);
+  int rc = ask_analyser(run, p, t, nt, first_name_candidate, 0, first_name_answer, NULL, e);
   for (size_t k = 0; !rc && k < nt; k++) {
     tokn *u = &t[k];
     if (!u->first_name) continue;
@@ -1106,7 +1108,8 @@ static int past_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
  * created" -> "crear".  Right after a name, a verb form is the verb of the
  * sentence, so a participle that the analyser also knows as a past tense
  * of the same verb is written as the past. */
-static void unknown_answer(const char *p, tokn *u, const char *a, size_t an) {
+static void unknown_answer(void *ctx, const char *p, tokn *u, const char *a, size_t an) {
+  (void)ctx;
   (void)p;
   if (an >= 2 && a[0] == '/' && a[1] == '*') u->protect = 0, u->capital_only = 1;
 }
@@ -1114,10 +1117,11 @@ static void unknown_answer(const char *p, tokn *u, const char *a, size_t an) {
 /* Unprotects the candidates whose lower-case form the analyser does not
  * know (ASCII words only; the others stay kept). */
 static int check_lower(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
-  return ask_analyser(run, p, t, nt, checkable, 1, unknown_answer, e);
+  return ask_analyser(run, p, t, nt, checkable, 1, unknown_answer, NULL, e);
 }
 
-static void past_answer(const char *p, tokn *u, const char *a, size_t an) {
+static void past_answer(void *ctx, const char *p, tokn *u, const char *a, size_t an) {
+  (void)ctx;
   static const char past[] = "<vblex><past>";
   size_t ln = u->lem_e - u->b;
   for (size_t i = 0; i < an && a[i] == '/';) { /* each analysis */
@@ -1128,8 +1132,42 @@ static void past_answer(const char *p, tokn *u, const char *a, size_t an) {
   }
 }
 
+/* A capitalised word inside a sentence that the tagger read as a common
+ * noun and nothing kept as a name ("noroeste de la India": indio<n><f>,
+ * "European Turkey": turkey<n>), but that the analyser also knows as a
+ * proper noun: the proper noun, which the dictionaries translate as a
+ * name ("India", "Turquía").  Not months, titles, words capitalised by
+ * convention or the heads of institutions' names. */
+static int proper_candidate(const char *p, const tokn *t, size_t nt, size_t k) {
+  (void)nt;
+  const tokn *u = &t[k];
+  if (!u->lu || u->kind != 0 || !u->cap || u->initial || u->protect || u->from || u->past || !first_tag(p, u, "n"))
+    return 0;
+  size_t sn = surf_end(u) - u->sb;
+  return !memchr(p + u->sb, ' ', sn) && !is_calendar(p + u->sb, sn) && !is_title(p + u->sb, sn) &&
+         !by_convention(p + u->sb, sn) && !generic_head(p + u->sb, sn) && !all_caps(p + u->sb, sn) &&
+         n_cps(p + u->sb, sn) >= 3;
+}
+
+static void proper_answer(void *ctx, const char *p, tokn *u, const char *a, size_t an) {
+  (void)p;
+  bbuf *store = ctx;
+  for (size_t i = 0; i < an && a[i] == '/';) { /* each analysis: the first with <np> after its lemma */
+    size_t b = ++i;
+    while (i < an && a[i] != '/') i++;
+    size_t l = b;
+    while (l < i && a[l] != '<') l++;
+    if (i - l >= 4 && !memcmp(a + l, "<np>", 4) && l > b) {
+      u->np_b = store->len;
+      bbuf_append(store, a + b, i - b);
+      u->np_e = store->failed ? u->np_b : store->len;
+      return;
+    }
+  }
+}
+
 static int check_past(news_run *run, const char *p, tokn *t, size_t nt, pl_err *e) {
-  return ask_analyser(run, p, t, nt, past_candidate, 0, past_answer, e);
+  return ask_analyser(run, p, t, nt, past_candidate, 0, past_answer, NULL, e);
 }
 
 /* "as" that the tagger read as the degree adverb of "as big as"
@@ -1285,6 +1323,8 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
   if (!rc && run && run->into_spanish) name_modifiers(p, t, nt, &lower);
   kv_free(&lower);
   if (!rc && run && run->analyse) rc = check_past(run, p, t, nt, e);
+  bbuf store = {0}; /* proper-noun analyses (proper_answer) */
+  if (!rc && run && run->analyse) rc = ask_analyser(run, p, t, nt, proper_candidate, 0, proper_answer, &store, e);
   if (!rc && run && run->into_spanish) as_preposition(p, t, nt);
   for (size_t k = 0; !rc && run && k < nt; k++) { /* unknown words: ^surface/\*surface$ */
     const tokn *u = &t[k];
@@ -1382,6 +1422,8 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     } else if (u->prep) {
       out_bytes(out, p + u->b, u->lem_e - u->b);
       out_str(out, "<pr>");
+    } else if (u->np_e > u->np_b) {
+      out_bytes(out, store.p + u->np_b, u->np_e - u->np_b);
     } else if (u->past) {
       out_bytes(out, p + u->b, u->lem_e - u->b);
       out_str(out, "<vblex><past>");
@@ -1400,6 +1442,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     pl_out_maybe_spill(out);
   }
   free(t);
+  bbuf_free(&store);
   bbuf_free(&all);
   if (!rc && out->b.failed) rc = pl_err_set(e, PL_ENOMEM, -1, "news: out of memory");
   return rc;
