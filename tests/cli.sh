@@ -237,6 +237,9 @@ contains "strict: Apertium's 'Or'Shannessy'"                  "Or'*Shannessy" --
 printf 'Viajó al noroeste de la India y a la China continental.\n' > "$T/in"
 contains "news: a capitalised noun the analyser knows as a place" "northwest of India and to the continental China" -- "$P" translate spa-eng
 contains "strict: Apertium's 'the Indian'"                    "northwest of the Indian" -- "$P" translate --strict spa-eng
+printf 'She met the Prime Minister. They met the targets.\n' > "$T/in"
+contains "news: meet is conocer, but cumplir for a requirement" "Conoció el Primer ministro. Cumplieron los objetivos." -- "$P" translate eng-spa
+contains "strict: Apertium's 'Cumplió el Primer ministro'"    "Cumplió el Primer ministro" -- "$P" translate --strict eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

@@ -190,6 +190,33 @@ static int during(const char *s, size_t n, size_t b, size_t e, size_t nb) {
   return 0;
 }
 
+/* English "meet" is "cumplir" (fulfil) in eng-spa's dictionary before
+ * anything; "conocer" is the other translation it has, and the usual sense
+ * in news ("met the Prime Minister", "they met on Tuesday"), but for a
+ * requirement after it ("meet the targets").  Is the unit s[b..e) such a
+ * "meet", with the unit that starts at s[nb] after it? */
+static int meet(const char *s, size_t n, size_t b, size_t e, size_t nb) {
+  static const char *const needs[] = {"requirement", "target", "demand", "standard", "goal", "need", "criterion",
+                                      "criteria", "expectation", "deadline", "condition", "obligation", "cost",
+                                      "objective", "commitment", "quota", "threshold", "term", NULL};
+  if (b >= e || (s[b] != 'm' && s[b] != 'M')) return 0;
+  size_t se = part_end(s, b, e), le = lemma_end(s, b, se);
+  if (se >= e || le - b != 4 || !lemma_eq(s + b, 4, "meet") || !src_tag(s, b, se, "vblex")) return 0;
+  for (int k = 0; k < 4 && nb < n && s[nb] == '^'; k++) { /* its object: determiners, adjectives, a noun */
+    size_t ne = news_unit_end(s, n, nb), nse = part_end(s, nb + 1, ne), nle = lemma_end(s, nb + 1, nse);
+    if (src_tag(s, nb + 1, nse, "n")) {
+      for (int i = 0; needs[i]; i++)
+        if (lemma_eq(s + nb + 1, nle - (nb + 1), needs[i])) return 0;
+      return 1;
+    }
+    if (!(src_tag(s, nb + 1, nse, "det") || src_tag(s, nb + 1, nse, "adj") || src_tag(s, nb + 1, nse, "num")) ||
+        ne + 1 >= n || s[ne + 1] != ' ')
+      return 1;
+    nb = ne + 2;
+  }
+  return 1;
+}
+
 int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
   const pref *t = table_for(which);
   bbuf all = {0};
@@ -207,6 +234,8 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
       const char *word = NULL; /* a lemma in place of the first translation's */
       if (which == NEWS_PREFER_ENG_SPA && j + 1 < n && s[j + 1] == ' ' && during(s, n, i + 1, j, j + 2))
         word = "durante";
+      else if (which == NEWS_PREFER_ENG_SPA && meet(s, n, i + 1, j, j + 1 < n && s[j + 1] == ' ' ? j + 2 : n))
+        word = "conocer";
       else if (which == NEWS_PREFER_SPA_ENG)
         word = their(s, i + 1, j, plural)                                         ? "their"
                : j + 1 < n && s[j + 1] == ' ' && como_as(s, n, i + 1, j, j + 2) ? "as"

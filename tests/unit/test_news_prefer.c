@@ -68,6 +68,13 @@ int main(void) {
   expect(es, "^for<pr>/para<pr>$ ^a<det>$ ^b<det>$ ^c<det>$ ^d<det>$ ^year<n>$",
          "^for<pr>/para<pr>$ ^a<det>$ ^b<det>$ ^c<det>$ ^d<det>$ ^year<n>$");
   expect(es, "^for<pr>/para<pr>$ ^the<det>", "^for<pr>/para<pr>$ ^the<det>");
+  /* "meet" is "conocer" but before a requirement */
+  expect(es, "^meet<vblex><past>/cumplir<vblex><past>/conocer<vblex><past>$ ^on<pr>/en<pr>$",
+         "^meet<vblex><past>/conocer<vblex><past>/conocer<vblex><past>$ ^on<pr>/en<pr>$");
+  expect(es, "^meet<vblex><past>/cumplir<vblex><past>$ ^the<det>/el<det>$ ^target<n><pl>/objetivo<n><pl>$",
+         "^meet<vblex><past>/cumplir<vblex><past>$ ^the<det>/el<det>$ ^target<n><pl>/objetivo<n><pl>$");
+  expect(es, "^meet<vblex><past>/cumplir<vblex><past>$", "^meet<vblex><past>/conocer<vblex><past>$");
+  expect(es, "^meet<n>/x<n>$", "^meet<n>/x<n>$");
   CHECK(news_prefer_has(es) && news_prefer_has(en) && !news_prefer_has(0), "tables");
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
