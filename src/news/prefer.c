@@ -162,32 +162,44 @@ static int como_as(const char *s, size_t n, size_t b, size_t e, size_t nb) {
   return (nse - t >= 3 && !memcmp(s + t, "<n>", 3)) || (nse - t >= 5 && !memcmp(s + t, "<adj>", 5));
 }
 
-/* English "for" and "over" before a stretch of time are "durante" ("for
- * 20 minutes", "over the past decade"), not the dictionary's default "para"
- * and "sobre".  Is the unit s[b..e) such a word, with the unit that
- * starts at s[nb] after it: numbers, determiners and adjectives, then a
- * noun of time? */
-static int during(const char *s, size_t n, size_t b, size_t e, size_t nb) {
-  static const char *const times[] = {"second", "minute", "hour", "day", "night", "week", "weekend", "month",
-                                      "year", "decade", "century", "moment", "while", "period", "season", NULL};
-  if (b >= e || (s[b] != 'f' && s[b] != 'F' && s[b] != 'o' && s[b] != 'O')) return 0;
-  size_t se = part_end(s, b, e), le = lemma_end(s, b, se);
-  if (se >= e || !src_tag(s, b, se, "pr") || !((le - b == 3 && lemma_eq(s + b, 3, "for")) ||
-                                               (le - b == 4 && lemma_eq(s + b, 4, "over"))))
-    return 0;
+/* The noun that heads the noun phrase starting at the unit s[nb] (after
+ * at most three numbers, determiners and adjectives, each followed by one
+ * space): is it one of the words w?  -1 if there is no such noun. */
+static int head_noun_in(const char *s, size_t n, size_t nb, const char *const *w) {
   for (int k = 0; k < 4 && nb < n && s[nb] == '^'; k++) {
     size_t ne = news_unit_end(s, n, nb), nse = part_end(s, nb + 1, ne), nle = lemma_end(s, nb + 1, nse);
     if (src_tag(s, nb + 1, nse, "n")) {
-      for (int i = 0; times[i]; i++)
-        if (lemma_eq(s + nb + 1, nle - (nb + 1), times[i])) return 1;
+      for (int i = 0; w[i]; i++)
+        if (lemma_eq(s + nb + 1, nle - (nb + 1), w[i])) return 1;
       return 0;
     }
     if (!(src_tag(s, nb + 1, nse, "num") || src_tag(s, nb + 1, nse, "det") || src_tag(s, nb + 1, nse, "adj")) ||
         ne + 1 >= n || s[ne + 1] != ' ')
-      return 0;
+      return -1;
     nb = ne + 2;
   }
-  return 0;
+  return -1;
+}
+
+/* Is the source part s[b..se) the word w (any case of its first letter)
+ * with the first tag <tag>? */
+static int src_is(const char *s, size_t b, size_t se, const char *w, const char *tag) {
+  size_t le = lemma_end(s, b, se), tl = strlen(tag);
+  return lemma_eq(s + b, le - b, w) && se - le >= tl + 2 && s[le] == '<' && !memcmp(s + le + 1, tag, tl) &&
+         s[le + 1 + tl] == '>';
+}
+
+/* English "for" and "over" before a stretch of time are "durante" ("for
+ * 20 minutes", "over the past decade"), not the dictionary's default "para"
+ * and "sobre".  Is the unit s[b..e) such a word, with the unit that
+ * starts at s[nb] after it? */
+static int during(const char *s, size_t n, size_t b, size_t e, size_t nb) {
+  static const char *const times[] = {"second", "minute", "hour", "day", "night", "week", "weekend", "month",
+                                      "year", "decade", "century", "moment", "while", "period", "season", NULL};
+  if (b >= e || (s[b] != 'f' && s[b] != 'F' && s[b] != 'o' && s[b] != 'O')) return 0;
+  size_t se = part_end(s, b, e);
+  return se < e && (src_is(s, b, se, "for", "pr") || src_is(s, b, se, "over", "pr")) &&
+         head_noun_in(s, n, nb, times) == 1;
 }
 
 /* English "meet" is "cumplir" (fulfil) in eng-spa's dictionary before
@@ -200,21 +212,8 @@ static int meet(const char *s, size_t n, size_t b, size_t e, size_t nb) {
                                       "criteria", "expectation", "deadline", "condition", "obligation", "cost",
                                       "objective", "commitment", "quota", "threshold", "term", NULL};
   if (b >= e || (s[b] != 'm' && s[b] != 'M')) return 0;
-  size_t se = part_end(s, b, e), le = lemma_end(s, b, se);
-  if (se >= e || le - b != 4 || !lemma_eq(s + b, 4, "meet") || !src_tag(s, b, se, "vblex")) return 0;
-  for (int k = 0; k < 4 && nb < n && s[nb] == '^'; k++) { /* its object: determiners, adjectives, a noun */
-    size_t ne = news_unit_end(s, n, nb), nse = part_end(s, nb + 1, ne), nle = lemma_end(s, nb + 1, nse);
-    if (src_tag(s, nb + 1, nse, "n")) {
-      for (int i = 0; needs[i]; i++)
-        if (lemma_eq(s + nb + 1, nle - (nb + 1), needs[i])) return 0;
-      return 1;
-    }
-    if (!(src_tag(s, nb + 1, nse, "det") || src_tag(s, nb + 1, nse, "adj") || src_tag(s, nb + 1, nse, "num")) ||
-        ne + 1 >= n || s[ne + 1] != ' ')
-      return 1;
-    nb = ne + 2;
-  }
-  return 1;
+  size_t se = part_end(s, b, e);
+  return se < e && src_is(s, b, se, "meet", "vblex") && head_noun_in(s, n, nb, needs) != 1;
 }
 
 int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
