@@ -142,8 +142,9 @@ static int src_tag(const char *s, size_t b, size_t e, const char *name) {
  * FLORES-101 dev, "his" is 250 times in the translation and 34 in the
  * reference, "their" 0 and 56 times).  Is the unit s[b..e) such a "su"? */
 static int their(const char *s, size_t b, size_t e, int plural) {
+  if (!plural || b >= e || (s[b] != 's' && s[b] != 'S')) return 0;
   size_t se = part_end(s, b, e);
-  if (!plural || se >= e || !lemma_eq(s + b, lemma_end(s, b, se) - b, "suyo")) return 0;
+  if (se >= e || !lemma_eq(s + b, lemma_end(s, b, se) - b, "suyo")) return 0;
   size_t q = se + 1;
   return lemma_end(s, q, e) - q == 3 && !memcmp(s + q, "his", 3);
 }
@@ -153,6 +154,7 @@ static int their(const char *s, size_t b, size_t e, int plural) {
  * keeps its article).  Is the unit s[b..e) such a "como", with the unit
  * that starts at s[nb] (or nb == n: none) after it? */
 static int como_as(const char *s, size_t n, size_t b, size_t e, size_t nb) {
+  if (b >= e || s[b] != 'c') return 0;
   size_t se = part_end(s, b, e);
   if (se >= e || lemma_end(s, b, se) - b != 4 || memcmp(s + b, "como", 4) || !src_tag(s, b, se, "pr")) return 0;
   size_t q = se + 1;
@@ -251,7 +253,7 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
         size_t le = lemma_end(s, i + 1, se);
         if (le + 3 < se && s[le + 1] == 'v' && s[le + 2] == 'b' && src_tag(s, i + 1, se, "p3"))
           plural = src_tag(s, i + 1, se, "pl");
-        else if (src_tag(s, i + 1, se, "sent"))
+        else if (se - le >= 6 && !memcmp(s + le, "<sent>", 6))
           plural = 0;
       }
       if (j < n) out_byte(out, '$');
