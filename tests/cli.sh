@@ -240,6 +240,9 @@ contains "strict: Apertium's 'the Indian'"                    "northwest of the 
 printf 'She met the Prime Minister. They met the targets.\n' > "$T/in"
 contains "news: meet is conocer, but cumplir for a requirement" "Conoció el Primer ministro. Cumplieron los objetivos." -- "$P" translate eng-spa
 contains "strict: Apertium's 'Cumplió el Primer ministro'"    "Cumplió el Primer ministro" -- "$P" translate --strict eng-spa
+printf 'They will get a new job.\n' > "$T/in"
+contains "news: get is conseguir"                             "Conseguirán un trabajo nuevo." -- "$P" translate eng-spa
+contains "strict: Apertium's 'coger'"                         "Cogerán" -- "$P" translate --strict eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

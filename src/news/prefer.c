@@ -36,17 +36,18 @@ typedef struct pref {
 } pref;
 
 static const pref eng_spa[] = {
-    {"address", "n", "dirección"},        {"authority", "n", "autoridad"}, {"balance", "n", "equilibrio"},
-    {"become", "vblex", "llegar# a ser"}, {"body", "n", "cuerpo"},         {"cancel", "vblex", "cancelar"},
-    {"card", "n", "tarjeta"},             {"cell", "n", "célula"},         {"condition", "n", "condición"},
-    {"couple", "n", "pareja"},            {"date", "n", "fecha"},          {"device", "n", "dispositivo"},
-    {"enjoy", "vblex", "disfrutar"},      {"event", "n", "acontecimiento"}, {"failure", "n", "fracaso"},
-    {"great", "adj", "grande"},           {"language", "n", "idioma"},     {"length", "n", "longitud"},
-    {"market", "n", "mercado"},           {"oil", "n", "petróleo"},        {"party", "n", "partido"},
-    {"path", "n", "camino"},              {"property", "n", "propiedad"},  {"room", "n", "habitación"},
-    {"season", "n", "temporada"},         {"skill", "n", "habilidad"},     {"station", "n", "estación"},
-    {"stone", "n", "piedra"},             {"temple", "n", "templo"},       {"training", "n", "entrenamiento"},
-    {"work", "n", "trabajo"},             {"work", "vblex", "trabajar"},   {NULL, NULL, NULL}};
+    {"address", "n", "dirección"},        {"authority", "n", "autoridad"},      {"balance", "n", "equilibrio"},
+    {"become", "vblex", "llegar# a ser"}, {"body", "n", "cuerpo"},              {"cancel", "vblex", "cancelar"},
+    {"card", "n", "tarjeta"},             {"cell", "n", "célula"},              {"condition", "n", "condición"},
+    {"couple", "n", "pareja"},            {"date", "n", "fecha"},               {"device", "n", "dispositivo"},
+    {"enjoy", "vblex", "disfrutar"},      {"event", "n", "acontecimiento"},     {"failure", "n", "fracaso"},
+    {"get", "vblex", "conseguir"},        {"great", "adj", "grande"},           {"language", "n", "idioma"},
+    {"length", "n", "longitud"},          {"market", "n", "mercado"},           {"oil", "n", "petróleo"},
+    {"party", "n", "partido"},            {"path", "n", "camino"},              {"property", "n", "propiedad"},
+    {"room", "n", "habitación"},          {"season", "n", "temporada"},         {"show", "vblex", "mostrar"},
+    {"skill", "n", "habilidad"},          {"station", "n", "estación"},         {"stone", "n", "piedra"},
+    {"temple", "n", "templo"},            {"training", "n", "entrenamiento"},   {"work", "n", "trabajo"},
+    {"work", "vblex", "trabajar"},        {NULL, NULL, NULL}};
 
 static const pref spa_eng[] = {
     {"al aire libre", "adv", "outdoors"}, {"alto", "adj", "high"},          {"anterior", "adj", "previous"},
