@@ -50,15 +50,16 @@ static const pref eng_spa[] = {
     {"work", "vblex", "trabajar"},        {NULL, NULL, NULL}};
 
 static const pref spa_eng[] = {
-    {"al aire libre", "adv", "outdoors"}, {"alto", "adj", "high"},          {"anterior", "adj", "previous"},
-    {"apoyar", "vblex", "support"},       {"automóvil", "n", "car"},        {"borde", "n", "edge"},
-    {"cielo", "n", "sky"},                {"comida", "n", "food"},          {"daño", "n", "damage"},
-    {"destino", "n", "destination"},      {"dolor", "n", "pain"},           {"edificio", "n", "building"},
-    {"entre", "pr", "between"},           {"entrenamiento", "n", "training"}, {"espacial", "adj", "space"},
-    {"estación", "n", "station"},         {"estudio", "n", "study"},        {"longitud", "n", "length"},
-    {"manifestante", "n", "protester"},   {"motivo", "n", "reason"},        {"participar", "vblex", "participate"},
-    {"presupuesto", "n", "budget"},       {"red", "n", "network"},          {"tasa", "n", "rate"},
-    {"terminar", "vblex", "finish"},      {NULL, NULL, NULL}};
+    {"al aire libre", "adv", "outdoors"},   {"alto", "adj", "high"},                {"anterior", "adj", "previous"},
+    {"apoyar", "vblex", "support"},         {"automóvil", "n", "car"},              {"borde", "n", "edge"},
+    {"carta", "n", "letter"},               {"cielo", "n", "sky"},                  {"comida", "n", "food"},
+    {"daño", "n", "damage"},                {"destino", "n", "destination"},        {"dolor", "n", "pain"},
+    {"edificio", "n", "building"},          {"entre", "pr", "between"},             {"entrenamiento", "n", "training"},
+    {"equipo", "n", "team"},                {"espacial", "adj", "space"},           {"estación", "n", "station"},
+    {"estudio", "n", "study"},              {"longitud", "n", "length"},            {"manifestante", "n", "protester"},
+    {"motivo", "n", "reason"},              {"nave", "n", "ship"},                  {"participar", "vblex", "participate"},
+    {"presupuesto", "n", "budget"},         {"red", "n", "network"},                {"tasa", "n", "rate"},
+    {"terminar", "vblex", "finish"},        {NULL, NULL, NULL}};
 
 static const pref *table_for(int which) {
   return which == NEWS_PREFER_ENG_SPA ? eng_spa : which == NEWS_PREFER_SPA_ENG ? spa_eng : NULL;
