@@ -243,6 +243,10 @@ contains "strict: Apertium's 'Cumplió el Primer ministro'"    "Cumplió el Prim
 printf 'They will get a new job.\n' > "$T/in"
 contains "news: get is conseguir"                             "Conseguirán un trabajo nuevo." -- "$P" translate eng-spa
 contains "strict: Apertium's 'coger'"                         "Cogerán" -- "$P" translate --strict eng-spa
+printf 'He works at Bank of America and Voices for Africa, not at the University of Texas or Chamber of Commerce.\n' > "$T/in"
+contains "news: 'X of Place' is one name when X heads no institution" "Bank of America y Voices for Africa" -- "$P" translate eng-spa
+contains "news: ... not an institution, nor without a place"  "la Universidad de Texas o Cuarto de Comercio" -- "$P" translate eng-spa
+contains "strict: Apertium's 'Banco de América'"              "Banco de América y Voces para África" -- "$P" translate --strict eng-spa
 printf 'Shell said no\nthe xyzzyq grew\n\nlast' > "$T/in"
 "$P" translate --lines --unknown eng-spa <"$T/in" >"$T/out" 2>"$T/err"
 if [ "$(wc -l <"$T/out")" = 3 ] && [ "$(sed -n 3p "$T/out")" = "" ] && grep -qP '^18\txyzzyq$' "$T/err" &&

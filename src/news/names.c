@@ -87,6 +87,7 @@ typedef struct tokn {
   unsigned char joined;     /* unit: kept only as a part of the name after it ("Turkish" in "Turkish Airlines") */
   size_t swap;              /* unit: 1 + the noun that goes before the name it starts ("the Messenger probe") */
   unsigned char capital_only; /* unit: the analyser does not know it in lower case ("Romanian"; check_lower) */
+  unsigned char glue;       /* unit: the "of" inside a name ("Bank of America"; in_context) */
   size_t np_b, np_e;        /* unit: its proper-noun analysis in the stage's store, if np_e > np_b (proper_readings) */
   unsigned char prep;       /* unit: "as" that the tagger took for "so" before a noun phrase (as_preposition) */
 } tokn;
@@ -510,7 +511,7 @@ static int nationality(const char *p, const tokn *u) {
  * or joined by "of"/"de" to other capitalised words ("Museum of Israel",
  * "Comité de Energía") names an institution or a place, whose common words
  * translate. */
-static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) {
+static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower, int english) {
   bbuf w = {0};
   for (size_t k = 0; k < nt; k++) {
     if (!t[k].lu || !t[k].protect || t[k].forced) continue;
@@ -558,9 +559,22 @@ static void in_context(const char *p, tokn *t, size_t nt, const kvcache *lower) 
         while ((c = neighbour(p, t, nt, (size_t)(z - t), 1)) && c->cap && (c->kind <= 1 || is_unknown(p, c))) z = c;
         if (generic_run(p + a->sb, surf_end(a) - a->sb, p + z->sb, surf_end(z) - z->sb)) keep = 0;
       }
+      /* in English, a name joined by "of"/"for" to a proper noun after it is one name with it if its
+       * own head is not an institution's, a place's or a title ("Bank of America", "Voices for Africa") */
+      const tokn *h = &t[members[m - 1]];
+      tokn *l = (tokn *)neighbour(p, t, nt, members[m - 1], 1);
+      tokn *o = l ? (tokn *)neighbour(p, t, nt, (size_t)(l - t), 1) : NULL;
+      int own = english && keep && !linked(p, t, nt, members[0], -1) && linked(p, t, nt, members[m - 1], 1) && o &&
+                o->kind == 1 && !generic_head(p + h->sb, surf_end(h) - h->sb) &&
+                !is_title(p + h->sb, surf_end(h) - h->sb);
       if ((b && !b->cap && has_tag(p, b, "det") && keep != 2) ||
-          (!person && (linked(p, t, nt, members[0], -1) || linked(p, t, nt, members[m - 1], 1))))
+          (!person && !own && (linked(p, t, nt, members[0], -1) || linked(p, t, nt, members[m - 1], 1))))
         keep = 0;
+      if (own && keep) {
+        l->glue = 1;
+        for (; o && o->cap && (o->kind <= 1 || is_unknown(p, o)); o = (tokn *)neighbour(p, t, nt, (size_t)(o - t), 1))
+          o->place = o->joined = 1;
+      }
     }
     for (size_t i = 0; i < m; i++) {
       tokn *u = &t[members[i]];
@@ -826,7 +840,7 @@ static size_t name_span(const char *p, const tokn *t, size_t nt, size_t k, const
       j += 2;
       continue;
     }
-    if (!(has_v || person) || !particle(p, v)) break;
+    if (!(has_v || person) || !(particle(p, v) || v->glue)) break;
     size_t q = j + 2;
     if (joins_next(p, t, nt, q, run) && particle(p, &t[q + 2])) q += 2;
     if (!joins_next(p, t, nt, q, run)) break;
@@ -1315,7 +1329,7 @@ int news_names(pl_in *in, pl_out *out, news_run *run, pl_err *e) {
     if (t[k].lu && !t[k].cap) put_lower(&lower, p + t[k].sb, surf_end(&t[k]) - t[k].sb, t[k].line, &key);
   if (key.failed) rc = pl_err_set(e, PL_ENOMEM, -1, "news: out of memory");
   bbuf_free(&key);
-  if (!rc) in_context(p, t, nt, &lower);
+  if (!rc) in_context(p, t, nt, &lower, run && run->into_spanish);
   if (!rc) same_everywhere(p, t, nt, &lower);
   if (!rc) listed_starts(p, t, nt);
   if (!rc) brands(p, t, nt);
