@@ -92,19 +92,25 @@ static size_t lemma_end(const char *s, size_t b, size_t e) {
   return i < e ? i : e;
 }
 
+/* Do the tags that start at s[le] (up to e) start with <tag>? */
+static int first_tag_is(const char *s, size_t le, size_t e, const char *tag) {
+  size_t tl = strlen(tag);
+  return e - le >= tl + 2 && s[le] == '<' && !memcmp(s + le + 1, tag, tl) && s[le + 1 + tl] == '>';
+}
+
+/* Is the source part s[b..se) the word w (any case of its first letter)
+ * with the first tag <tag>? */
+static int src_is(const char *s, size_t b, size_t se, const char *w, const char *tag) {
+  size_t le = lemma_end(s, b, se);
+  return lemma_eq(s + b, le - b, w) && first_tag_is(s, le, se, tag);
+}
+
 /* The preference for the source part s[b..e), or NULL. */
 static const pref *find(const pref *t, const char *s, size_t b, size_t e) {
   if (b >= e) return NULL;
   char c = s[b] >= 'A' && s[b] <= 'Z' ? (char)(s[b] + 32) : s[b];
-  size_t le = 0;
-  for (; t && t->src; t++) {
-    if (t->src[0] != c) continue; /* most words: no entry starts with their letter */
-    if (!le) le = lemma_end(s, b, e);
-    size_t tl = strlen(t->tag);
-    if (lemma_eq(s + b, le - b, t->src) && e - le >= tl + 2 && s[le] == '<' && !memcmp(s + le + 1, t->tag, tl) &&
-        s[le + 1 + tl] == '>')
-      return t;
-  }
+  for (; t && t->src; t++) /* the first letter first: most words have no entry that starts with it */
+    if (t->src[0] == c && src_is(s, b, e, t->src, t->tag)) return t;
   return NULL;
 }
 
@@ -163,7 +169,7 @@ static int como_as(const char *s, size_t n, size_t b, size_t e, size_t nb) {
   if (lemma_end(s, q, e) - q != 4 || memcmp(s + q, "like", 4) || nb >= n || s[nb] != '^') return 0;
   size_t ne = news_unit_end(s, n, nb), nse = part_end(s, nb + 1, ne);
   size_t t = lemma_end(s, nb + 1, nse);
-  return (nse - t >= 3 && !memcmp(s + t, "<n>", 3)) || (nse - t >= 5 && !memcmp(s + t, "<adj>", 5));
+  return first_tag_is(s, t, nse, "n") || first_tag_is(s, t, nse, "adj");
 }
 
 /* The noun that heads the noun phrase starting at the unit s[nb] (after
@@ -183,14 +189,6 @@ static int head_noun_in(const char *s, size_t n, size_t nb, const char *const *w
     nb = ne + 2;
   }
   return -1;
-}
-
-/* Is the source part s[b..se) the word w (any case of its first letter)
- * with the first tag <tag>? */
-static int src_is(const char *s, size_t b, size_t se, const char *w, const char *tag) {
-  size_t le = lemma_end(s, b, se), tl = strlen(tag);
-  return lemma_eq(s + b, le - b, w) && se - le >= tl + 2 && s[le] == '<' && !memcmp(s + le + 1, tag, tl) &&
-         s[le + 1 + tl] == '>';
 }
 
 /* English "for" and "over" before a stretch of time are "durante" ("for
@@ -234,15 +232,12 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
     if (s[i] == '^') {
       size_t j = news_unit_end(s, n, i), se = part_end(s, i + 1, j);
       out_byte(out, '^');
+      size_t nb = j + 1 < n && s[j + 1] == ' ' ? j + 2 : n; /* the next unit after one space, or n */
       const char *word = NULL; /* a lemma in place of the first translation's */
-      if (which == NEWS_PREFER_ENG_SPA && j + 1 < n && s[j + 1] == ' ' && during(s, n, i + 1, j, j + 2))
-        word = "durante";
-      else if (which == NEWS_PREFER_ENG_SPA && meet(s, n, i + 1, j, j + 1 < n && s[j + 1] == ' ' ? j + 2 : n))
-        word = "conocer";
+      if (which == NEWS_PREFER_ENG_SPA)
+        word = during(s, n, i + 1, j, nb) ? "durante" : meet(s, n, i + 1, j, nb) ? "conocer" : NULL;
       else if (which == NEWS_PREFER_SPA_ENG)
-        word = their(s, i + 1, j, plural)                                         ? "their"
-               : j + 1 < n && s[j + 1] == ' ' && como_as(s, n, i + 1, j, j + 2) ? "as"
-                                                                                 : NULL;
+        word = their(s, i + 1, j, plural) ? "their" : como_as(s, n, i + 1, j, nb) ? "as" : NULL;
       if (word) { /* ^suyo<det><pos>/his<det><pos>$ -> ^suyo<det><pos>/their<det><pos>$ */
         out_bytes(out, s + i + 1, se + 1 - (i + 1));
         out_str(out, word);
@@ -255,7 +250,7 @@ int news_prefer(pl_in *in, pl_out *out, int which, pl_err *e) {
         size_t le = lemma_end(s, i + 1, se);
         if (le + 3 < se && s[le + 1] == 'v' && s[le + 2] == 'b' && src_tag(s, i + 1, se, "p3"))
           plural = src_tag(s, i + 1, se, "pl");
-        else if (se - le >= 6 && !memcmp(s + le, "<sent>", 6))
+        else if (first_tag_is(s, le, se, "sent"))
           plural = 0;
       }
       if (j < n) out_byte(out, '$');
