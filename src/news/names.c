@@ -480,25 +480,22 @@ static int generic_run(const char *s, size_t n, const char *z, size_t zn) {
   return spanish_head(s, n) || in_list(first, s, n) || generic_head(z, zn);
 }
 
-/* An adjective that qualifies a place's name, which translates with it
- * ("Southern Africa", "Central America", "Greater London"), or one that
- * English capitalises by convention and whose lemma the dictionary writes
- * in lower case (nationalities: "German" -> german<adj>). */
-static int qualifier(const char *p, const tokn *u) {
-  static const char *const w[] = {"Northern", "Southern", "Eastern", "Western", "Central", "Latin", "Greater",
-                                  "Upper", "Lower", "North", "South", "East", "West", "New", "Old", "Great",
-                                  "Middle", "Far", "Near", "Outer", "Inner", NULL};
-  if (!first_tag(p, u, "adj")) return 0;
-  int32_t c = first_cp(p + u->b, u->lem_e - u->b);
-  return in_list(w, p + u->sb, surf_end(u) - u->sb) || (c > 0 && u_islower(c));
-}
-
 /* An adjective of nationality as English writes it: capitalised, with its
  * lemma in lower case ("Turkish" -> turkish<adj>). */
 static int nationality(const char *p, const tokn *u) {
   if (!u || !u->lu || !u->cap || !first_tag(p, u, "adj")) return 0;
   int32_t c = first_cp(p + u->b, u->lem_e - u->b);
   return c > 0 && u_islower(c);
+}
+
+/* An adjective that qualifies a place's name, which translates with it
+ * ("Southern Africa", "Central America", "Greater London"), or a
+ * nationality, which English capitalises by convention. */
+static int qualifier(const char *p, const tokn *u) {
+  static const char *const w[] = {"Northern", "Southern", "Eastern", "Western", "Central", "Latin", "Greater",
+                                  "Upper", "Lower", "North", "South", "East", "West", "New", "Old", "Great",
+                                  "Middle", "Far", "Near", "Outer", "Inner", NULL};
+  return nationality(p, u) || (first_tag(p, u, "adj") && in_list(w, p + u->sb, surf_end(u) - u->sb));
 }
 
 /* Capitals also mark institutions ("the State", "the Supreme Court") and
